@@ -1,0 +1,281 @@
+"""Streaming readers for JSONL (plain or gzip), CSV, Parquet and Hugging Face datasets.
+
+A reader yields :class:`Row` values one by one in bounded memory. Problems with one row (bad JSON,
+invalid UTF-8, an over-long line) are yielded as rows with an error so the importer can reject or
+quarantine them; problems with the whole file raise :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Final
+
+import orjson
+
+from mentor.errors import InputError
+
+FORMATS: Final = ("jsonl", "csv", "parquet", "hf")
+_JSON_CELLS: Final = frozenset({"messages", "prompt", "chosen", "rejected", "responses", "ranking",
+                                "response", "scores", "tags", "meta", "completion", "conversations"})
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One input row: its 1-based line (or row) number, the parsed data or the problem."""
+
+    line: int
+    data: dict[str, Any] | None
+    error: str | None = None
+    raw: str | None = None
+
+
+class Reader:
+    """Base: knows the file, its size and how far reading has got (for progress bars)."""
+
+    unit = "line"
+
+    def __init__(self, path: Path, max_line_bytes: int):
+        self.path = path
+        self.max_line_bytes = max_line_bytes
+        self.total = 0
+        self.done = 0
+
+    def rows(self) -> Iterator[Row]:
+        raise NotImplementedError
+
+
+def _open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
+    """Open `path`, transparently un-gzipping; return (stream to read, raw file for position)."""
+    raw = path.open("rb")
+    if raw.read(2) == b"\x1f\x8b":
+        raw.seek(0)
+        return gzip.GzipFile(fileobj=raw, mode="rb"), raw
+    raw.seek(0)
+    return raw, raw
+
+
+def _explain_bad_json(line: bytes, exc: Exception) -> str:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"invalid UTF-8 byte 0x{line[bad.start]:02x} at column {bad.start + 1}"
+    return f"not valid JSON: {exc}"
+
+
+class JsonlReader(Reader):
+    """One JSON object per line; blank lines are skipped; `.gz` is read directly."""
+
+    def rows(self) -> Iterator[Row]:
+        self.total = self.path.stat().st_size
+        stream, raw = _open_binary(self.path)
+        limit = self.max_line_bytes
+        loads = orjson.loads
+        with stream, raw:
+            number = 0
+            while True:
+                line = stream.readline(limit + 1)
+                if not line:
+                    break
+                number += 1
+                if len(line) > limit and not line.endswith(b"\n"):
+                    size = len(line) + self._skip_rest(stream)
+                    yield Row(number, None, f"line is {size:,} bytes, over the limit of "
+                              f"{limit:,} (MENTOR_MAX_LINE_BYTES)")
+                    continue
+                if number % 512 == 0:
+                    self.done = raw.tell()
+                if line.isspace():
+                    continue
+                try:
+                    data = loads(line)
+                except orjson.JSONDecodeError as exc:
+                    text = line.decode("utf-8", "replace").rstrip("\n")
+                    yield Row(number, None, _explain_bad_json(line, exc), text)
+                    continue
+                if not isinstance(data, dict):
+                    yield Row(number, None, f"expected a JSON object, got {type(data).__name__}",
+                              line.decode("utf-8", "replace").rstrip("\n"))
+                    continue
+                yield Row(number, data)
+            self.done = self.total
+
+    @staticmethod
+    def _skip_rest(stream: IO[bytes]) -> int:
+        skipped = 0
+        while True:
+            chunk = stream.readline(1 << 20)
+            skipped += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                return skipped
+
+
+def _cell(column: str, value: str) -> Any:
+    if value == "":
+        return None
+    if column in _JSON_CELLS and value[:1] in "[{":
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return value
+    if column == "tie":
+        return value.strip().lower() in ("1", "true", "yes")
+    if column == "margin" or column.startswith("scores."):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+class CsvReader(Reader):
+    """A header row, then one record per row; JSON in structured cells; `scores.X` columns."""
+
+    unit = "row"
+
+    def rows(self) -> Iterator[Row]:
+        self.total = self.path.stat().st_size
+        stream, raw = _open_binary(self.path)
+        csv.field_size_limit(self.max_line_bytes)
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        with text, raw:
+            reader = csv.reader(text)
+            try:
+                header = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(f"cannot read the header: {exc}", where=f"{self.path}:1") from exc
+            if len(set(header)) != len(header) or any(not h.strip() for h in header):
+                raise InputError(f"header has empty or repeated column names: {header}",
+                                 where=f"{self.path}:1 (header)")
+            yield from self._records(reader, header, raw)
+
+    def _records(self, reader: Any, header: list[str], raw: IO[bytes]) -> Iterator[Row]:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                yield Row(reader.line_num, None, f"malformed CSV: {exc}")
+                continue
+            number = reader.line_num
+            self.done = raw.tell()
+            if not cells:
+                continue
+            joined = ",".join(cells)
+            if len(cells) != len(header):
+                yield Row(number, None, f"expected {len(header)} columns, got {len(cells)}", joined)
+                continue
+            bad = next((c for c, v in zip(header, cells, strict=True) if _has_bad_bytes(v)), None)
+            if bad is not None:
+                yield Row(number, None, f"invalid UTF-8 bytes in column '{bad}'", None)
+                continue
+            data: dict[str, Any] = {}
+            for column, value in zip(header, cells, strict=True):
+                if column.startswith("scores."):
+                    data.setdefault("scores", {})[column[7:]] = _cell(column, value)
+                else:
+                    data[column] = _cell(column, value)
+            yield Row(number, data)
+        self.done = self.total
+
+
+def _has_bad_bytes(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value) if not value.isascii() else False
+
+
+def _drop_nulls(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if v is not None}
+
+
+class ParquetReader(Reader):
+    """Parquet read in record batches; nested columns come back as lists and dicts."""
+
+    unit = "row"
+
+    def rows(self) -> Iterator[Row]:
+        import pyarrow.parquet as pq
+
+        try:
+            pf = pq.ParquetFile(self.path)
+        except Exception as exc:
+            raise InputError(f"not a readable Parquet file: {exc}", where=str(self.path)) from exc
+        self.total = pf.metadata.num_rows
+        number = 0
+        for batch in pf.iter_batches(batch_size=4096):
+            for item in batch.to_pylist():
+                number += 1
+                yield Row(number, _drop_nulls(item))
+            self.done = number
+
+
+class HfReader(Reader):
+    """A dataset saved with ``save_to_disk`` (or any name ``datasets.load_dataset`` resolves)."""
+
+    unit = "row"
+    split: str | None = None
+
+    def rows(self) -> Iterator[Row]:
+        try:
+            import datasets
+        except ImportError as exc:
+            raise InputError("reading Hugging Face datasets needs the 'datasets' package: "
+                             "pip install 'mentor[hf]'", where="--format hf") from exc
+        data = self._load(datasets)
+        self.total = len(data)
+        for number, item in enumerate(data, start=1):
+            yield Row(number, _drop_nulls(item))
+            self.done = number
+
+    def _load(self, datasets: Any) -> Any:
+        try:
+            if self.path.is_dir():
+                data = datasets.load_from_disk(str(self.path))
+            else:
+                data = datasets.load_dataset(str(self.path))
+        except Exception as exc:
+            raise InputError(f"cannot load the Hugging Face dataset: {exc}",
+                             where=str(self.path)) from exc
+        if isinstance(data, datasets.DatasetDict):
+            splits = list(data)
+            name = self.split or ("train" if "train" in data else splits[0] if len(splits) == 1
+                                  else None)
+            if name not in data:
+                raise InputError(f"choose a split with --split; this dataset has {splits}",
+                                 where=str(self.path))
+            data = data[name]
+        return data
+
+
+def guess_format(path: Path) -> str:
+    """The format a file's name suggests (jsonl unless it says csv or parquet)."""
+    name = path.name.lower().removesuffix(".gz")
+    if path.is_dir():
+        return "hf"
+    if name.endswith((".csv", ".tsv")):
+        return "csv"
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    return "jsonl"
+
+
+def open_reader(path: Path, fmt: str | None, max_line_bytes: int, split: str | None = None) -> Reader:
+    """Choose the reader for `path`; check that the file exists and the format is known."""
+    fmt = fmt or guess_format(path)
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}",
+                         where="--format")
+    if fmt != "hf" and not path.is_file():
+        raise InputError("no such file", where=str(path))
+    readers: dict[str, type[Reader]] = {"jsonl": JsonlReader, "csv": CsvReader,
+                                        "parquet": ParquetReader, "hf": HfReader}
+    reader = readers[fmt](path, max_line_bytes)
+    if isinstance(reader, HfReader):
+        reader.split = split
+    return reader

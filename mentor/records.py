@@ -1,0 +1,231 @@
+"""Canonical record schemas: SFT chat, preference, ranking and rating, with metadata.
+
+A record is a plain dict in one canonical shape so that it can go to TRL, OpenAI fine-tuning or an
+eval case without reshaping. Messages are OpenAI-style (``role``, ``content``, ``tool_calls``).
+
+=============  ==========================================================================
+kind           fields
+=============  ==========================================================================
+``sft``        ``messages``
+``preference`` ``prompt``, ``chosen``, ``rejected``; optional ``tie`` and ``margin``
+``ranking``    ``prompt``, ``responses`` (N >= 2 message lists), ``ranking`` (indices, best first)
+``rating``     ``prompt``, ``response``, ``scores`` (criterion -> number)
+=============  ==========================================================================
+
+Every kind also takes ``id`` and the metadata ``source``, ``intent``, ``language``, ``tags``
+and ``meta`` (a free-form object). Validation raises :class:`RecordError` naming the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any, Final
+
+import orjson
+
+from mentor.errors import RecordError
+
+Record = dict[str, Any]
+
+KINDS: Final = ("sft", "preference", "ranking", "rating")
+ROLES: Final = frozenset({"system", "user", "assistant", "tool", "developer"})
+METADATA: Final = ("source", "intent", "language", "tags", "meta")
+_CONTENT_FIELDS: Final = {
+    "sft": ("messages",),
+    "preference": ("prompt", "chosen", "rejected", "tie", "margin"),
+    "ranking": ("prompt", "responses", "ranking"),
+    "rating": ("prompt", "response", "scores"),
+}
+_MESSAGE_KEYS: Final = frozenset({"role", "content", "tool_calls", "name", "tool_call_id"})
+_ORDER: Final = ("id", "kind", *dict.fromkeys(f for fs in _CONTENT_FIELDS.values() for f in fs))
+
+
+def _number(value: Any, field: str) -> int | float:
+    """Numbers are stored as int when integral so 4 and 4.0 hash alike."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RecordError(f"expected a number, got {type(value).__name__} {value!r:.60}", field=field)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise RecordError(f"expected a finite number, got {value}", field=field)
+        if value.is_integer():
+            return int(value)
+    return value
+
+
+def _text(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise RecordError(f"expected a string, got {type(value).__name__} {value!r:.60}", field=field)
+    return value
+
+
+def _content(value: Any, field: str) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        for i, part in enumerate(value):
+            if not isinstance(part, dict) or not isinstance(part.get("type"), str):
+                raise RecordError("expected a content part with a 'type'", field=f"{field}[{i}]")
+        return value
+    raise RecordError(
+        f"expected a string or a list of content parts, got {type(value).__name__}", field=field
+    )
+
+
+def _message(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RecordError(f"expected a message object, got {type(value).__name__}", field=field)
+    role = value.get("role")
+    if role not in ROLES:
+        raise RecordError(
+            f"unknown role {role!r:.40}; expected one of {', '.join(sorted(ROLES))}",
+            field=f"{field}.role",
+        )
+    unknown = value.keys() - _MESSAGE_KEYS
+    if unknown:
+        raise RecordError(
+            f"unknown key(s) {', '.join(sorted(unknown))}; a message has "
+            f"{', '.join(sorted(_MESSAGE_KEYS))}",
+            field=field,
+        )
+    msg: dict[str, Any] = {"role": role, "content": _content(value.get("content"), f"{field}.content")}
+    calls = value.get("tool_calls")
+    if calls:
+        if role != "assistant" or not isinstance(calls, list):
+            raise RecordError("tool_calls must be a list on an assistant message", field=field)
+        msg["tool_calls"] = calls
+    elif msg["content"] is None:
+        raise RecordError("a message needs content (or tool_calls)", field=f"{field}.content")
+    for key in ("name", "tool_call_id"):
+        if value.get(key) is not None:
+            msg[key] = _text(value[key], f"{field}.{key}")
+    return msg
+
+
+def messages(value: Any, field: str, *, min_len: int = 1) -> list[dict[str, Any]]:
+    """Validate a list of chat messages; a bare string becomes one message (user or assistant)."""
+    if isinstance(value, str):
+        role = "assistant" if field in ("chosen", "rejected", "response") else "user"
+        return [{"role": role, "content": value}]
+    if not isinstance(value, list):
+        raise RecordError(
+            f"expected a list of messages, got {type(value).__name__} {value!r:.60}", field=field
+        )
+    if len(value) < min_len:
+        raise RecordError(f"expected at least {min_len} message(s), got {len(value)}", field=field)
+    return [_message(m, f"{field}[{i}]") for i, m in enumerate(value)]
+
+
+def _ranking(raw: Record) -> Record:
+    responses = raw.get("responses")
+    if not isinstance(responses, list) or len(responses) < 2:
+        raise RecordError("expected a list of at least 2 responses", field="responses")
+    order = raw.get("ranking")
+    if not isinstance(order, list) or sorted(order) != list(range(len(responses))):
+        raise RecordError(
+            f"expected the indices 0..{len(responses) - 1} of the responses, best first, "
+            f"got {order!r:.80}",
+            field="ranking",
+        )
+    return {
+        "prompt": messages(raw.get("prompt"), "prompt"),
+        "responses": [messages(r, f"responses[{i}]") for i, r in enumerate(responses)],
+        "ranking": order,
+    }
+
+
+def _rating(raw: Record) -> Record:
+    scores = raw.get("scores")
+    if not isinstance(scores, dict) or not scores:
+        raise RecordError("expected an object of criterion -> number", field="scores")
+    return {
+        "prompt": messages(raw.get("prompt"), "prompt"),
+        "response": messages(raw.get("response"), "response"),
+        "scores": {_text(k, "scores"): _number(v, f"scores.{k}") for k, v in scores.items()},
+    }
+
+
+def _preference(raw: Record) -> Record:
+    rec: Record = {
+        "prompt": messages(raw.get("prompt"), "prompt"),
+        "chosen": messages(raw.get("chosen"), "chosen"),
+        "rejected": messages(raw.get("rejected"), "rejected"),
+    }
+    tie = raw.get("tie")
+    if tie is not None and tie is not False:
+        if tie is not True:
+            raise RecordError(f"expected true or false, got {tie!r:.40}", field="tie")
+        rec["tie"] = True
+    if raw.get("margin") is not None:
+        rec["margin"] = _number(raw["margin"], "margin")
+    return rec
+
+
+def _metadata(raw: Record) -> Record:
+    meta: Record = {}
+    for key in ("source", "intent", "language"):
+        if raw.get(key) not in (None, ""):
+            meta[key] = _text(raw[key], key)
+    tags = raw.get("tags")
+    if tags:
+        if isinstance(tags, str):
+            tags = [t.strip() for t in tags.split(",") if t.strip()]
+        if not isinstance(tags, list):
+            raise RecordError("expected a list of strings", field="tags")
+        meta["tags"] = [_text(t, f"tags[{i}]") for i, t in enumerate(tags)]
+    if raw.get("meta"):
+        if not isinstance(raw["meta"], dict):
+            raise RecordError("expected an object", field="meta")
+        meta["meta"] = raw["meta"]
+    return meta
+
+
+def validate(raw: Record) -> Record:
+    """Check `raw` against its kind and return the canonical record (with a derived id if none)."""
+    kind = raw.get("kind")
+    if kind == "sft":
+        body: Record = {"messages": messages(raw.get("messages"), "messages")}
+    elif kind == "preference":
+        body = _preference(raw)
+    elif kind == "ranking":
+        body = _ranking(raw)
+    elif kind == "rating":
+        body = _rating(raw)
+    else:
+        raise RecordError(f"unknown kind {kind!r:.40}; expected one of {', '.join(KINDS)}", field="kind")
+    rec: Record = {"kind": kind, **body, **_metadata(raw)}
+    rid = raw.get("id")
+    if rid is None or rid == "":
+        rec["id"] = derive_id(rec)
+    else:
+        if isinstance(rid, int) and not isinstance(rid, bool):
+            rid = str(rid)
+        rid = _text(rid, "id")
+        if len(rid) > 500:
+            raise RecordError(f"an id is at most 500 characters, got {len(rid)}", field="id")
+        rec["id"] = rid
+    return rec
+
+
+def canonical_json(rec: Record) -> bytes:
+    """The bytes a record is stored and hashed as: sorted keys, no whitespace."""
+    return orjson.dumps(rec, option=orjson.OPT_SORT_KEYS)
+
+
+def content_hash(rec: Record) -> str:
+    """SHA-256 of the canonical JSON of the whole record (id and metadata included)."""
+    return hashlib.sha256(canonical_json(rec)).hexdigest()
+
+
+def derive_id(rec: Record) -> str:
+    """An id from the record's training content alone, so the same content gets the same id."""
+    content = {k: rec[k] for k in _CONTENT_FIELDS[rec["kind"]] if k in rec}
+    digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return f"h{digest[:16]}"
+
+
+def ordered(rec: Record) -> Record:
+    """The record with its keys in reading order: id, kind, content, then metadata."""
+    out = {k: rec[k] for k in _ORDER if k in rec}
+    out.update((k, rec[k]) for k in METADATA if k in rec)
+    return out
