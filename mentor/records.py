@@ -90,6 +90,8 @@ def _message(value: Any, field: str) -> dict[str, Any]:
         )
     msg: dict[str, Any] = {"role": role, "content": _content(value.get("content"), f"{field}.content")}
     calls = value.get("tool_calls")
+    if isinstance(calls, str):  # columnar formats keep tool calls as JSON text
+        calls = orjson.loads(calls)
     if calls:
         if role != "assistant" or not isinstance(calls, list):
             raise RecordError("tool_calls must be a list on an assistant message", field=field)
@@ -173,6 +175,8 @@ def _metadata(raw: Record) -> Record:
         if not isinstance(tags, list):
             raise RecordError("expected a list of strings", field="tags")
         meta["tags"] = [_text(t, f"tags[{i}]") for i, t in enumerate(tags)]
+    if isinstance(raw.get("meta"), str) and raw["meta"].startswith("{"):
+        raw = {**raw, "meta": orjson.loads(raw["meta"])}
     if raw.get("meta"):
         if not isinstance(raw["meta"], dict):
             raise RecordError("expected an object", field="meta")

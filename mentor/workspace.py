@@ -9,11 +9,16 @@ from typing import Any
 from sqlalchemy import Engine
 
 from mentor.config import Settings, load_settings
-from mentor.datasets import importer, versions
+from mentor.datasets import datasheet, exporters, importer, versions
+from mentor.datasets.diff import VersionDiff, diff_versions
+from mentor.datasets.exporters import ExportResult
 from mentor.datasets.importer import ImportOptions, ImportResult, Progress
+from mentor.datasets.lineage import Lineage, lineage
+from mentor.datasets.sheets import Datasheet, write_datasheet
+from mentor.datasets.transforms import RecordFilter, filter_version, merge_versions
 from mentor.datasets.versions import DatasetInfo, VersionInfo
 from mentor.records import Record
-from mentor.store import AuditEvent, list_events, migrate, open_engine
+from mentor.store import AuditEvent, list_events, migrate, open_engine, record_event
 
 
 class Workspace:
@@ -71,6 +76,56 @@ class Workspace:
     def records(self, ref: str) -> Iterator[Record]:
         """Stream the records of a version in order."""
         return versions.iter_records(self.engine, self.version(ref).id)
+
+    def diff(self, old: str, new: str, limit: int = 20) -> VersionDiff:
+        """Records added, removed and changed (by id) from `old` to `new`."""
+        with self.engine.connect() as conn:
+            a, b = versions.resolve(conn, old), versions.resolve(conn, new)
+            return diff_versions(conn, a.id, b.id, a.ref, b.ref, limit)
+
+    def lineage(self, ref: str) -> Lineage:
+        """The graph of versions and source files that `ref` was made from."""
+        with self.engine.connect() as conn:
+            return lineage(conn, versions.resolve(conn, ref).id)
+
+    def export(self, ref: str, to: str, out: str | Path, *, strict: bool = False,
+               progress: Progress | None = None) -> ExportResult:
+        """Write version `ref` in format `to` (see :mod:`mentor.datasets.exporters`) to `out`."""
+        version = self.version(ref)
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None and done % 2000 == 0:
+                progress(done, version.record_count)
+
+        result = exporters.write(self.records(ref), to, Path(out), tick, strict)
+        if progress is not None:
+            progress(version.record_count, version.record_count)
+        with self.engine.begin() as conn:
+            record_event(conn, actor=self.actor, action="version.export", object_type="version",
+                         object_id=version.ref, detail={"format": to, "path": str(result.path),
+                                                        "rows": result.written,
+                                                        "sha256": result.sha256})
+        return result
+
+    def datasheet(self, ref: str, *, notes: str | Path | None = None,
+                  out: str | Path | None = None) -> Datasheet:
+        """Write (and keep in the store) the datasheet of `ref`; `notes` adds people's sections."""
+        version = self.version(ref)
+        return write_datasheet(self.engine, version, self.records(ref),
+                               datasheet.load_notes(Path(notes) if notes else None),
+                               Path(out) if out else None, self.actor)
+
+    def filter(self, ref: str, flt: RecordFilter, *, into: str | None = None,
+               note: str = "") -> VersionInfo:
+        """A new version holding the records of `ref` that pass `flt`."""
+        return filter_version(self.engine, ref, flt, self.actor, into, note)
+
+    def merge(self, refs: list[str], into: str, *, note: str = "") -> VersionInfo:
+        """A new version of `into` concatenating `refs` (lineage keeps every parent)."""
+        return merge_versions(self.engine, refs, into, self.actor, note)
 
     def audit(self, limit: int = 100, object_id: str | None = None) -> list[AuditEvent]:
         """The newest audit events first."""

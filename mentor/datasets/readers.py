@@ -191,7 +191,15 @@ def _has_bad_bytes(value: str) -> bool:
 
 
 def _drop_nulls(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if v is not None}
+    """Columnar rows: leave out empty columns and decode nested fields kept as JSON text."""
+    out = {}
+    for key, value in row.items():
+        if value is None:
+            continue
+        if key in _JSON_CELLS and isinstance(value, str) and value[:1] in "[{":
+            value = _cell(key, value)
+        out[key] = value
+    return out
 
 
 class ParquetReader(Reader):
