@@ -90,10 +90,10 @@ def code_table(table: ReliabilityTable, categories: Sequence[Label] | None = Non
     positions = np.flatnonzero(~missing)
     present = flat[positions]
     if categories is None:
-        cats, codes, ordered = _infer(present)
+        cats, codes, ordered = infer_categories(present)
     else:
         cats = _checked_categories(categories)
-        codes = _lookup(present, cats)
+        codes = lookup_codes(present, cats)
         unknown = np.flatnonzero(codes < 0)
         if unknown.size:
             item, annotator = divmod(int(positions[unknown[0]]), array.shape[1])
@@ -147,9 +147,14 @@ def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float | np.floating) and math.isnan(value))
 
 
-def _infer(present: NDArray[Any]) -> tuple[tuple[Label, ...], NDArray[np.int64], bool]:
+def infer_categories(
+    present: NDArray[Any],
+) -> tuple[tuple[Label, ...], NDArray[np.int64], bool]:
+    """Distinct values (sorted when possible), each value's code, and whether order is numeric."""
     if present.dtype != object:
         uniques, codes = np.unique(present, return_inverse=True)
+        if uniques.dtype.kind == "f" and np.array_equal(uniques, np.round(uniques)):
+            uniques = uniques.astype(np.int64)  # None turned [[1, None]] into floats; undo it
         return tuple(uniques.tolist()), codes.astype(np.int64), present.dtype.kind in "iuf"
     first_seen: dict[Any, int] = {}
     codes = np.fromiter(
@@ -175,7 +180,8 @@ def _checked_categories(categories: Sequence[Label]) -> tuple[Label, ...]:
     return cats
 
 
-def _lookup(present: NDArray[Any], cats: tuple[Label, ...]) -> NDArray[np.int64]:
+def lookup_codes(present: NDArray[Any], cats: tuple[Label, ...]) -> NDArray[np.int64]:
+    """Code of each value: its index in `cats`, or -1 when it is not there."""
     if present.dtype.kind in "iuf" and all(_is_number_or_missing(c) for c in cats):
         values = np.asarray(cats, dtype=np.float64)
         order = np.argsort(values)

@@ -60,11 +60,11 @@ class VersionInfo:
     created_at: datetime
     parents: list[str] = field(default_factory=list)
     sources: list[SourceInfo] = field(default_factory=list)
+    ref: str = field(init=False)
+    """The reference users type: ``NAME@vN``."""
 
-    @property
-    def ref(self) -> str:
-        """The reference users type: ``NAME@vN``."""
-        return f"{self.dataset}@v{self.number}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ref", f"{self.dataset}@v{self.number}")
 
 
 def check_name(name: str) -> str:

@@ -1,0 +1,1 @@
+"""The `mentor` command line: thin commands over the SDK."""

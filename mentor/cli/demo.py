@@ -1,0 +1,30 @@
+"""`mentor demo`: build the demo workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mentor.cli import render
+from mentor.cli.options import Db, Json, workspace
+from mentor.demo import seed_demo
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's exports.")] = Path(
+        "demo-workspace/exports"),
+    reset: Annotated[bool, typer.Option("--reset", help="Delete the SQLite file first.")] = False,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Seed a workspace with the demo datasets, versions, exports and datasheets."""
+    if reset and db and db.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(db.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    ws = workspace(db)
+    steps = seed_demo(ws, out, on_step=None if json else
+                      lambda s: render.success(f"{s.command}\n    → {s.result}"))
+    if json:
+        render.emit_json(steps)
