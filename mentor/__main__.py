@@ -1,0 +1,5 @@
+"""`python -m mentor` runs the CLI."""
+
+from mentor.cli.main import main
+
+main()

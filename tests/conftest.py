@@ -1,0 +1,111 @@
+"""Shared fixtures: a fresh workspace on real SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import mentor
+
+ROOT = Path(__file__).resolve().parents[1]
+HH = ROOT / "mentor" / "demo" / "hh-rlhf-harmless-base-test.jsonl.gz"
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+                                                   reverse=True)), None)
+    if not found:
+        pytest.fail(f"PostgreSQL's {name} not found: run the tests with `make test`, which "
+                    "installs Debian's postgresql package")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A real PostgreSQL server on loopback for the session (or MENTOR_TEST_PG if set)."""
+    if os.environ.get("MENTOR_TEST_PG"):
+        yield os.environ["MENTOR_TEST_PG"].rstrip("/")
+        return
+    data = Path(tempfile.mkdtemp(prefix="mentor-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+    port = _free_port()
+    subprocess.run(_as_postgres([_pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U",
+                                 "postgres", "-E", "UTF8", "--no-sync"]),
+                   check=True, capture_output=True)
+    opts = (f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off")
+    subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-o", opts, "-w", "-l",
+                                 str(data / "log"), "start"]), check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate",
+                                     "stop"]), capture_output=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a SQLite file, or a new database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'mentor.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    plain = server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(f"{plain}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{server}/{name}"
+    with psycopg.connect(f"{plain}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def ws(db_url: str, tmp_path: Path) -> Iterator[mentor.Workspace]:
+    """A fresh workspace on each backend, acting as user 'tester'."""
+    workspace = mentor.connect(db_url, home=tmp_path / "home", user="tester")
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def sqlite_ws(tmp_path: Path) -> Iterator[mentor.Workspace]:
+    """A fresh SQLite workspace, for tests about files rather than the database."""
+    workspace = mentor.connect(f"sqlite:///{tmp_path / 'mentor.db'}", home=tmp_path / "home",
+                               user="tester")
+    yield workspace
+    workspace.close()
+
+
+def run_cli(*args: str, db: str | None = None, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `mentor` command in a subprocess."""
+    argv = [sys.executable, "-m", "mentor", *args]
+    full_env = {**os.environ, "MENTOR_USER": "tester", **(env or {})}
+    if db:
+        full_env["MENTOR_DB"] = db
+    full_env.pop("MENTOR_DEBUG", None)
+    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd, env=full_env,
+                          timeout=300)
