@@ -43,7 +43,7 @@ def _root(
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning MentorError into a message and its exit code."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="mentor")
     except MentorError as exc:
         if os.environ.get("MENTOR_DEBUG"):
             raise
@@ -51,16 +51,3 @@ def main(argv: list[str] | None = None) -> None:
 
         render.error(str(exc))
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as exc:  # click's usage errors and aborts
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        raise

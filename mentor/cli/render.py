@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _default(value: Any) -> Any:

@@ -59,12 +59,12 @@ def _open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
     return raw, raw
 
 
-def _explain_bad_json(line: bytes, exc: Exception) -> str:
+def _explain_bad_json(line: bytes, exc: orjson.JSONDecodeError) -> str:
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as bad:
         return f"invalid UTF-8 byte 0x{line[bad.start]:02x} at column {bad.start + 1}"
-    return f"not valid JSON: {exc}"
+    return f"not valid JSON: {exc.msg} at column {exc.colno}"
 
 
 class JsonlReader(Reader):

@@ -1,0 +1,55 @@
+"""The store: migrations match the tables, the audit log is append-only, URLs are checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+
+import mentor
+from mentor.errors import ConfigError
+from mentor.store.tables import metadata
+from tests.datasets.test_import import SFT, write_jsonl
+
+
+def test_empty_database_migrates_to_head_and_matches_the_tables(ws: mentor.Workspace) -> None:
+    with ws.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+        assert set(metadata.tables) <= set(inspect(conn).get_table_names())
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == "0001"
+
+
+def test_connecting_again_keeps_the_data(ws: mentor.Workspace, tmp_path: Path) -> None:
+    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "a")
+    again = mentor.connect(str(ws.engine.url.render_as_string(hide_password=False)))
+    assert [d.name for d in again.datasets()] == ["a"]
+    again.close()
+
+
+def test_audit_log_refuses_update_and_delete(ws: mentor.Workspace, tmp_path: Path) -> None:
+    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "a")
+    for statement in ("UPDATE audit_events SET actor = 'mallory'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"), ws.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert {e.actor for e in ws.audit()} == {"tester"} and len(ws.audit()) == 2
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_ws: mentor.Workspace) -> None:
+    with sqlite_ws.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("mysql://x/y", "backend 'mysql' is not supported"),
+    ("not a url", "is not a database URL"),
+    ("sqlite:////no/such/folder/m.db", "folder /no/such/folder does not exist"),
+])
+def test_bad_database_urls_are_explained(url: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        mentor.connect(url)
