@@ -44,8 +44,9 @@ class Workspace:
         self.close()
 
     # datasets -----------------------------------------------------------------------------
-    def import_file(self, path: str | Path, name: str, *, progress: Progress | None = None,
-                    **options: Any) -> ImportResult:
+    def import_file(
+        self, path: str | Path, name: str, *, progress: Progress | None = None, **options: Any
+    ) -> ImportResult:
         """Import a JSONL/CSV/Parquet/HF file as the next version of dataset `name`.
 
         Options are the fields of :class:`ImportOptions` (format, map, map_file, skip_invalid, ...).
@@ -53,10 +54,15 @@ class Workspace:
         opts = ImportOptions(**options)
         if opts.skip_invalid and opts.quarantine is None:
             stamp = versions.now_stamp()
-            opts = ImportOptions(**{**options, "quarantine":
-                                    self.settings.home / "quarantine" / f"{name}-{stamp}.jsonl"})
-        return importer.import_file(self.engine, Path(path), name, self.actor, opts, progress,
-                                    self.settings.max_line_bytes)
+            opts = ImportOptions(
+                **{
+                    **options,
+                    "quarantine": self.settings.home / "quarantine" / f"{name}-{stamp}.jsonl",
+                }
+            )
+        return importer.import_file(
+            self.engine, Path(path), name, self.actor, opts, progress, self.settings.max_line_bytes
+        )
 
     def datasets(self) -> list[DatasetInfo]:
         """Every dataset in the workspace."""
@@ -88,8 +94,15 @@ class Workspace:
         with self.engine.connect() as conn:
             return lineage(conn, versions.resolve(conn, ref).id)
 
-    def export(self, ref: str, to: str, out: str | Path, *, strict: bool = False,
-               progress: Progress | None = None) -> ExportResult:
+    def export(
+        self,
+        ref: str,
+        to: str,
+        out: str | Path,
+        *,
+        strict: bool = False,
+        progress: Progress | None = None,
+    ) -> ExportResult:
         """Write version `ref` in format `to` (see :mod:`mentor.datasets.exporters`) to `out`."""
         version = self.version(ref)
         done = 0
@@ -104,22 +117,38 @@ class Workspace:
         if progress is not None:
             progress(version.record_count, version.record_count)
         with self.engine.begin() as conn:
-            record_event(conn, actor=self.actor, action="version.export", object_type="version",
-                         object_id=version.ref, detail={"format": to, "path": str(result.path),
-                                                        "rows": result.written,
-                                                        "sha256": result.sha256})
+            record_event(
+                conn,
+                actor=self.actor,
+                action="version.export",
+                object_type="version",
+                object_id=version.ref,
+                detail={
+                    "format": to,
+                    "path": str(result.path),
+                    "rows": result.written,
+                    "sha256": result.sha256,
+                },
+            )
         return result
 
-    def datasheet(self, ref: str, *, notes: str | Path | None = None,
-                  out: str | Path | None = None) -> Datasheet:
+    def datasheet(
+        self, ref: str, *, notes: str | Path | None = None, out: str | Path | None = None
+    ) -> Datasheet:
         """Write (and keep in the store) the datasheet of `ref`; `notes` adds people's sections."""
         version = self.version(ref)
-        return write_datasheet(self.engine, version, self.records(ref),
-                               datasheet.load_notes(Path(notes) if notes else None),
-                               Path(out) if out else None, self.actor)
+        return write_datasheet(
+            self.engine,
+            version,
+            self.records(ref),
+            datasheet.load_notes(Path(notes) if notes else None),
+            Path(out) if out else None,
+            self.actor,
+        )
 
-    def filter(self, ref: str, flt: RecordFilter, *, into: str | None = None,
-               note: str = "") -> VersionInfo:
+    def filter(
+        self, ref: str, flt: RecordFilter, *, into: str | None = None, note: str = ""
+    ) -> VersionInfo:
         """A new version holding the records of `ref` that pass `flt`."""
         return filter_version(self.engine, ref, flt, self.actor, into, note)
 

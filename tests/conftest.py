@@ -23,11 +23,14 @@ HH = ROOT / "mentor" / "demo" / "hh-rlhf-harmless-base-test.jsonl.gz"
 
 
 def _pg_bin(name: str) -> str:
-    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                                                   reverse=True)), None)
+    found = shutil.which(name) or next(
+        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
+    )
     if not found:
-        pytest.fail(f"PostgreSQL's {name} not found: run the tests with `make test`, which "
-                    "installs Debian's postgresql package")
+        pytest.fail(
+            f"PostgreSQL's {name} not found: run the tests with `make test`, which "
+            "installs Debian's postgresql package"
+        )
     return found
 
 
@@ -51,18 +54,42 @@ def pg_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(data, "postgres", "postgres")
     port = _free_port()
-    subprocess.run(_as_postgres([_pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U",
-                                 "postgres", "-E", "UTF8", "--no-sync"]),
-                   check=True, capture_output=True)
-    opts = (f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off")
-    subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-o", opts, "-w", "-l",
-                                 str(data / "log"), "start"]), check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres(
+            [
+                _pg_bin("initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    opts = (
+        f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
+    subprocess.run(
+        _as_postgres(
+            [_pg_bin("pg_ctl"), "-D", str(data), "-o", opts, "-w", "-l", str(data / "log"), "start"]
+        ),
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate",
-                                     "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -93,19 +120,20 @@ def ws(db_url: str, tmp_path: Path) -> Iterator[mentor.Workspace]:
 @pytest.fixture
 def sqlite_ws(tmp_path: Path) -> Iterator[mentor.Workspace]:
     """A fresh SQLite workspace, for tests about files rather than the database."""
-    workspace = mentor.connect(f"sqlite:///{tmp_path / 'mentor.db'}", home=tmp_path / "home",
-                               user="tester")
+    workspace = mentor.connect(
+        f"sqlite:///{tmp_path / 'mentor.db'}", home=tmp_path / "home", user="tester"
+    )
     yield workspace
     workspace.close()
 
 
-def run_cli(*args: str, db: str | None = None, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, db: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real `mentor` command in a subprocess."""
     argv = [sys.executable, "-m", "mentor", *args]
     full_env = {**os.environ, "MENTOR_USER": "tester", **(env or {})}
     if db:
         full_env["MENTOR_DB"] = db
     full_env.pop("MENTOR_DEBUG", None)
-    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd, env=full_env,
-                          timeout=300)
+    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd, env=full_env, timeout=300)

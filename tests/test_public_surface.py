@@ -9,9 +9,10 @@ import pytest
 
 import mentor
 
-PACKAGES = sorted(
-    m.name for m in pkgutil.walk_packages(mentor.__path__, "mentor.") if m.ispkg
-) + ["mentor"]
+PACKAGES = [
+    "mentor",
+    *sorted(m.name for m in pkgutil.walk_packages(mentor.__path__, "mentor.") if m.ispkg),
+]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

@@ -12,8 +12,9 @@ from mentor.cli.options import Db, Json, workspace
 
 def audit(
     limit: Annotated[int, typer.Option("--limit", help="How many events, newest first.")] = 50,
-    object_id: Annotated[str | None, typer.Option("--object", help="Only events about this "
-                                                  "object, e.g. hh@v2.")] = None,
+    object_id: Annotated[
+        str | None, typer.Option("--object", help="Only events about this object, e.g. hh@v2.")
+    ] = None,
     db: Db = None,
     json: Json = False,
 ) -> None:
@@ -22,6 +23,11 @@ def audit(
     if json:
         render.emit_json(events)
         return
-    render.table("Audit log", ["#", "at", "actor", "action", "object", "detail"],
-                 [[e.id, f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, e.object_id,
-                   e.detail or ""] for e in events])
+    render.table(
+        "Audit log",
+        ["#", "at", "actor", "action", "object", "detail"],
+        [
+            [e.id, f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, e.object_id, e.detail or ""]
+            for e in events
+        ],
+    )

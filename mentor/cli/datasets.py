@@ -13,55 +13,94 @@ from mentor.cli.options import Db, Json, workspace
 from mentor.datasets.transforms import RecordFilter
 from mentor.datasets.versions import VersionInfo
 
-app = typer.Typer(help="Import, version, compare, document and export datasets.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Import, version, compare, document and export datasets.", no_args_is_help=True
+)
 
 Ref = Annotated[str, typer.Argument(help="A version: NAME@vN, or NAME for the newest.")]
 
 
 def _version_rows(items: list[VersionInfo]) -> list[list[object]]:
-    return [[v.ref, v.record_count, ", ".join(f"{n} {k}" for k, n in v.kind_counts.items()),
-             v.transform, ", ".join(v.parents) or "—", v.content_hash[:12], v.created_by,
-             f"{v.created_at:%Y-%m-%d %H:%M}"] for v in items]
+    return [
+        [
+            v.ref,
+            v.record_count,
+            ", ".join(f"{n} {k}" for k, n in v.kind_counts.items()),
+            v.transform,
+            ", ".join(v.parents) or "—",
+            v.content_hash[:12],
+            v.created_by,
+            f"{v.created_at:%Y-%m-%d %H:%M}",
+        ]
+        for v in items
+    ]
 
 
 def _show_version(v: VersionInfo) -> None:
-    render.fields(v.ref, [
-        ("content hash", v.content_hash), ("records", f"{v.record_count:,}"),
-        ("kinds", ", ".join(f"{n:,} {k}" for k, n in v.kind_counts.items())),
-        ("transform", f"{v.transform} {v.params}"), ("parents", ", ".join(v.parents) or "—"),
-        *[("source", f"{s.uri} (sha256 {s.sha256[:16]}…)") for s in v.sources],
-        ("created", f"{v.created_at:%Y-%m-%d %H:%M:%S} by {v.created_by}"),
-        *([("note", v.note)] if v.note else []),
-    ])
+    render.fields(
+        v.ref,
+        [
+            ("content hash", v.content_hash),
+            ("records", f"{v.record_count:,}"),
+            ("kinds", ", ".join(f"{n:,} {k}" for k, n in v.kind_counts.items())),
+            ("transform", f"{v.transform} {v.params}"),
+            ("parents", ", ".join(v.parents) or "—"),
+            *[("source", f"{s.uri} (sha256 {s.sha256[:16]}…)") for s in v.sources],
+            ("created", f"{v.created_at:%Y-%m-%d %H:%M:%S} by {v.created_by}"),
+            *([("note", v.note)] if v.note else []),
+        ],
+    )
 
 
 @app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="File (.jsonl, .jsonl.gz, .csv, .parquet) or HF "
-                                         "dataset folder.")],
+    path: Annotated[
+        Path, typer.Argument(help="File (.jsonl, .jsonl.gz, .csv, .parquet) or HF dataset folder.")
+    ],
     name: Annotated[str, typer.Option("--name", help="Dataset to add the version to.")],
-    fmt: Annotated[str | None, typer.Option("--format", help="jsonl|csv|parquet|hf "
-                                            "[default: from the file name]")] = None,
-    map_: Annotated[str | None, typer.Option("--map", help="Preset: auto|hh-rlhf|alpaca|sharegpt "
-                                             "[default: auto].")] = None,
-    map_file: Annotated[Path | None, typer.Option("--map-file", help="YAML map of columns to "
-                                                  "fields.")] = None,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the valid rows; "
-                                               "write rejected ones to a quarantine file.")] = False,
-    quarantine: Annotated[Path | None, typer.Option("--quarantine", help="Where rejected rows go "
-                                                    "[default: MENTOR_HOME/quarantine/].")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="jsonl|csv|parquet|hf [default: from the file name]"),
+    ] = None,
+    map_: Annotated[
+        str | None,
+        typer.Option("--map", help="Preset: auto|hh-rlhf|alpaca|sharegpt [default: auto]."),
+    ] = None,
+    map_file: Annotated[
+        Path | None, typer.Option("--map-file", help="YAML map of columns to fields.")
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the valid rows; write rejected ones to a quarantine file.",
+        ),
+    ] = False,
+    quarantine: Annotated[
+        Path | None,
+        typer.Option(
+            "--quarantine", help="Where rejected rows go [default: MENTOR_HOME/quarantine/]."
+        ),
+    ] = None,
     split: Annotated[str | None, typer.Option("--split", help="Split of an HF dataset.")] = None,
-    description: Annotated[str, typer.Option("--description", help="What the dataset is for "
-                                             "(when it is new).")] = "",
+    description: Annotated[
+        str, typer.Option("--description", help="What the dataset is for (when it is new).")
+    ] = "",
     note: Annotated[str, typer.Option("--note", help="A note kept with the version.")] = "",
     db: Db = None,
     json: Json = False,
 ) -> None:
     """Import a file as the next immutable version of dataset NAME (all or nothing)."""
     ws = workspace(db)
-    options = {"format": fmt, "map": map_, "map_file": map_file, "skip_invalid": skip_invalid,
-               "split": split, "description": description, "note": note}
+    options = {
+        "format": fmt,
+        "map": map_,
+        "map_file": map_file,
+        "skip_invalid": skip_invalid,
+        "split": split,
+        "description": description,
+        "note": note,
+    }
     if quarantine is not None:
         options["quarantine"] = quarantine
     with render.progress(f"importing {path.name}", unit="bytes") as bar:
@@ -85,27 +124,36 @@ def list_(db: Db = None, json: Json = False) -> None:
     if json:
         render.emit_json(items)
         return
-    render.table("Datasets", ["name", "versions", "newest", "description", "created by"],
-                 [[d.name, d.version_count, f"v{d.latest}", d.description, d.created_by]
-                  for d in items])
+    render.table(
+        "Datasets",
+        ["name", "versions", "newest", "description", "created by"],
+        [[d.name, d.version_count, f"v{d.latest}", d.description, d.created_by] for d in items],
+    )
 
 
 @app.command()
-def versions(name: Annotated[str, typer.Argument(help="Dataset name.")], db: Db = None,
-             json: Json = False) -> None:
+def versions(
+    name: Annotated[str, typer.Argument(help="Dataset name.")], db: Db = None, json: Json = False
+) -> None:
     """List every version of a dataset, oldest first."""
     items = workspace(db).versions(name)
     if json:
         render.emit_json(items)
         return
-    render.table(f"Versions of {name}", ["version", "records", "kinds", "transform", "parents",
-                                          "hash", "by", "at"], _version_rows(items))
+    render.table(
+        f"Versions of {name}",
+        ["version", "records", "kinds", "transform", "parents", "hash", "by", "at"],
+        _version_rows(items),
+    )
 
 
 @app.command()
-def show(ref: Ref, head: Annotated[int, typer.Option("--head", help="Also print the first N "
-                                                     "records.")] = 0,
-         db: Db = None, json: Json = False) -> None:
+def show(
+    ref: Ref,
+    head: Annotated[int, typer.Option("--head", help="Also print the first N records.")] = 0,
+    db: Db = None,
+    json: Json = False,
+) -> None:
     """Show one version: hash, counts, transform, parents and sources."""
     ws = workspace(db)
     version = ws.version(ref)
@@ -124,17 +172,23 @@ def show(ref: Ref, head: Annotated[int, typer.Option("--head", help="Also print 
 
 
 @app.command()
-def diff(old: Ref, new: Ref,
-         limit: Annotated[int, typer.Option("--limit", help="Ids listed per group.")] = 20,
-         db: Db = None, json: Json = False) -> None:
+def diff(
+    old: Ref,
+    new: Ref,
+    limit: Annotated[int, typer.Option("--limit", help="Ids listed per group.")] = 20,
+    db: Db = None,
+    json: Json = False,
+) -> None:
     """Records added, removed and changed (matched by id) between two versions."""
     result = workspace(db).diff(old, new, limit)
     if json:
         render.emit_json(result)
         return
-    render.line(f"[bold]{result.old} → {result.new}[/bold]: [green]+{result.added:,} added[/green]"
-                f", [red]-{result.removed:,} removed[/red], [yellow]~{result.changed:,} changed"
-                f"[/yellow], {result.unchanged:,} unchanged")
+    render.line(
+        f"[bold]{result.old} → {result.new}[/bold]: [green]+{result.added:,} added[/green]"
+        f", [red]-{result.removed:,} removed[/red], [yellow]~{result.changed:,} changed"
+        f"[/yellow], {result.unchanged:,} unchanged"
+    )
     for label, ids in (("added", result.added_ids), ("removed", result.removed_ids)):
         if ids:
             render.line(f"  {label}: {', '.join(ids)}")
@@ -150,11 +204,15 @@ def lineage(ref: Ref, db: Db = None, json: Json = False) -> None:
         render.emit_json(graph)
         return
     children = {n.id: graph.parents_of(n.id) for n in graph.nodes}
-    labels = {n.id: (f"[bold]{n.id}[/bold] {n.detail['transform']} "
-                     f"{n.detail['records']:,} records, {n.detail['content_hash'][:12]}"
-                     if n.type == "version" else
-                     f"[cyan]{n.label}[/cyan] sha256 {n.detail['sha256'][:16]}…")
-              for n in graph.nodes}
+    labels = {
+        n.id: (
+            f"[bold]{n.id}[/bold] {n.detail['transform']} "
+            f"{n.detail['records']:,} records, {n.detail['content_hash'][:12]}"
+            if n.type == "version"
+            else f"[cyan]{n.label}[/cyan] sha256 {n.detail['sha256'][:16]}…"
+        )
+        for n in graph.nodes
+    }
     render.tree(graph.root, children, labels)
 
 
@@ -162,10 +220,15 @@ def lineage(ref: Ref, db: Db = None, json: Json = False) -> None:
 def export(
     ref: Ref,
     out: Annotated[Path, typer.Argument(help="File (or folder for hf) to write.")],
-    to: Annotated[str, typer.Option("--to", help="trl-sft|trl-dpo|openai-chat|openai-dpo|hf|"
-                                    "parquet|jsonl")],
-    strict: Annotated[bool, typer.Option("--strict", help="Fail instead of leaving out records "
-                                         "the format cannot hold.")] = False,
+    to: Annotated[
+        str, typer.Option("--to", help="trl-sft|trl-dpo|openai-chat|openai-dpo|hf|parquet|jsonl")
+    ],
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail instead of leaving out records the format cannot hold."
+        ),
+    ] = False,
     db: Db = None,
     json: Json = False,
 ) -> None:
@@ -185,8 +248,12 @@ def export(
 def datasheet(
     ref: Ref,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the Markdown here.")] = None,
-    notes: Annotated[Path | None, typer.Option("--notes", help="YAML with motivation, collection, "
-                                               "uses, limitations, maintenance.")] = None,
+    notes: Annotated[
+        Path | None,
+        typer.Option(
+            "--notes", help="YAML with motivation, collection, uses, limitations, maintenance."
+        ),
+    ] = None,
     db: Db = None,
     json: Json = False,
 ) -> None:
@@ -203,7 +270,9 @@ def datasheet(
 @app.command("filter")
 def filter_(
     ref: Ref,
-    kind: Annotated[str | None, typer.Option("--kind", help="sft|preference|ranking|rating")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="sft|preference|ranking|rating")
+    ] = None,
     intent: Annotated[str | None, typer.Option("--intent")] = None,
     language: Annotated[str | None, typer.Option("--language")] = None,
     source: Annotated[str | None, typer.Option("--source")] = None,
@@ -211,8 +280,9 @@ def filter_(
     single_turn: Annotated[bool, typer.Option("--single-turn", help="Only one user turn.")] = False,
     sample: Annotated[float | None, typer.Option("--sample", help="Keep this fraction.")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
-    into: Annotated[str | None, typer.Option("--into", help="Dataset for the new version "
-                                             "[default: the same].")] = None,
+    into: Annotated[
+        str | None, typer.Option("--into", help="Dataset for the new version [default: the same].")
+    ] = None,
     note: Annotated[str, typer.Option("--note")] = "",
     db: Db = None,
     json: Json = False,
@@ -239,5 +309,6 @@ def merge(
     if json:
         render.emit_json(version)
         return
-    render.success(f"merged {len(refs)} versions into {version.ref} ({version.record_count:,} "
-                   "records)")
+    render.success(
+        f"merged {len(refs)} versions into {version.ref} ({version.record_count:,} records)"
+    )

@@ -14,7 +14,8 @@ from mentor.demo import seed_demo
 
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo's exports.")] = Path(
-        "demo-workspace/exports"),
+        "demo-workspace/exports"
+    ),
     reset: Annotated[bool, typer.Option("--reset", help="Delete the SQLite file first.")] = False,
     db: Db = None,
     json: Json = False,
@@ -24,7 +25,10 @@ def demo(
         for suffix in ("", "-wal", "-shm"):
             Path(db.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     ws = workspace(db)
-    steps = seed_demo(ws, out, on_step=None if json else
-                      lambda s: render.success(f"{s.command}\n    → {s.result}"))
+    steps = seed_demo(
+        ws,
+        out,
+        on_step=None if json else lambda s: render.success(f"{s.command}\n    → {s.result}"),
+    )
     if json:
         render.emit_json(steps)

@@ -14,8 +14,7 @@ from mentor.errors import MentorError
 
 app = typer.Typer(
     name="mentor",
-    help="Mentor: create, check, version and export the data that trains LLMs with human "
-    "judgment.",
+    help="Mentor: create, check, version and export the data that trains LLMs with human judgment.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -34,8 +33,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Mentor's command line."""
 

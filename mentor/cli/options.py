@@ -10,8 +10,12 @@ from mentor.workspace import Workspace, connect
 
 Db = Annotated[
     str | None,
-    typer.Option("--db", envvar="MENTOR_DB", show_envvar=True,
-                 help="Database URL [default: sqlite:///mentor.db]."),
+    typer.Option(
+        "--db",
+        envvar="MENTOR_DB",
+        show_envvar=True,
+        help="Database URL [default: sqlite:///mentor.db].",
+    ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]
 

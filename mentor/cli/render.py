@@ -35,8 +35,11 @@ def _default(value: Any) -> Any:
 
 def emit_json(value: Any) -> None:
     """Write `value` (dataclasses, lists, dicts) as indented JSON on stdout."""
-    sys.stdout.write(orjson.dumps(value, default=_default,
-                                  option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
+    sys.stdout.write(
+        orjson.dumps(
+            value, default=_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+        ).decode()
+    )
     sys.stdout.write("\n")
 
 
@@ -44,8 +47,12 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
     """A table for people."""
     tbl = Table(title=title, title_justify="left", header_style="bold")
     for col in columns:
-        tbl.add_column(col, justify="right" if col.startswith("#") or col in
-                       ("records", "versions", "count") else "left")
+        tbl.add_column(
+            col,
+            justify="right"
+            if col.startswith("#") or col in ("records", "versions", "count")
+            else "left",
+        )
     for row in rows:
         tbl.add_row(*("" if v is None else str(v) for v in row))
     out.print(tbl)
@@ -99,9 +106,14 @@ def tree(root: str, children: dict[str, list[str]], labels: dict[str, str]) -> N
 @contextmanager
 def progress(description: str, unit: str = "") -> Iterator[Any]:
     """A progress bar on stderr; yields a callback ``(done, total)`` for the SDK to call."""
-    columns = [TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-               MofNCompleteColumn() if unit != "bytes" else TextColumn(""),
-               TimeElapsedColumn(), TimeRemainingColumn()]
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn() if unit != "bytes" else TextColumn(""),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task(description, total=None)
 

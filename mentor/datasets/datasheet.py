@@ -70,8 +70,11 @@ def compose(records: Iterable[Record]) -> Composition:
     for rec in records:
         comp.records += 1
         comp.kinds[rec["kind"]] += 1
-        for key, counter in (("intent", comp.intents), ("language", comp.languages),
-                             ("source", comp.sources)):
+        for key, counter in (
+            ("intent", comp.intents),
+            ("language", comp.languages),
+            ("source", comp.sources),
+        ):
             counter[rec.get(key) or "(not given)"] += 1
         comp.tags.update(rec.get("tags", ()))
         prompt = rec["messages"] if rec["kind"] == "sft" else rec["prompt"]
@@ -99,8 +102,9 @@ def load_notes(path: Path | None) -> dict[str, str]:
         raise InputError(f"cannot read the notes file: {exc}", where=f"--notes {path}") from exc
     if not isinstance(data, dict) or not set(data) <= set(NOTE_KEYS):
         extra = sorted(set(data) - set(NOTE_KEYS)) if isinstance(data, dict) else data
-        raise InputError(f"unexpected keys {extra}; expected some of {', '.join(NOTE_KEYS)}",
-                         where=str(path))
+        raise InputError(
+            f"unexpected keys {extra}; expected some of {', '.join(NOTE_KEYS)}", where=str(path)
+        )
     return {k: str(v).strip() for k, v in data.items()}
 
 
@@ -117,8 +121,10 @@ def _stats(values: list[int]) -> str:
     if not values:
         return "n/a"
     quart = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
-    return (f"median {statistics.median(values):,.0f}, mean {statistics.fmean(values):,.0f}, "
-            f"IQR {quart[0]:,.0f}–{quart[2]:,.0f}, max {max(values):,}")
+    return (
+        f"median {statistics.median(values):,.0f}, mean {statistics.fmean(values):,.0f}, "
+        f"IQR {quart[0]:,.0f} to {quart[2]:,.0f}, max {max(values):,}"
+    )
 
 
 def limitations(comp: Composition) -> list[str]:
@@ -148,28 +154,70 @@ def render(version: VersionInfo, comp: Composition, graph: Lineage, notes: dict[
     sources = [n for n in graph.nodes if n.type == "source"]
     steps = [n for n in graph.nodes if n.type == "version"]
     lines = [
-        f"# Datasheet: {version.ref}", "",
+        f"# Datasheet: {version.ref}",
+        "",
         f"Content hash `{version.content_hash}` · {version.record_count:,} records · "
-        f"made by {version.created_by} on {version.created_at:%Y-%m-%d %H:%M} UTC", "",
-        "## Motivation", "", notes.get("motivation", missing.format("motivation")), "",
-        "## Composition", "", f"- Records: {comp.records:,} ({kinds})",
+        f"made by {version.created_by} on {version.created_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        "## Motivation",
+        "",
+        notes.get("motivation", missing.format("motivation")),
+        "",
+        "## Composition",
+        "",
+        f"- Records: {comp.records:,} ({kinds})",
         f"- User turns per prompt: {_stats(comp.turns)}",
         f"- Prompt length (characters): {_stats(comp.prompt_chars)}",
         f"- Response length (characters): {_stats(comp.response_chars)}",
         f"- Tags: {', '.join(f'{t} ({n:,})' for t, n in comp.tags.most_common(10)) or 'none'}",
-        "", "### Intents", "", _dist(comp.intents, comp.records),
-        "", "### Languages", "", _dist(comp.languages, comp.records),
-        "", "### Sources", "", _dist(comp.sources, comp.records), "",
-        "## Collection process", "", notes.get("collection", missing.format("collection")), "",
-        *[f"- Source file `{s.detail['uri']}` ({s.detail['format']}, {s.detail['size_bytes']:,} "
-          f"bytes, sha256 `{s.detail['sha256']}`)" for s in sources], "",
-        "## Preprocessing and lineage", "",
-        *[f"{i}. `{s.id}`: {s.detail['transform']} {s.detail['params']} → "
-          f"{s.detail['records']:,} records" for i, s in enumerate(steps, 1)], "",
-        "## Uses", "", notes.get("uses", "Suited by its record kinds to: " + "; ".join(
-            _USES[k] for k in sorted(comp.kinds)) + "."), "",
-        "## Known limitations", "", *[f"- {x}" for x in limitations(comp)],
-        *([f"- {notes['limitations']}"] if "limitations" in notes else []), "",
-        "## Maintenance", "", notes.get("maintenance", missing.format("maintenance")), "",
+        "",
+        "### Intents",
+        "",
+        _dist(comp.intents, comp.records),
+        "",
+        "### Languages",
+        "",
+        _dist(comp.languages, comp.records),
+        "",
+        "### Sources",
+        "",
+        _dist(comp.sources, comp.records),
+        "",
+        "## Collection process",
+        "",
+        notes.get("collection", missing.format("collection")),
+        "",
+        *[
+            f"- Source file `{s.detail['uri']}` ({s.detail['format']}, {s.detail['size_bytes']:,} "
+            f"bytes, sha256 `{s.detail['sha256']}`)"
+            for s in sources
+        ],
+        "",
+        "## Preprocessing and lineage",
+        "",
+        *[
+            f"{i}. `{s.id}`: {s.detail['transform']} {s.detail['params']} → "
+            f"{s.detail['records']:,} records"
+            for i, s in enumerate(steps, 1)
+        ],
+        "",
+        "## Uses",
+        "",
+        notes.get(
+            "uses",
+            "Suited by its record kinds to: "
+            + "; ".join(_USES[k] for k in sorted(comp.kinds))
+            + ".",
+        ),
+        "",
+        "## Known limitations",
+        "",
+        *[f"- {x}" for x in limitations(comp)],
+        *([f"- {notes['limitations']}"] if "limitations" in notes else []),
+        "",
+        "## Maintenance",
+        "",
+        notes.get("maintenance", missing.format("maintenance")),
+        "",
     ]
     return "\n".join(lines)

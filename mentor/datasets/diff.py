@@ -36,35 +36,50 @@ class VersionDiff:
 
 def _only_in(conn: Connection, keep: int, other: int, limit: int) -> tuple[int, list[str]]:
     mine, theirs = aliased(version_records), aliased(version_records)
-    missing = ~exists().where(and_(theirs.c.version_id == other,
-                                   theirs.c.record_id == mine.c.record_id))
+    missing = ~exists().where(
+        and_(theirs.c.version_id == other, theirs.c.record_id == mine.c.record_id)
+    )
     where = and_(mine.c.version_id == keep, missing)
     count = conn.execute(select(func.count()).select_from(mine).where(where)).scalar_one()
-    ids = conn.execute(select(mine.c.record_id).where(where).order_by(mine.c.position)
-                       .limit(limit)).scalars().all()
+    ids = (
+        conn.execute(select(mine.c.record_id).where(where).order_by(mine.c.position).limit(limit))
+        .scalars()
+        .all()
+    )
     return count, list(ids)
 
 
 def _changed_fields(conn: Connection, old_hash: str, new_hash: str) -> list[str]:
-    bodies = dict(conn.execute(select(record_blobs.c.hash, record_blobs.c.body)
-                               .where(record_blobs.c.hash.in_([old_hash, new_hash]))).all())
+    bodies = dict(
+        conn.execute(
+            select(record_blobs.c.hash, record_blobs.c.body).where(
+                record_blobs.c.hash.in_([old_hash, new_hash])
+            )
+        ).all()
+    )
     old, new = orjson.loads(bodies[old_hash]), orjson.loads(bodies[new_hash])
     return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
 
 
-def diff_versions(conn: Connection, old_id: int, new_id: int, old: str, new: str,
-                  limit: int = 20) -> VersionDiff:
+def diff_versions(
+    conn: Connection, old_id: int, new_id: int, old: str, new: str, limit: int = 20
+) -> VersionDiff:
     """Compare two versions in the database, without loading them into memory."""
     added, added_ids = _only_in(conn, new_id, old_id, limit)
     removed, removed_ids = _only_in(conn, old_id, new_id, limit)
     a, b = aliased(version_records), aliased(version_records)
-    pairs = (select(a.c.record_id, a.c.record_hash.label("old"), b.c.record_hash.label("new"))
-             .join(b, and_(b.c.record_id == a.c.record_id, b.c.version_id == new_id))
-             .where(a.c.version_id == old_id))
+    pairs = (
+        select(a.c.record_id, a.c.record_hash.label("old"), b.c.record_hash.label("new"))
+        .join(b, and_(b.c.record_id == a.c.record_id, b.c.version_id == new_id))
+        .where(a.c.version_id == old_id)
+    )
     differ = pairs.where(a.c.record_hash != b.c.record_hash)
     changed = conn.execute(select(func.count()).select_from(differ.subquery())).scalar_one()
     same = conn.execute(select(func.count()).select_from(pairs.subquery())).scalar_one() - changed
-    changed_records = [ChangedRecord(r.record_id, _changed_fields(conn, r.old, r.new))
-                       for r in conn.execute(differ.order_by(b.c.position).limit(limit))]
-    return VersionDiff(old, new, added, removed, changed, same, added_ids, removed_ids,
-                       changed_records)
+    changed_records = [
+        ChangedRecord(r.record_id, _changed_fields(conn, r.old, r.new))
+        for r in conn.execute(differ.order_by(b.c.position).limit(limit))
+    ]
+    return VersionDiff(
+        old, new, added, removed, changed, same, added_ids, removed_ids, changed_records
+    )

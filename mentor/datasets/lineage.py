@@ -36,10 +36,18 @@ class Lineage:
 
 def _version_node(v: VersionInfo) -> LineageNode:
     return LineageNode(
-        id=v.ref, type="version", label=f"{v.ref} · {v.transform}",
-        detail={"transform": v.transform, "params": v.params, "content_hash": v.content_hash,
-                "records": v.record_count, "created_by": v.created_by,
-                "created_at": v.created_at.isoformat(), "guideline_version": v.guideline_version},
+        id=v.ref,
+        type="version",
+        label=f"{v.ref} · {v.transform}",
+        detail={
+            "transform": v.transform,
+            "params": v.params,
+            "content_hash": v.content_hash,
+            "records": v.record_count,
+            "created_by": v.created_by,
+            "created_at": v.created_at.isoformat(),
+            "guideline_version": v.guideline_version,
+        },
     )
 
 
@@ -61,13 +69,24 @@ def lineage(conn: Connection, version_id: int) -> Lineage:
         order.append(info.ref)
         for src in info.sources:
             sid = f"file:{src.sha256[:12]}"
-            nodes[sid] = LineageNode(sid, "source", src.uri.rsplit("/", 1)[-1],
-                                     {"uri": src.uri, "sha256": src.sha256,
-                                      "size_bytes": src.size_bytes, "format": src.format})
+            nodes[sid] = LineageNode(
+                sid,
+                "source",
+                src.uri.rsplit("/", 1)[-1],
+                {
+                    "uri": src.uri,
+                    "sha256": src.sha256,
+                    "size_bytes": src.size_bytes,
+                    "format": src.format,
+                },
+            )
             edges.append((sid, info.ref))
             order.append(sid)
-        parent_ids = conn.execute(version_parents.select().where(
-            version_parents.c.version_id == vid).order_by(version_parents.c.ordinal)).all()
+        parent_ids = conn.execute(
+            version_parents.select()
+            .where(version_parents.c.version_id == vid)
+            .order_by(version_parents.c.ordinal)
+        ).all()
         for row in parent_ids:
             edges.append((by_id(conn, row.parent_id).ref, info.ref))
             todo.append(row.parent_id)

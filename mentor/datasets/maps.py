@@ -21,8 +21,15 @@ from mentor.records import KINDS, Record, messages
 RowMap = Callable[[Record], Record]
 
 _TURN = re.compile(r"\n\n(Human|Assistant):[ ]?")
-_SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
-                   "system": "system", "tool": "tool", "function": "tool"}
+_SHAREGPT_ROLES = {
+    "human": "user",
+    "user": "user",
+    "gpt": "assistant",
+    "assistant": "assistant",
+    "system": "system",
+    "tool": "tool",
+    "function": "tool",
+}
 
 
 def transcript(text: Any, field: str) -> list[dict[str, Any]]:
@@ -32,7 +39,8 @@ def transcript(text: Any, field: str) -> list[dict[str, Any]]:
     parts = _TURN.split(text)
     if parts[0].strip() or len(parts) < 3:
         raise RecordError(
-            "expected a transcript of '\\n\\nHuman: ...' and '\\n\\nAssistant: ...' turns", field=field
+            "expected a transcript of '\\n\\nHuman: ...' and '\\n\\nAssistant: ...' turns",
+            field=field,
         )
     return [
         {"role": "user" if who == "Human" else "assistant", "content": body}
@@ -51,8 +59,13 @@ def split_shared_prompt(chosen: list[Any], rejected: list[Any], extra: Record) -
             "chosen and rejected must share a prompt and then differ in assistant turns",
             field="chosen",
         )
-    return {**extra, "kind": "preference", "prompt": chosen[:shared],
-            "chosen": chosen[shared:], "rejected": rejected[shared:]}
+    return {
+        **extra,
+        "kind": "preference",
+        "prompt": chosen[:shared],
+        "chosen": chosen[shared:],
+        "rejected": rejected[shared:],
+    }
 
 
 def hh_rlhf(row: Record) -> Record:
@@ -70,8 +83,14 @@ def alpaca(row: Record) -> Record:
         raise RecordError("expected the instruction text", field="instruction")
     prompt = f"{instruction}\n\n{row['input']}" if row.get("input") else instruction
     rest = {k: v for k, v in row.items() if k not in ("instruction", "input", "output")}
-    return {**rest, "kind": "sft", "messages": [
-        {"role": "user", "content": prompt}, {"role": "assistant", "content": row.get("output")}]}
+    return {
+        **rest,
+        "kind": "sft",
+        "messages": [
+            {"role": "user", "content": prompt},
+            {"role": "assistant", "content": row.get("output")},
+        ],
+    }
 
 
 def sharegpt(row: Record) -> Record:
@@ -83,8 +102,10 @@ def sharegpt(row: Record) -> Record:
     for i, turn in enumerate(turns):
         who = turn.get("from") if isinstance(turn, dict) else None
         if who not in _SHAREGPT_ROLES:
-            raise RecordError(f"unknown speaker {who!r:.40}; expected one of "
-                              f"{', '.join(_SHAREGPT_ROLES)}", field=f"conversations[{i}].from")
+            raise RecordError(
+                f"unknown speaker {who!r:.40}; expected one of {', '.join(_SHAREGPT_ROLES)}",
+                field=f"conversations[{i}].from",
+            )
         msgs.append({"role": _SHAREGPT_ROLES[who], "content": turn.get("value")})
     rest = {k: v for k, v in row.items() if k != "conversations"}
     return {**rest, "kind": "sft", "messages": msgs}
@@ -94,10 +115,18 @@ def _openai_dpo(row: Record) -> Record:
     source = row.get("input")
     if not isinstance(source, dict):
         raise RecordError("expected an object with messages", field="input")
-    rest = {k: v for k, v in row.items()
-            if k not in ("input", "preferred_output", "non_preferred_output")}
-    return {**rest, "kind": "preference", "prompt": source.get("messages"),
-            "chosen": row.get("preferred_output"), "rejected": row.get("non_preferred_output")}
+    rest = {
+        k: v
+        for k, v in row.items()
+        if k not in ("input", "preferred_output", "non_preferred_output")
+    }
+    return {
+        **rest,
+        "kind": "preference",
+        "prompt": source.get("messages"),
+        "chosen": row.get("preferred_output"),
+        "rejected": row.get("non_preferred_output"),
+    }
 
 
 def _auto_chosen_rejected(row: Record) -> Record:
@@ -141,8 +170,12 @@ def auto(row: Record) -> Record:
     )
 
 
-PRESETS: dict[str, RowMap] = {"alpaca": alpaca, "auto": auto, "hh-rlhf": hh_rlhf,
-                              "sharegpt": sharegpt}
+PRESETS: dict[str, RowMap] = {
+    "alpaca": alpaca,
+    "auto": auto,
+    "hh-rlhf": hh_rlhf,
+    "sharegpt": sharegpt,
+}
 
 
 class MapFile(BaseModel):
@@ -160,8 +193,10 @@ def _column(row: Record, column: str, field: str) -> Any:
     value: Any = row
     for part in column.split("."):
         if not isinstance(value, dict) or part not in value:
-            raise RecordError(f"column '{column}' is not in the row (columns: "
-                              f"{', '.join(sorted(row))})", field=field)
+            raise RecordError(
+                f"column '{column}' is not in the row (columns: {', '.join(sorted(row))})",
+                field=field,
+            )
         value = value[part]
     return value
 
@@ -172,15 +207,20 @@ def from_file(path: Path) -> RowMap:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         spec = MapFile.model_validate(data)
     except OSError as exc:
-        raise InputError(f"cannot read the map file: {exc.strerror}", where=f"--map-file {path}") from exc
+        raise InputError(
+            f"cannot read the map file: {exc.strerror}", where=f"--map-file {path}"
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", where=where) from exc
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise InputError(f"{err['msg']} (kinds: {', '.join(KINDS)})", where=str(path),
-                         field=".".join(str(p) for p in err["loc"])) from exc
+        raise InputError(
+            f"{err['msg']} (kinds: {', '.join(KINDS)})",
+            where=str(path),
+            field=".".join(str(p) for p in err["loc"]),
+        ) from exc
 
     def apply(row: Record) -> Record:
         out: Record = {"kind": spec.kind, **spec.constants}
@@ -201,6 +241,9 @@ def resolve(preset: str | None, map_file: Path | None) -> RowMap:
         return from_file(map_file)
     name = preset or "auto"
     if name not in PRESETS:
-        raise InputError(f"unknown preset '{name}'; expected one of {', '.join(sorted(PRESETS))} "
-                         "(or --map-file FILE)", where="--map")
+        raise InputError(
+            f"unknown preset '{name}'; expected one of {', '.join(sorted(PRESETS))} "
+            "(or --map-file FILE)",
+            where="--map",
+        )
     return PRESETS[name]

@@ -27,25 +27,51 @@ class Datasheet:
     path: Path | None
 
 
-def write_datasheet(engine: Engine, version: VersionInfo, records: Iterable[Record],
-                    notes: dict[str, str], out: Path | None, actor: str) -> Datasheet:
+def write_datasheet(
+    engine: Engine,
+    version: VersionInfo,
+    records: Iterable[Record],
+    notes: dict[str, str],
+    out: Path | None,
+    actor: str,
+) -> Datasheet:
     """Count, render, store (replacing an older datasheet of the version) and write to `out`."""
     comp = datasheet.compose(records)
     with engine.begin() as conn:
         graph = lineage(conn, version.id)
         markdown = datasheet.render(version, comp, graph, notes)
-        fields = {"records": comp.records, "kinds": dict(comp.kinds),
-                  "intents": dict(comp.intents), "languages": dict(comp.languages),
-                  "sources": dict(comp.sources), "empty_responses": comp.empty_responses,
-                  "duplicate_content": comp.duplicate_content, "notes": sorted(notes),
-                  "limitations": datasheet.limitations(comp)}
-        had = conn.execute(select(datasheets.c.version_id)
-                           .where(datasheets.c.version_id == version.id)).first()
+        fields = {
+            "records": comp.records,
+            "kinds": dict(comp.kinds),
+            "intents": dict(comp.intents),
+            "languages": dict(comp.languages),
+            "sources": dict(comp.sources),
+            "empty_responses": comp.empty_responses,
+            "duplicate_content": comp.duplicate_content,
+            "notes": sorted(notes),
+            "limitations": datasheet.limitations(comp),
+        }
+        had = conn.execute(
+            select(datasheets.c.version_id).where(datasheets.c.version_id == version.id)
+        ).first()
         conn.execute(delete(datasheets).where(datasheets.c.version_id == version.id))
-        conn.execute(insert(datasheets).values(version_id=version.id, body=markdown, fields=fields,
-                                               created_by=actor, created_at=now()))
-        record_event(conn, actor=actor, action="datasheet.replace" if had else "datasheet.create",
-                     object_type="version", object_id=version.ref, detail={"notes": sorted(notes)})
+        conn.execute(
+            insert(datasheets).values(
+                version_id=version.id,
+                body=markdown,
+                fields=fields,
+                created_by=actor,
+                created_at=now(),
+            )
+        )
+        record_event(
+            conn,
+            actor=actor,
+            action="datasheet.replace" if had else "datasheet.create",
+            object_type="version",
+            object_id=version.ref,
+            detail={"notes": sorted(notes)},
+        )
     if out is not None:
         out.write_text(markdown, encoding="utf-8")
     return Datasheet(version.ref, markdown, fields, out)

@@ -30,8 +30,9 @@ class RecordFilter:
     def check(self) -> None:
         """Refuse values that could never match, naming the flag."""
         if self.kind is not None and self.kind not in KINDS:
-            raise InputError(f"unknown kind '{self.kind}'; expected one of {', '.join(KINDS)}",
-                             where="--kind")
+            raise InputError(
+                f"unknown kind '{self.kind}'; expected one of {', '.join(KINDS)}", where="--kind"
+            )
         if self.sample is not None and not 0 < self.sample <= 1:
             raise InputError(f"expected a fraction in (0, 1], got {self.sample}", where="--sample")
 
@@ -52,19 +53,25 @@ def _prompt(rec: Record) -> list[Record]:
     return list(rec["messages"] if rec["kind"] == "sft" else rec["prompt"])
 
 
-def filter_version(engine: Engine, ref: str, flt: RecordFilter, actor: str, into: str | None = None,
-                   note: str = "") -> VersionInfo:
+def filter_version(
+    engine: Engine, ref: str, flt: RecordFilter, actor: str, into: str | None = None, note: str = ""
+) -> VersionInfo:
     """Keep the records of `ref` that pass `flt`, as the next version of `into` (default: same)."""
     flt.check()
     with engine.connect() as conn:
         source = resolve(conn, ref)
-    params = {"from": source.ref, **{k: v for k, v in asdict(flt).items() if v not in (None, False)}}
+    params = {
+        "from": source.ref,
+        **{k: v for k, v in asdict(flt).items() if v not in (None, False)},
+    }
     rng = random.Random(flt.seed)
     kept = (r for r in iter_records(engine, source.id) if flt.keeps(r, rng))
     return _write(engine, into or source.dataset, "filter", params, [source], kept, actor, note)
 
 
-def merge_versions(engine: Engine, refs: list[str], into: str, actor: str, note: str = "") -> VersionInfo:
+def merge_versions(
+    engine: Engine, refs: list[str], into: str, actor: str, note: str = ""
+) -> VersionInfo:
     """Concatenate versions in the order given; an id present twice is an error."""
     if len(refs) < 2:
         raise InputError("merge needs at least two versions", where="REFS")
@@ -75,16 +82,31 @@ def merge_versions(engine: Engine, refs: list[str], into: str, actor: str, note:
         for v in inputs:
             yield from iter_records(engine, v.id)
 
-    return _write(engine, into, "merge", {"from": [v.ref for v in inputs]}, inputs, chained(),
-                  actor, note)
+    return _write(
+        engine, into, "merge", {"from": [v.ref for v in inputs]}, inputs, chained(), actor, note
+    )
 
 
-def _write(engine: Engine, name: str, transform: str, params: dict[str, object],
-           parents: list[VersionInfo], records: Iterator[Record], actor: str, note: str) -> VersionInfo:
+def _write(
+    engine: Engine,
+    name: str,
+    transform: str,
+    params: dict[str, object],
+    parents: list[VersionInfo],
+    records: Iterator[Record],
+    actor: str,
+    note: str,
+) -> VersionInfo:
     check_name(name)
     with engine.begin() as conn:
-        spec = VersionSpec(dataset=name, actor=actor, transform=transform, params=params,
-                           parents=tuple(p.id for p in parents), note=note)
+        spec = VersionSpec(
+            dataset=name,
+            actor=actor,
+            transform=transform,
+            params=params,
+            parents=tuple(p.id for p in parents),
+            note=note,
+        )
         writer = VersionWriter(conn, spec)
         for rec in records:
             writer.add(rec)

@@ -91,7 +91,7 @@ def _dataset_id(conn: Connection, name: str) -> int:
         names = conn.execute(select(datasets.c.name).order_by(datasets.c.name)).scalars().all()
         hint = f"; datasets here: {', '.join(names)}" if names else "; this workspace has none yet"
         raise NotFoundError(f"no dataset named '{name}'{hint}")
-    return found
+    return int(found)
 
 
 def resolve(conn: Connection, ref: str) -> VersionInfo:

@@ -22,33 +22,55 @@ class DemoStep:
 
 
 def _steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
-    hh = ws.import_file(HERE / "hh-rlhf-harmless-base-test.jsonl.gz", "hh-harmless",
-                        map="hh-rlhf", description="Anthropic HH-RLHF harmless-base, test split")
-    yield DemoStep("mentor datasets import hh-rlhf-harmless-base-test.jsonl.gz --name hh-harmless "
-                   "--map hh-rlhf", f"{hh.version.ref}: {hh.imported:,} preference pairs")
-    single = ws.filter(hh.version.ref, RecordFilter(single_turn=True),
-                       note="single-turn prompts only")
-    yield DemoStep(f"mentor datasets filter {hh.version.ref} --single-turn",
-                   f"{single.ref}: {single.record_count:,} records")
-    for file, name, desc in (("instructions.jsonl", "instructions", "Hand-written SFT chats"),
-                             ("ratings.csv", "helpfulness-ratings", "Rubric ratings, 1-5"),
-                             ("rankings.jsonl", "response-rankings", "3-way rankings"),
-                             ("safety-prefs.jsonl", "safety-prefs", "Refusal and over-refusal "
-                              "preference pairs")):
+    hh = ws.import_file(
+        HERE / "hh-rlhf-harmless-base-test.jsonl.gz",
+        "hh-harmless",
+        map="hh-rlhf",
+        description="Anthropic HH-RLHF harmless-base, test split",
+    )
+    yield DemoStep(
+        "mentor datasets import hh-rlhf-harmless-base-test.jsonl.gz --name hh-harmless "
+        "--map hh-rlhf",
+        f"{hh.version.ref}: {hh.imported:,} preference pairs",
+    )
+    single = ws.filter(
+        hh.version.ref, RecordFilter(single_turn=True), note="single-turn prompts only"
+    )
+    yield DemoStep(
+        f"mentor datasets filter {hh.version.ref} --single-turn",
+        f"{single.ref}: {single.record_count:,} records",
+    )
+    for file, name, desc in (
+        ("instructions.jsonl", "instructions", "Hand-written SFT chats"),
+        ("ratings.csv", "helpfulness-ratings", "Rubric ratings, 1-5"),
+        ("rankings.jsonl", "response-rankings", "3-way rankings"),
+        ("safety-prefs.jsonl", "safety-prefs", "Refusal and over-refusal preference pairs"),
+    ):
         res = ws.import_file(HERE / file, name, description=desc)
-        yield DemoStep(f"mentor datasets import {file} --name {name}",
-                       f"{res.version.ref}: {res.imported} {', '.join(res.version.kind_counts)}")
-    mix = ws.merge([single.ref, "safety-prefs@v1"], "harmless-mix",
-                   note="single-turn HH pairs plus hand-written refusal / over-refusal pairs")
-    yield DemoStep(f"mentor datasets merge {single.ref} safety-prefs@v1 --into harmless-mix",
-                   f"{mix.ref}: {mix.record_count:,} records from {', '.join(mix.parents)}")
-    for ref, fmt, file in ((mix.ref, "trl-dpo", "harmless-mix.trl-dpo.jsonl"),
-                           (mix.ref, "openai-dpo", "harmless-mix.openai-dpo.jsonl"),
-                           ("instructions@v1", "trl-sft", "instructions.trl-sft.jsonl")):
-        res = ws.export(ref, fmt, out / file)
-        yield DemoStep(f"mentor datasets export {ref} --to {fmt} {file}",
-                       f"{res.written:,} rows" + "".join(f"; left out {n} ({why})"
-                                                         for why, n in res.skipped.items()))
+        yield DemoStep(
+            f"mentor datasets import {file} --name {name}",
+            f"{res.version.ref}: {res.imported} {', '.join(res.version.kind_counts)}",
+        )
+    mix = ws.merge(
+        [single.ref, "safety-prefs@v1"],
+        "harmless-mix",
+        note="single-turn HH pairs plus hand-written refusal / over-refusal pairs",
+    )
+    yield DemoStep(
+        f"mentor datasets merge {single.ref} safety-prefs@v1 --into harmless-mix",
+        f"{mix.ref}: {mix.record_count:,} records from {', '.join(mix.parents)}",
+    )
+    for ref, fmt, file in (
+        (mix.ref, "trl-dpo", "harmless-mix.trl-dpo.jsonl"),
+        (mix.ref, "openai-dpo", "harmless-mix.openai-dpo.jsonl"),
+        ("instructions@v1", "trl-sft", "instructions.trl-sft.jsonl"),
+    ):
+        exported = ws.export(ref, fmt, out / file)
+        yield DemoStep(
+            f"mentor datasets export {ref} --to {fmt} {file}",
+            f"{exported.written:,} rows"
+            + "".join(f"; left out {n} ({why})" for why, n in exported.skipped.items()),
+        )
     for info in ws.datasets():
         for version in ws.versions(info.name):
             notes = HERE / "hh-notes.yaml" if info.name == "hh-harmless" else None
@@ -56,12 +78,15 @@ def _steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
     yield DemoStep("mentor datasets datasheet NAME@vN", "a datasheet for every version")
 
 
-def seed_demo(ws: Workspace, out: Path,
-              on_step: Callable[[DemoStep], None] | None = None) -> list[DemoStep]:
+def seed_demo(
+    ws: Workspace, out: Path, on_step: Callable[[DemoStep], None] | None = None
+) -> list[DemoStep]:
     """Fill an empty workspace with the demo datasets; exports go to `out`."""
     if ws.datasets():
-        raise ConflictError("the demo needs an empty workspace; this one already has datasets "
-                            "(use --reset to start over)")
+        raise ConflictError(
+            "the demo needs an empty workspace; this one already has datasets "
+            "(use --reset to start over)"
+        )
     out.mkdir(parents=True, exist_ok=True)
     done = []
     for step in _steps(ws, out):

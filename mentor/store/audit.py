@@ -42,11 +42,17 @@ def record_event(
     after: Any = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Append one event inside the caller's transaction, so it lands exactly when the change does."""
+    """Append one event in the caller's transaction, so it lands exactly when the change does."""
     conn.execute(
         audit_events.insert().values(
-            at=now(), actor=actor, action=action, object_type=object_type,
-            object_id=object_id, before=before, after=after, detail=detail or {},
+            at=now(),
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            before=before,
+            after=after,
+            detail=detail or {},
         )
     )
 

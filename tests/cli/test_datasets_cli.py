@@ -14,20 +14,31 @@ def test_import_show_versions_diff_lineage_export_datasheet(tmp_path: Path) -> N
     done = run_cli("datasets", "import", str(HH), "--name", "hh", "--map", "hh-rlhf", db=db)
     assert done.returncode == 0, done.stderr
     assert "imported 2,312 records as hh@v1" in done.stdout
-    made = json.loads(run_cli("datasets", "import", str(write_jsonl(tmp_path / "a.jsonl",
-                                                                    [SFT, PREF])),
-                              "--name", "hh", "--json", db=db).stdout)
+    made = json.loads(
+        run_cli(
+            "datasets",
+            "import",
+            str(write_jsonl(tmp_path / "a.jsonl", [SFT, PREF])),
+            "--name",
+            "hh",
+            "--json",
+            db=db,
+        ).stdout
+    )
     assert made["version"]["ref"] == "hh@v2" and made["imported"] == 2
     versions = json.loads(run_cli("datasets", "versions", "hh", "--json", db=db).stdout)
     assert [(v["ref"], v["record_count"], v["parents"]) for v in versions] == [
-        ("hh@v1", 2312, []), ("hh@v2", 2, ["hh@v1"])]
+        ("hh@v1", 2312, []),
+        ("hh@v2", 2, ["hh@v1"]),
+    ]
     diff = json.loads(run_cli("datasets", "diff", "hh@v1", "hh@v2", "--json", db=db).stdout)
     assert (diff["added"], diff["removed"]) == (2, 2312)
     lineage = run_cli("datasets", "lineage", "hh@v2", db=db).stdout
     assert "hh@v2" in lineage and "hh@v1" in lineage and "a.jsonl" in lineage
     out = tmp_path / "dpo.jsonl"
-    exported = json.loads(run_cli("datasets", "export", "hh@v1", "--to", "trl-dpo", str(out),
-                                  "--json", db=db).stdout)
+    exported = json.loads(
+        run_cli("datasets", "export", "hh@v1", "--to", "trl-dpo", str(out), "--json", db=db).stdout
+    )
     assert exported["written"] == 2312 and len(out.read_text().splitlines()) == 2312
     sheet = run_cli("datasets", "datasheet", "hh@v1", db=db)
     assert sheet.returncode == 0 and "Datasheet: hh@v1" in sheet.stdout
@@ -49,8 +60,17 @@ def test_bad_input_is_one_clear_line_and_an_exit_code(tmp_path: Path) -> None:
     assert missing.returncode == 3 and "no dataset named 'nope'" in missing.stderr
     usage = run_cli("datasets", "import", str(bad), db=db)
     assert usage.returncode == 2 and "--name" in usage.stderr
-    skipped = run_cli("datasets", "import", str(bad), "--name", "x", "--skip-invalid", "--json",
-                      db=db, env={"MENTOR_HOME": str(tmp_path / "home")})
+    skipped = run_cli(
+        "datasets",
+        "import",
+        str(bad),
+        "--name",
+        "x",
+        "--skip-invalid",
+        "--json",
+        db=db,
+        env={"MENTOR_HOME": str(tmp_path / "home")},
+    )
     result = json.loads(skipped.stdout)
     assert (result["imported"], result["rejected"]) == (1, 1)
     assert Path(result["quarantine"]).read_text().count("\n") == 1
@@ -61,8 +81,14 @@ def test_demo_seeds_a_workspace(tmp_path: Path) -> None:
     done = run_cli("demo", "--out", str(tmp_path / "exports"), "--json", db=db)
     assert done.returncode == 0, done.stderr
     names = {d["name"] for d in json.loads(run_cli("datasets", "list", "--json", db=db).stdout)}
-    assert names == {"hh-harmless", "instructions", "helpfulness-ratings", "response-rankings",
-                     "safety-prefs", "harmless-mix"}
+    assert names == {
+        "hh-harmless",
+        "instructions",
+        "helpfulness-ratings",
+        "response-rankings",
+        "safety-prefs",
+        "harmless-mix",
+    }
     assert (tmp_path / "exports" / "harmless-mix.trl-dpo.jsonl").exists()
     again = run_cli("demo", "--out", str(tmp_path / "exports"), db=db)
     assert again.returncode == 5 and "--reset" in again.stderr

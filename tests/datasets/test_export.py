@@ -1,4 +1,4 @@
-"""Exports are what TRL and the OpenAI fine-tuning API read; import -> export -> import keeps the hash."""
+"""Exports are what TRL and OpenAI fine-tuning read; import -> export -> import keeps the hash."""
 
 from __future__ import annotations
 
@@ -16,39 +16,61 @@ from tests.datasets.test_import import PREF, RANK, RATE, SFT, TIE, write_jsonl
 
 def roundtrip(ws: mentor.Workspace, ref: str, fmt: str, out: Path) -> str:
     ws.export(ref, fmt, out)
-    return ws.import_file(out, f"back-{fmt}", format="hf" if fmt == "hf" else None).version.content_hash
+    return ws.import_file(
+        out, f"back-{fmt}", format="hf" if fmt == "hf" else None
+    ).version.content_hash
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet", "hf"])
-def test_full_formats_roundtrip_with_ids_and_metadata(ws: mentor.Workspace, tmp_path: Path,
-                                                      fmt: str) -> None:
-    rows = [SFT, {**SFT, "id": "s2", "meta": {"batch": 3}, "tags": ["a", "b"]},
-            {"id": "s3", "messages": [{"role": "user", "content": "call"},
-                                      {"role": "assistant", "content": None, "tool_calls": [
-                                          {"id": "c1", "type": "function", "function": {
-                                              "name": "f", "arguments": "{}"}}]},
-                                      {"role": "tool", "content": "42", "tool_call_id": "c1"}]}]
+def test_full_formats_roundtrip_with_ids_and_metadata(
+    ws: mentor.Workspace, tmp_path: Path, fmt: str
+) -> None:
+    rows = [
+        SFT,
+        {**SFT, "id": "s2", "meta": {"batch": 3}, "tags": ["a", "b"]},
+        {
+            "id": "s3",
+            "messages": [
+                {"role": "user", "content": "call"},
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": "c1",
+                            "type": "function",
+                            "function": {"name": "f", "arguments": "{}"},
+                        }
+                    ],
+                },
+                {"role": "tool", "content": "42", "tool_call_id": "c1"},
+            ],
+        },
+    ]
     original = ws.import_file(write_jsonl(tmp_path / "in.jsonl", rows), "src").version
     assert roundtrip(ws, "src@v1", fmt, tmp_path / f"out.{fmt}") == original.content_hash
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
 def test_mixed_kinds_roundtrip(ws: mentor.Workspace, tmp_path: Path, fmt: str) -> None:
-    original = ws.import_file(write_jsonl(tmp_path / "in.jsonl", [SFT, PREF, TIE, RANK, RATE]),
-                              "mixed").version
+    original = ws.import_file(
+        write_jsonl(tmp_path / "in.jsonl", [SFT, PREF, TIE, RANK, RATE]), "mixed"
+    ).version
     assert roundtrip(ws, "mixed@v1", fmt, tmp_path / f"out.{fmt}") == original.content_hash
 
 
 @pytest.mark.parametrize("fmt", ["trl-dpo", "hf"])
-def test_hh_roundtrips_through_preference_formats(sqlite_ws: mentor.Workspace, tmp_path: Path,
-                                                  fmt: str) -> None:
+def test_hh_roundtrips_through_preference_formats(
+    sqlite_ws: mentor.Workspace, tmp_path: Path, fmt: str
+) -> None:
     sqlite_ws.import_file(HH, "hh", map="hh-rlhf")
     version = sqlite_ws.version("hh@v1")
     assert roundtrip(sqlite_ws, version.ref, fmt, tmp_path / f"out.{fmt}") == version.content_hash
 
 
-def test_hh_through_openai_dpo_keeps_every_record_it_can_hold(sqlite_ws: mentor.Workspace,
-                                                              tmp_path: Path) -> None:
+def test_hh_through_openai_dpo_keeps_every_record_it_can_hold(
+    sqlite_ws: mentor.Workspace, tmp_path: Path
+) -> None:
     ws = sqlite_ws
     ws.import_file(HH, "hh", map="hh-rlhf")
     result = ws.export("hh@v1", "openai-dpo", tmp_path / "o.jsonl")
@@ -60,20 +82,31 @@ def test_hh_through_openai_dpo_keeps_every_record_it_can_hold(sqlite_ws: mentor.
     assert len(back) == result.written and all(r == original[r["id"]] for r in back)
 
 
-def test_trl_dpo_rows_are_trl_conversational_preferences(ws: mentor.Workspace,
-                                                         tmp_path: Path) -> None:
+def test_trl_dpo_rows_are_trl_conversational_preferences(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
     ws.import_file(write_jsonl(tmp_path / "p.jsonl", [PREF, TIE, RANK]), "p")
     result = ws.export("p@v1", "trl-dpo", tmp_path / "dpo.jsonl")
     assert result.written == 1 + 3  # the pair, and the 3 pairs a ranking of 3 implies
     assert result.skipped == {"tied preferences have no preferred side": 1}
     rows = [json.loads(x) for x in (tmp_path / "dpo.jsonl").read_text().splitlines()]
-    assert rows[0] == {"prompt": [{"role": "user", "content": "Say hi"}],
-                       "chosen": [{"role": "assistant", "content": "Hi!"}],
-                       "rejected": [{"role": "assistant", "content": "Go away."}], "margin": 2}
+    assert rows[0] == {
+        "prompt": [{"role": "user", "content": "Say hi"}],
+        "chosen": [{"role": "assistant", "content": "Hi!"}],
+        "rejected": [{"role": "assistant", "content": "Go away."}],
+        "margin": 2,
+    }
     assert [(r["chosen"][0]["content"], r["rejected"][0]["content"]) for r in rows[1:]] == [
-        ("Hello", "Greetings"), ("Hello", "Yo"), ("Greetings", "Yo")]
-    loaded = hf.load_dataset("json", data_files=str(tmp_path / "dpo.jsonl"), split="train",
-                             cache_dir=str(tmp_path / "cache"))
+        ("Hello", "Greetings"),
+        ("Hello", "Yo"),
+        ("Greetings", "Yo"),
+    ]
+    loaded = hf.load_dataset(
+        "json",
+        data_files=str(tmp_path / "dpo.jsonl"),
+        split="train",
+        cache_dir=str(tmp_path / "cache"),
+    )
     assert {"prompt", "chosen", "rejected"} <= set(loaded.column_names)
     assert loaded[0]["chosen"] == [{"role": "assistant", "content": "Hi!"}]
 
@@ -82,18 +115,23 @@ def test_openai_formats_follow_the_fine_tuning_api(ws: mentor.Workspace, tmp_pat
     ws.import_file(write_jsonl(tmp_path / "s.jsonl", [SFT]), "s")
     ws.export("s@v1", "openai-chat", tmp_path / "chat.jsonl")
     (row,) = [json.loads(x) for x in (tmp_path / "chat.jsonl").read_text().splitlines()]
-    assert set(row) == {"messages"} and row["messages"][0] == {"role": "system",
-                                                               "content": "Be brief."}
+    assert set(row) == {"messages"} and row["messages"][0] == {
+        "role": "system",
+        "content": "Be brief.",
+    }
     ws.import_file(write_jsonl(tmp_path / "p.jsonl", [PREF]), "p")
     ws.export("p@v1", "openai-dpo", tmp_path / "dpo.jsonl")
     (row,) = [json.loads(x) for x in (tmp_path / "dpo.jsonl").read_text().splitlines()]
-    assert row == {"input": {"messages": [{"role": "user", "content": "Say hi"}]},
-                   "preferred_output": [{"role": "assistant", "content": "Hi!"}],
-                   "non_preferred_output": [{"role": "assistant", "content": "Go away."}]}
+    assert row == {
+        "input": {"messages": [{"role": "user", "content": "Say hi"}]},
+        "preferred_output": [{"role": "assistant", "content": "Hi!"}],
+        "non_preferred_output": [{"role": "assistant", "content": "Go away."}],
+    }
 
 
-def test_wrong_kind_stops_the_export_and_leaves_no_file(ws: mentor.Workspace,
-                                                        tmp_path: Path) -> None:
+def test_wrong_kind_stops_the_export_and_leaves_no_file(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
     ws.import_file(write_jsonl(tmp_path / "m.jsonl", [SFT, RATE]), "m")
     out = tmp_path / "sft.jsonl"
     with pytest.raises(InputError, match="record g1: rating records are not SFT chats"):
@@ -106,13 +144,15 @@ def test_wrong_kind_stops_the_export_and_leaves_no_file(ws: mentor.Workspace,
         ws.export("m@v1", "csv", tmp_path / "x.csv")
 
 
-def test_openai_chat_refuses_a_chat_without_assistant_in_strict_mode(ws: mentor.Workspace,
-                                                                     tmp_path: Path) -> None:
+def test_openai_chat_refuses_a_chat_without_assistant_in_strict_mode(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
     only_user = {"id": "u", "messages": [{"role": "user", "content": "hello?"}]}
     ws.import_file(write_jsonl(tmp_path / "u.jsonl", [SFT, only_user]), "u")
     lenient = ws.export("u@v1", "openai-chat", tmp_path / "a.jsonl")
     assert lenient.written == 1 and lenient.skipped == {
-        "no assistant message (OpenAI fine-tuning learns from them)": 1}
+        "no assistant message (OpenAI fine-tuning learns from them)": 1
+    }
     with pytest.raises(InputError, match="record u: no assistant message"):
         ws.export("u@v1", "openai-chat", tmp_path / "b.jsonl", strict=True)
     assert not (tmp_path / "b.jsonl").exists()

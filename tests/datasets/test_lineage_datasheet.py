@@ -14,8 +14,9 @@ from tests.conftest import HH
 from tests.datasets.test_import import PREF, RANK, SFT, TIE, write_jsonl
 
 
-def test_lineage_walks_merges_and_filters_back_to_hashed_files(ws: mentor.Workspace,
-                                                               tmp_path: Path) -> None:
+def test_lineage_walks_merges_and_filters_back_to_hashed_files(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
     a = write_jsonl(tmp_path / "a.jsonl", [SFT])
     b = write_jsonl(tmp_path / "b.jsonl", [PREF, TIE])
     ws.import_file(a, "a")
@@ -25,18 +26,28 @@ def test_lineage_walks_merges_and_filters_back_to_hashed_files(ws: mentor.Worksp
     assert merged.parents == ["a@v1", "b-clean@v1"] and merged.record_count == 3
     graph = ws.lineage("mix@v1")
     ids = {n.id: n for n in graph.nodes}
-    assert set(ids) == {"mix@v1", "a@v1", "b-clean@v1", "b@v1",
-                        f"file:{hashlib.sha256(a.read_bytes()).hexdigest()[:12]}",
-                        f"file:{hashlib.sha256(b.read_bytes()).hexdigest()[:12]}"}
+    assert set(ids) == {
+        "mix@v1",
+        "a@v1",
+        "b-clean@v1",
+        "b@v1",
+        f"file:{hashlib.sha256(a.read_bytes()).hexdigest()[:12]}",
+        f"file:{hashlib.sha256(b.read_bytes()).hexdigest()[:12]}",
+    }
     assert sorted(graph.parents_of("mix@v1")) == ["a@v1", "b-clean@v1"]
     assert graph.parents_of("b-clean@v1") == ["b@v1"]
     source = next(n for n in graph.nodes if n.type == "source" and "b.jsonl" in n.label)
     assert source.detail["sha256"] == hashlib.sha256(b.read_bytes()).hexdigest()
-    assert ids["b-clean@v1"].detail["params"] == {"from": "b@v1", "kind": "preference",
-                                                 "sample": 1.0}
+    assert ids["b-clean@v1"].detail["params"] == {
+        "from": "b@v1",
+        "kind": "preference",
+        "sample": 1.0,
+    }
 
 
-def test_merge_refuses_repeated_ids_and_writes_nothing(ws: mentor.Workspace, tmp_path: Path) -> None:
+def test_merge_refuses_repeated_ids_and_writes_nothing(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
     ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "a")
     ws.import_file(write_jsonl(tmp_path / "b.jsonl", [SFT, PREF]), "b")
     with pytest.raises(InputError, match="duplicate id 's1'"):
@@ -72,7 +83,7 @@ def test_datasheet_counts_and_lineage(sqlite_ws: mentor.Workspace, tmp_path: Pat
     assert "662 of 662 records (100%) have no language." in text
     assert "_Not written yet" in text  # collection and maintenance were not given
     assert sheet.fields["records"] == 662
-    assert [e.action for e in ws.audit(object_id="hh@v2")][0] == "datasheet.create"
+    assert ws.audit(object_id="hh@v2")[0].action == "datasheet.create"
 
 
 def test_datasheet_notes_are_checked(ws: mentor.Workspace, tmp_path: Path) -> None:

@@ -45,11 +45,14 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_ws: mentor.Workspace) 
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-@pytest.mark.parametrize(("url", "message"), [
-    ("mysql://x/y", "backend 'mysql' is not supported"),
-    ("not a url", "is not a database URL"),
-    ("sqlite:////no/such/folder/m.db", "folder /no/such/folder does not exist"),
-])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://x/y", "backend 'mysql' is not supported"),
+        ("not a url", "is not a database URL"),
+        ("sqlite:////no/such/folder/m.db", "folder /no/such/folder does not exist"),
+    ],
+)
 def test_bad_database_urls_are_explained(url: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         mentor.connect(url)

@@ -1,0 +1,58 @@
+# The README's two commands: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := $(CURDIR)/demo-workspace
+DEMO_DB := sqlite:///$(DEMO_DIR)/mentor.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test bench lint docs install dev system-deps clean
+
+## demo: set everything up, seed the demo workspace (SQLite) and serve it at http://$(HOST):$(PORT)
+demo: install
+	mkdir -p $(DEMO_DIR)
+	$(BIN)/mentor demo --reset --db $(DEMO_DB) --out $(DEMO_DIR)/exports
+	$(BIN)/mentor serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+
+## test: install what the tests need (PostgreSQL, Chromium, Python test deps), lint, type-check, test
+test: dev system-deps
+	$(BIN)/ruff check mentor tests benchmarks scripts
+	$(BIN)/ruff format --check mentor tests benchmarks scripts
+	$(BIN)/mypy mentor
+	$(BIN)/pytest -q
+
+## bench: the side-by-side benchmarks (slow; figures go to benchmarks/RESULTS.md)
+bench: dev
+	$(BIN)/python benchmarks/import_export.py
+	$(BIN)/python benchmarks/agreement_bench.py
+
+## docs: regenerate the CLI and settings reference from --help
+docs: install
+	$(BIN)/python scripts/gen_cli_docs.py
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+## system-deps: Debian's PostgreSQL server and Chromium, for the real-database and browser tests
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null; then \
+		echo "installing postgresql and chromium from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			postgresql chromium chromium-driver >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
