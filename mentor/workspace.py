@@ -18,7 +18,14 @@ from mentor.datasets.sheets import Datasheet, write_datasheet
 from mentor.datasets.transforms import RecordFilter, filter_version, merge_versions
 from mentor.datasets.versions import DatasetInfo, VersionInfo
 from mentor.records import Record
-from mentor.store import AuditEvent, list_events, migrate, open_engine, record_event
+from mentor.store import (
+    AuditEvent,
+    list_events,
+    migrate,
+    open_engine,
+    record_event,
+    write_transaction,
+)
 
 
 class Workspace:
@@ -116,7 +123,7 @@ class Workspace:
         result = exporters.write(self.records(ref), to, Path(out), tick, strict)
         if progress is not None:
             progress(version.record_count, version.record_count)
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             record_event(
                 conn,
                 actor=self.actor,

@@ -14,6 +14,7 @@ from mentor.datasets.lineage import lineage
 from mentor.datasets.versions import VersionInfo
 from mentor.records import Record
 from mentor.store.audit import now, record_event
+from mentor.store.engine import write_transaction
 from mentor.store.tables import datasheets
 
 
@@ -37,7 +38,7 @@ def write_datasheet(
 ) -> Datasheet:
     """Count, render, store (replacing an older datasheet of the version) and write to `out`."""
     comp = datasheet.compose(records)
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         graph = lineage(conn, version.id)
         markdown = datasheet.render(version, comp, graph, notes)
         fields = {

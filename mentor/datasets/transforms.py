@@ -12,6 +12,7 @@ from mentor.datasets.versions import VersionInfo, by_id, check_name, iter_record
 from mentor.datasets.writer import VersionSpec, VersionWriter
 from mentor.errors import InputError
 from mentor.records import KINDS, Record
+from mentor.store.engine import write_transaction
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _write(
     note: str,
 ) -> VersionInfo:
     check_name(name)
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         spec = VersionSpec(
             dataset=name,
             actor=actor,

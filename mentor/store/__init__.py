@@ -1,6 +1,14 @@
 """The workspace database: tables, engine, migrations and the audit log."""
 
 from mentor.store.audit import AuditEvent, list_events, now, record_event
-from mentor.store.engine import migrate, open_engine
+from mentor.store.engine import migrate, open_engine, write_transaction
 
-__all__ = ["AuditEvent", "list_events", "migrate", "now", "open_engine", "record_event"]
+__all__ = [
+    "AuditEvent",
+    "list_events",
+    "migrate",
+    "now",
+    "open_engine",
+    "record_event",
+    "write_transaction",
+]
