@@ -1,1 +1,5 @@
-"""The web app (FastAPI + Jinja2 + htmx)."""
+"""The web app (FastAPI + Jinja2, server-rendered, no JavaScript): ``mentor serve`` runs it."""
+
+from mentor.web.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,93 @@
+"""The web app: :func:`create_app` opens a workspace, wires pages, the JSON API and errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Final
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+import mentor
+from mentor.errors import ConfigError, ConflictError, InputError, MentorError, NotFoundError
+from mentor.web import render
+from mentor.web.views import api, audit, datasets, versions
+
+# Record text is untrusted: besides sanitising it, the pages run no script at all.
+_HEADERS: Final = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+_STATUS: Final = {
+    NotFoundError: (404, "Not found"),
+    InputError: (400, "Bad request"),
+    ConflictError: (409, "Conflict"),
+    ConfigError: (500, "Workspace not usable"),
+}
+
+
+def _error(request: Request, status: int, title: str, message: str, kind: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        body = {"error": title, "type": kind, "message": message}
+        return JSONResponse(body, status_code=status)
+    return render.page(request, "error.html", status, title=title, message=message, status=status)
+
+
+async def _mentor_error(request: Request, exc: Exception) -> Response:
+    status, title = next(
+        (found for cls, found in _STATUS.items() if isinstance(exc, cls)), (400, "Bad request")
+    )
+    return _error(request, status, title, str(exc), type(exc).__name__)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    title = "Not found" if exc.status_code == 404 else "Request not served"
+    message = f"there is no page at {request.url.path}" if exc.status_code == 404 else exc.detail
+    return _error(request, exc.status_code, title, message, "HTTPException")
+
+
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+    )
+    return _error(request, 400, "Bad request", problems, "RequestValidationError")
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    response.headers.update(_HEADERS)
+    return response
+
+
+def create_app(db: str | None = None) -> FastAPI:
+    """The web app over the workspace at `db` (default: ``MENTOR_DB``)."""
+    workspace = mentor.connect(db)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        workspace.close()
+
+    # No /docs: the interactive docs load scripts from a CDN; /openapi.json stays.
+    app = FastAPI(
+        title="Mentor", version=mentor.__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    app.state.workspace = workspace
+    app.middleware("http")(_security_headers)
+    app.add_exception_handler(MentorError, _mentor_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.mount("/static", StaticFiles(directory=render.STATIC), name="static")
+    for module in (datasets, versions, audit, api):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,60 @@
+"""A version's pages: detail with a sample of records, lineage, datasheet; and a diff of two."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from mentor.datasets.sheets import stored_datasheet
+from mentor.web import render
+from mentor.web.lineage_svg import layout
+from mentor.web.paging import record_page
+from mentor.web.refs import compare_ref, version_ref
+from mentor.web.workspace import CurrentWorkspace
+
+router = APIRouter()
+Page = Annotated[int, Query(ge=1, description="Page of records, from 1.")]
+
+
+@router.get("/datasets/{name}/v/{number}", response_class=HTMLResponse)
+def version(
+    request: Request, name: str, number: str, ws: CurrentWorkspace, page: Page = 1
+) -> HTMLResponse:
+    """Hash, counts, transform, parents, sources, note, and one page of records."""
+    records = record_page(ws, version_ref(name, number), page)
+    return render.page(request, "version.html", name=name, v=records.version, records=records)
+
+
+@router.get("/datasets/{name}/v/{number}/lineage", response_class=HTMLResponse)
+def lineage(request: Request, name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
+    """The graph of versions and source files the version was made from."""
+    graph = ws.lineage(version_ref(name, number))
+    return render.page(request, "lineage.html", name=name, graph=graph, drawing=layout(graph))
+
+
+@router.get("/datasets/{name}/v/{number}/datasheet", response_class=HTMLResponse)
+def datasheet(request: Request, name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
+    """The stored datasheet, or how to write one."""
+    v = ws.version(version_ref(name, number))
+    return render.page(
+        request, "datasheet.html", name=name, v=v, sheet=stored_datasheet(ws.engine, v)
+    )
+
+
+@router.get("/datasets/{name}/diff", response_class=HTMLResponse)
+def diff(
+    request: Request,
+    name: str,
+    ws: CurrentWorkspace,
+    old: Annotated[str | None, Query(description="vN, or NAME@vN")] = None,
+    new: Annotated[str | None, Query(description="vN, or NAME@vN")] = None,
+) -> HTMLResponse:
+    """Records added, removed and changed between two versions (a form until both are given)."""
+    if not old or not new:
+        return render.page(
+            request, "diff.html", name=name, old=old or "", new=new or "", result=None
+        )
+    result = ws.diff(compare_ref(name, old), compare_ref(name, new), limit=50)
+    return render.page(request, "diff.html", name=name, old=old, new=new, result=result)

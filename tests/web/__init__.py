@@ -1,0 +1,1 @@
+"""Tests of the web app: pages, JSON API, sanitising, lineage drawing, a real browser."""
