@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _default_user() -> str:
+    """The login name of whoever runs Mentor ("unknown" where there is none)."""
     try:
         return getpass.getuser()
     except Exception:  # no passwd entry in some containers

@@ -14,7 +14,7 @@ from mentor.datasets.diff import VersionDiff, diff_versions
 from mentor.datasets.exporters import ExportResult
 from mentor.datasets.importer import ImportOptions, ImportResult, Progress
 from mentor.datasets.lineage import Lineage, lineage
-from mentor.datasets.sheets import Datasheet, write_datasheet
+from mentor.datasets.sheets import Datasheet, stored_datasheet, write_datasheet
 from mentor.datasets.transforms import RecordFilter, filter_version, merge_versions
 from mentor.datasets.versions import DatasetInfo, VersionInfo
 from mentor.records import Record
@@ -153,6 +153,10 @@ class Workspace:
             self.actor,
         )
 
+    def stored_datasheet(self, ref: str) -> Datasheet | None:
+        """The datasheet last written for `ref`, without recomputing it (None if never written)."""
+        return stored_datasheet(self.engine, self.version(ref))
+
     def filter(
         self, ref: str, flt: RecordFilter, *, into: str | None = None, note: str = ""
     ) -> VersionInfo:
@@ -171,8 +175,8 @@ class Workspace:
 
 def connect(url: str | None = None, **settings: Any) -> Workspace:
     """Open (and if needed create and migrate) the workspace at `url` or ``MENTOR_DB``."""
-    base = load_settings()
-    cfg = base.model_copy(update={**settings, **({"db": url} if url else {})})
+    base = load_settings().model_dump(exclude_unset=True)
+    cfg = Settings.model_validate({**base, **settings, **({"db": url} if url else {})})
     engine = open_engine(cfg.db)
     migrate(engine)
     return Workspace(engine, cfg)

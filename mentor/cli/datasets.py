@@ -20,6 +20,10 @@ app = typer.Typer(
 Ref = Annotated[str, typer.Argument(help="A version: NAME@vN, or NAME for the newest.")]
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _version_rows(items: list[VersionInfo]) -> list[list[object]]:
     return [
         [
@@ -60,11 +64,11 @@ def import_(
     name: Annotated[str, typer.Option("--name", help="Dataset to add the version to.")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="jsonl|csv|parquet|hf [default: from the file name]"),
+        typer.Option("--format", help="jsonl|csv|parquet|hf (default: from the file name)"),
     ] = None,
     map_: Annotated[
         str | None,
-        typer.Option("--map", help="Preset: auto|hh-rlhf|alpaca|sharegpt [default: auto]."),
+        typer.Option("--map", help="Preset: auto|hh-rlhf|alpaca|sharegpt (default: auto)."),
     ] = None,
     map_file: Annotated[
         Path | None, typer.Option("--map-file", help="YAML map of columns to fields.")
@@ -79,7 +83,7 @@ def import_(
     quarantine: Annotated[
         Path | None,
         typer.Option(
-            "--quarantine", help="Where rejected rows go [default: MENTOR_HOME/quarantine/]."
+            "--quarantine", help="Where rejected rows go (default: MENTOR_HOME/quarantine/)."
         ),
     ] = None,
     split: Annotated[str | None, typer.Option("--split", help="Split of an HF dataset.")] = None,
@@ -111,7 +115,7 @@ def import_(
     if result.unchanged:
         render.success(f"{result.version.ref} already holds exactly this content; no new version")
     else:
-        render.success(f"imported {result.imported:,} records as {result.version.ref}")
+        render.success(f"imported {_n(result.imported, 'record')} as {result.version.ref}")
         _show_version(result.version)
     if result.rejected:
         render.warning(f"{result.rejected:,} rows rejected; see {result.quarantine}")
@@ -273,17 +277,19 @@ def filter_(
     kind: Annotated[
         str | None, typer.Option("--kind", help="sft|preference|ranking|rating")
     ] = None,
-    intent: Annotated[str | None, typer.Option("--intent")] = None,
-    language: Annotated[str | None, typer.Option("--language")] = None,
-    source: Annotated[str | None, typer.Option("--source")] = None,
-    tag: Annotated[str | None, typer.Option("--tag")] = None,
+    intent: Annotated[str | None, typer.Option("--intent", help="Only this intent.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Only this language code, e.g. en.")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only records with this tag.")] = None,
     single_turn: Annotated[bool, typer.Option("--single-turn", help="Only one user turn.")] = False,
     sample: Annotated[float | None, typer.Option("--sample", help="Keep this fraction.")] = None,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for --sample.")] = 0,
     into: Annotated[
-        str | None, typer.Option("--into", help="Dataset for the new version [default: the same].")
+        str | None, typer.Option("--into", help="Dataset for the new version (default: the same).")
     ] = None,
-    note: Annotated[str, typer.Option("--note")] = "",
+    note: Annotated[str, typer.Option("--note", help="A note kept with the new version.")] = "",
     db: Db = None,
     json: Json = False,
 ) -> None:
@@ -300,7 +306,7 @@ def filter_(
 def merge(
     refs: Annotated[list[str], typer.Argument(help="Two or more versions, in order.")],
     into: Annotated[str, typer.Option("--into", help="Dataset for the merged version.")],
-    note: Annotated[str, typer.Option("--note")] = "",
+    note: Annotated[str, typer.Option("--note", help="A note kept with the new version.")] = "",
     db: Db = None,
     json: Json = False,
 ) -> None:

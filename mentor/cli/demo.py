@@ -9,6 +9,7 @@ import typer
 
 from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
+from mentor.config import load_settings
 from mentor.demo import seed_demo
 
 
@@ -21,7 +22,8 @@ def demo(
     json: Json = False,
 ) -> None:
     """Seed a workspace with the demo datasets, versions, exports and datasheets."""
-    if reset and db and db.startswith("sqlite:///"):
+    db = db or load_settings().db
+    if reset and db.startswith("sqlite:///"):
         for suffix in ("", "-wal", "-shm"):
             Path(db.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     ws = workspace(db)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 
 from mentor import __version__
 from mentor.cli import audit, datasets, demo, serve
+from mentor.config import load_settings
 from mentor.errors import MentorError
 
 app = typer.Typer(
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="mentor")
     except MentorError as exc:
-        if os.environ.get("MENTOR_DEBUG"):
+        if load_settings().debug:
             raise
         from mentor.cli import render
 

@@ -14,7 +14,7 @@ Db = Annotated[
         "--db",
         envvar="MENTOR_DB",
         show_envvar=True,
-        help="Database URL [default: sqlite:///mentor.db].",
+        help="Database URL (default: sqlite:///mentor.db).",
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]

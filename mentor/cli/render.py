@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -54,7 +55,7 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
             else "left",
         )
     for row in rows:
-        tbl.add_row(*("" if v is None else str(v) for v in row))
+        tbl.add_row(*("" if v is None else escape(str(v)) for v in row))
     out.print(tbl)
 
 
@@ -63,7 +64,7 @@ def fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     out.print(f"[bold]{title}[/bold]")
     width = max(len(k) for k, _ in pairs)
     for key, value in pairs:
-        out.print(f"  {key.ljust(width)}  {value}")
+        out.print(f"  {key.ljust(width)}  {escape(str(value))}")
 
 
 def line(text: str) -> None:

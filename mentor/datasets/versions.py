@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from mentor.errors import InputError, NotFoundError
 from mentor.records import Record
+from mentor.store.audit import aware
 from mentor.store.tables import datasets, record_blobs, sources, version_parents, version_records
 from mentor.store.tables import versions as versions_t
 
@@ -132,7 +133,7 @@ def _info(conn: Connection, row: Any, name: str) -> VersionInfo:
         record_count=row["record_count"], kind_counts=dict(row["kind_counts"]),
         transform=row["transform"], params=dict(row["params"]),
         guideline_version=row["guideline_version"], note=row["note"],
-        created_by=row["created_by"], created_at=row["created_at"],
+        created_by=row["created_by"], created_at=aware(row["created_at"]),
         parents=[f"{p.name}@v{p.number}" for p in parents],
         sources=[SourceInfo(f.uri, f.sha256, f.size_bytes, f.format) for f in files],
     )
@@ -149,7 +150,8 @@ def list_datasets(conn: Connection) -> list[DatasetInfo]:
         select(datasets, counts.c.n, counts.c.latest)
         .outerjoin(counts, counts.c.dataset_id == datasets.c.id).order_by(datasets.c.name)
     )
-    return [DatasetInfo(r.name, r.description, r.created_by, r.created_at, r.n or 0, r.latest)
+    return [DatasetInfo(r.name, r.description, r.created_by, aware(r.created_at), r.n or 0,
+                        r.latest)
             for r in rows]
 
 

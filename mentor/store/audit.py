@@ -31,6 +31,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime) -> datetime:
+    """A stored timestamp as UTC-aware (SQLite hands them back without a zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def record_event(
     conn: Connection,
     *,
@@ -64,4 +69,4 @@ def list_events(
     query = select(audit_events).order_by(audit_events.c.id.desc()).limit(limit)
     if object_id is not None:
         query = query.where(audit_events.c.object_id == object_id)
-    return [AuditEvent(**row._mapping) for row in conn.execute(query)]
+    return [AuditEvent(**{**row._mapping, "at": aware(row.at)}) for row in conn.execute(query)]

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from mentor.datasets.sheets import stored_datasheet
 from mentor.web import render
 from mentor.web.lineage_svg import layout
 from mentor.web.paging import record_page
@@ -38,9 +37,7 @@ def lineage(request: Request, name: str, number: str, ws: CurrentWorkspace) -> H
 def datasheet(request: Request, name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
     """The stored datasheet, or how to write one."""
     v = ws.version(version_ref(name, number))
-    return render.page(
-        request, "datasheet.html", name=name, v=v, sheet=stored_datasheet(ws.engine, v)
-    )
+    return render.page(request, "datasheet.html", name=name, v=v, sheet=ws.stored_datasheet(v.ref))
 
 
 @router.get("/datasets/{name}/diff", response_class=HTMLResponse)
