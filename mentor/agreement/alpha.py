@@ -64,7 +64,9 @@ def krippendorff_alpha(
     n = marginals.sum()
     expected = marginals @ delta @ marginals / (n - 1.0)
     value = float(1.0 - (o * delta).sum() / expected)
-    replicate = _ordinal_replicate(counts) if level == "ordinal" else _fixed_replicate(counts, delta)
+    replicate = (
+        _ordinal_replicate(counts) if level == "ordinal" else _fixed_replicate(counts, delta)
+    )
     ci = bootstrap_interval(len(counts), replicate, n_boot=n_boot, confidence=confidence, rng=rng)
     return Agreement(f"krippendorff_alpha[{level}]", value, len(counts), ci)
 
@@ -84,7 +86,7 @@ def _fixed_replicate(counts: NDArray[np.float64], delta: NDArray[np.float64]) ->
     def replicate(weights: NDArray[np.float64]) -> NDArray[np.float64]:
         marginals = weights @ counts
         n = marginals.sum(axis=1)
-        return 1.0 - (n - 1.0) * safe_ratio(weights @ per_item, quadratic(marginals))
+        return np.asarray(1.0 - (n - 1.0) * safe_ratio(weights @ per_item, quadratic(marginals)))
 
     return replicate
 
@@ -108,6 +110,6 @@ def _ordinal_replicate(counts: NDArray[np.float64]) -> Replicate:
         observed = 2.0 * (spread - (weights * inverse * projected**2).sum(axis=1))
         expected = 2.0 * n * (marginals * scores**2).sum(axis=1)
         expected[expected <= 1e-12 * n**4] = 0.0
-        return 1.0 - (n - 1.0) * safe_ratio(observed, expected)
+        return np.asarray(1.0 - (n - 1.0) * safe_ratio(observed, expected))
 
     return replicate

@@ -87,7 +87,9 @@ def bootstrap_interval(
     return percentile_interval(bootstrap_replicates(n_items, replicate, n_boot, rng), confidence)
 
 
-def safe_ratio(numerator: NDArray[np.float64], denominator: NDArray[np.float64]) -> NDArray[np.float64]:
+def safe_ratio(
+    numerator: NDArray[np.float64], denominator: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """numerator / denominator, NaN where the denominator is zero (an undefined replicate)."""
     out = np.full(np.broadcast(numerator, denominator).shape, np.nan)
     np.divide(numerator, denominator, out=out, where=denominator != 0)

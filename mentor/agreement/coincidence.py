@@ -23,7 +23,7 @@ def coincidence_matrix(counts: NDArray[np.float64]) -> NDArray[np.float64]:
     """
     m = counts.sum(axis=1)
     scaled = counts / (m - 1.0)[:, None]
-    return scaled.T @ counts - np.diag(scaled.sum(axis=0))
+    return np.asarray(scaled.T @ counts - np.diag(scaled.sum(axis=0)), dtype=np.float64)
 
 
 def ordinal_scores(marginals: NDArray[np.float64]) -> NDArray[np.float64]:

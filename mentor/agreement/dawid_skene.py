@@ -72,22 +72,29 @@ def dawid_skene(
     labelled = counts.sum(axis=1) > 0
     ratings = _ratings(coded.codes[labelled], k)
     posteriors = counts[labelled] / counts[labelled].sum(axis=1, keepdims=True)
-    log_likelihood, previous, n_iter = -np.inf, -np.inf, 0
-    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
+    log_likelihood, n_iter, converged = -np.inf, 0, False
+    while n_iter < max_iter and not converged:
+        n_iter += 1
+        previous = log_likelihood
         priors, log_confusion = _maximise(posteriors, ratings, r, k, smoothing)
         posteriors, log_likelihood = _expect(priors, log_confusion, ratings)
-        if abs(log_likelihood - previous) <= tol * abs(log_likelihood):
-            break
-        previous = log_likelihood
+        converged = abs(log_likelihood - previous) <= tol * abs(log_likelihood)
     full = np.tile(priors, (coded.n_items, 1))
     full[labelled] = posteriors
     best = np.argmax(full, axis=1)
-    labels = tuple(coded.categories[b] if ok else None for b, ok in zip(best, labelled, strict=True))
-    converged = abs(log_likelihood - previous) <= tol * abs(log_likelihood)
+    labels = tuple(
+        coded.categories[b] if ok else None for b, ok in zip(best, labelled, strict=True)
+    )
     return DawidSkene(
-        labels, coded.categories, full, np.exp(log_confusion), priors,
-        float(log_likelihood), n_iter, bool(converged),
-    )  # fmt: skip
+        labels=labels,
+        categories=coded.categories,
+        posteriors=full,
+        confusion=np.exp(log_confusion),
+        priors=priors,
+        log_likelihood=float(log_likelihood),
+        n_iter=n_iter,
+        converged=bool(converged),
+    )
 
 
 def _ratings(codes: NDArray[np.int64], k: int) -> _Ratings:

@@ -51,7 +51,9 @@ def cohen_kappa(
 ) -> Agreement:
     """Cohen's kappa between the two columns of `table`, on the items both annotators labelled.
 
-    Weighted kappa needs an order: numeric labels (sorted), or `categories` listed in order.
+    Weighted kappa needs an order: numeric labels (sorted), or `categories` listed in order;
+    the distance between two labels is their distance in that list (every label in the table
+    counts, including those on items only one annotator labelled).
     Raises AgreementError when kappa is 0/0: both annotators gave one and the same label to
     every item, so chance agreement is already perfect (report percent agreement instead).
     """
@@ -113,13 +115,16 @@ def fleiss_kappa(
     counts = coded.counts()
     m = counts.sum(axis=1)
     counts, m = counts[m > 0], m[m > 0]
-    uneven = np.flatnonzero(m != m[0])
-    if uneven.size or m[0] < 2:
-        first = int(uneven[0]) if uneven.size else 0
+    if m.size == 0 or m.max() < 2:
         raise AgreementError(
-            f"Fleiss' kappa needs the same number (two or more) of labels on every item, but "
-            f"labelled items have between {int(m.min())} and {int(m.max())} (e.g. one has "
-            f"{int(m[first])}); use krippendorff_alpha, which allows missing labels"
+            "Fleiss' kappa needs items labelled by two or more annotators, but no item has "
+            "more than one label"
+        )
+    if m.min() != m.max():
+        raise AgreementError(
+            f"Fleiss' kappa needs the same number of labels on every item, but labelled items "
+            f"have between {int(m.min())} and {int(m.max())}; use krippendorff_alpha, which "
+            "allows missing labels"
         )
     raters = float(m[0])
     per_item = ((counts**2).sum(axis=1) - raters) / (raters * (raters - 1.0))

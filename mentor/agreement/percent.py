@@ -59,9 +59,7 @@ def percent_agreement(
         sums = weights @ stats
         return safe_ratio(sums[:, 0], sums[:, 1])
 
-    ci = bootstrap_interval(
-        len(per_item), replicate, n_boot=n_boot, confidence=confidence, rng=rng
-    )
+    ci = bootstrap_interval(len(per_item), replicate, n_boot=n_boot, confidence=confidence, rng=rng)
     return Agreement("percent_agreement", float(per_item.mean()), len(per_item), ci)
 
 

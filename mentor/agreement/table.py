@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from numbers import Real
 from typing import Any, TypeAlias
@@ -17,7 +17,8 @@ Label: TypeAlias = str | int | float
 """A category name or a number; ``None`` or NaN in a table marks a missing label."""
 
 ReliabilityTable: TypeAlias = Sequence[Sequence[Label | None]] | NDArray[Any]
-"""Items x annotators; ``None`` or NaN where an annotator gave no label."""
+"""Items x annotators: nested lists, a numpy array or anything with ``__array__`` (a pandas
+DataFrame); ``None`` or NaN where an annotator gave no label ("nan" in a numpy string array)."""
 
 _SHAPE_HINT = "expected a 2-D table with one row per item and one column per annotator"
 
@@ -71,7 +72,7 @@ class CodedTable:
                 f"{statistic} needs items labelled by two or more annotators, but no item has "
                 "more than one label; assign some items to several annotators"
             )
-        return counts
+        return np.asarray(counts, dtype=np.float64)
 
     def require_annotators(self, statistic: str, minimum: int = 2) -> None:
         """Raise unless the table has at least `minimum` annotator columns."""
@@ -90,6 +91,8 @@ def code_table(table: ReliabilityTable, categories: Sequence[Label] | None = Non
     positions = np.flatnonzero(~missing)
     present = flat[positions]
     if categories is None:
+        if present.size == 0:
+            raise AgreementError(f"every cell of the table is missing; {_SHAPE_HINT}")
         cats, codes, ordered = infer_categories(present)
     else:
         cats = _checked_categories(categories)
@@ -97,9 +100,10 @@ def code_table(table: ReliabilityTable, categories: Sequence[Label] | None = Non
         unknown = np.flatnonzero(codes < 0)
         if unknown.size:
             item, annotator = divmod(int(positions[unknown[0]]), array.shape[1])
+            label = plain(present[unknown[0]])
             raise AgreementError(
-                f"label {present[unknown[0]]!r} (item {item}, annotator {annotator}) is not one "
-                f"of the categories {list(cats)!r}; add it to categories or correct the label"
+                f"label {label!r} (item {item}, annotator {annotator}) is not one of the "
+                f"categories {list(cats)!r}; add it to categories or correct the label"
             )
         ordered = True
     coded = np.full(flat.shape, -1, dtype=np.int64)
@@ -107,9 +111,14 @@ def code_table(table: ReliabilityTable, categories: Sequence[Label] | None = Non
     return CodedTable(coded.reshape(array.shape), cats, ordered)
 
 
+def plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds, so messages show 7.0 and not np.float64(7.0)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _as_array(table: ReliabilityTable) -> NDArray[Any]:
-    if isinstance(table, np.ndarray):
-        array = table
+    if isinstance(table, np.ndarray) or hasattr(table, "__array__"):  # numpy, pandas, arrow
+        array = np.asarray(table)
     elif isinstance(table, str | bytes) or not isinstance(table, Sequence):
         raise AgreementError(f"got {type(table).__name__}; {_SHAPE_HINT}")
     else:
@@ -137,7 +146,9 @@ def _is_number_or_missing(value: object) -> bool:
 
 def _missing(flat: NDArray[Any]) -> NDArray[np.bool_]:
     if flat.dtype.kind == "f":
-        return np.isnan(flat)
+        return np.asarray(np.isnan(flat), dtype=bool)
+    if flat.dtype.kind in "US":  # numpy turns NaN into the text "nan" in a string array
+        return np.asarray(flat == flat.dtype.type("nan"), dtype=bool)
     if flat.dtype != object:
         return np.zeros(flat.shape, dtype=bool)
     return np.fromiter((_is_missing(v) for v in flat), dtype=bool, count=flat.size)
@@ -180,7 +191,7 @@ def _checked_categories(categories: Sequence[Label]) -> tuple[Label, ...]:
     return cats
 
 
-def lookup_codes(present: NDArray[Any], cats: tuple[Label, ...]) -> NDArray[np.int64]:
+def lookup_codes(present: NDArray[Any], cats: Sequence[Hashable]) -> NDArray[np.int64]:
     """Code of each value: its index in `cats`, or -1 when it is not there."""
     if present.dtype.kind in "iuf" and all(_is_number_or_missing(c) for c in cats):
         values = np.asarray(cats, dtype=np.float64)
