@@ -201,6 +201,16 @@ def _column(row: Record, column: str, field: str) -> Any:
     return value
 
 
+def _score(value: Any) -> Any:
+    """CSV cells are text: a score column's "4" or "3.5" is read as the number."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
 def from_file(path: Path) -> RowMap:
     """Load a YAML map file; errors name the file and the key."""
     try:
@@ -227,7 +237,7 @@ def from_file(path: Path) -> RowMap:
         for field, column in spec.fields.items():
             out[field] = _column(row, column, field)
         if spec.scores:
-            out["scores"] = {c: _column(row, c, f"scores.{c}") for c in spec.scores}
+            out["scores"] = {c: _score(_column(row, c, f"scores.{c}")) for c in spec.scores}
         return out
 
     return apply

@@ -234,3 +234,15 @@ def test_versions_are_immutable_and_audited(ws: mentor.Workspace, tmp_path: Path
     created = ws.audit(object_id="d@v2")[0]
     assert created.after["content_hash"] == ws.version("d@v2").content_hash
     assert created.detail["transform"] == "import"
+
+
+def test_map_file_reads_score_columns_of_a_csv_as_numbers(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "kind: rating\nfields:\n  prompt: q\n  response: a\nscores: [accuracy, tone]\n", "utf-8"
+    )
+    (tmp_path / "r.csv").write_text("q,a,accuracy,tone\nHi?,Hello,5,3.5\n", "utf-8")
+    rec = next(ws.records(ws.import_file(tmp_path / "r.csv", "r", map_file=mapping).version.ref))
+    assert rec["scores"] == {"accuracy": 5, "tone": 3.5}
