@@ -17,6 +17,7 @@ from mentor.datasets.lineage import Lineage, lineage
 from mentor.datasets.sheets import Datasheet, stored_datasheet, write_datasheet
 from mentor.datasets.transforms import RecordFilter, filter_version, merge_versions
 from mentor.datasets.versions import DatasetInfo, VersionInfo
+from mentor.progress import tracked
 from mentor.records import Record
 from mentor.store import (
     AuditEvent,
@@ -140,14 +141,19 @@ class Workspace:
         return result
 
     def datasheet(
-        self, ref: str, *, notes: str | Path | None = None, out: str | Path | None = None
+        self,
+        ref: str,
+        *,
+        notes: str | Path | None = None,
+        out: str | Path | None = None,
+        progress: Progress | None = None,
     ) -> Datasheet:
         """Write (and keep in the store) the datasheet of `ref`; `notes` adds people's sections."""
         version = self.version(ref)
         return write_datasheet(
             self.engine,
             version,
-            self.records(ref),
+            tracked(self.records(ref), version.record_count, progress),
             datasheet.load_notes(Path(notes) if notes else None),
             Path(out) if out else None,
             self.actor,
@@ -158,14 +164,28 @@ class Workspace:
         return stored_datasheet(self.engine, self.version(ref))
 
     def filter(
-        self, ref: str, flt: RecordFilter, *, into: str | None = None, note: str = ""
+        self,
+        ref: str,
+        flt: RecordFilter,
+        *,
+        into: str | None = None,
+        note: str = "",
+        progress: Progress | None = None,
     ) -> VersionInfo:
         """A new version holding the records of `ref` that pass `flt`."""
-        return filter_version(self.engine, ref, flt, self.actor, into, note)
+        return filter_version(self.engine, ref, flt, self.actor, into, note, progress)
 
-    def merge(self, refs: list[str], into: str, *, note: str = "") -> VersionInfo:
+    def merge(
+        self,
+        refs: list[str],
+        into: str,
+        *,
+        note: str = "",
+        description: str = "",
+        progress: Progress | None = None,
+    ) -> VersionInfo:
         """A new version of `into` concatenating `refs` (lineage keeps every parent)."""
-        return merge_versions(self.engine, refs, into, self.actor, note)
+        return merge_versions(self.engine, refs, into, self.actor, note, description, progress)
 
     def audit(self, limit: int = 100, object_id: str | None = None) -> list[AuditEvent]:
         """The newest audit events first."""

@@ -262,7 +262,8 @@ def datasheet(
     json: Json = False,
 ) -> None:
     """Write the datasheet of a version (counts, lineage, uses, limitations) and keep it."""
-    sheet = workspace(db).datasheet(ref, notes=notes, out=out)
+    with render.progress(f"counting {ref}") as bar:
+        sheet = workspace(db).datasheet(ref, notes=notes, out=out, progress=bar)
     if json:
         render.emit_json(sheet)
     elif out is not None:
@@ -295,7 +296,8 @@ def filter_(
 ) -> None:
     """Make a new version with the records that match every given condition."""
     flt = RecordFilter(kind, intent, language, source, tag, single_turn, sample, seed)
-    version = workspace(db).filter(ref, flt, into=into, note=note)
+    with render.progress(f"filtering {ref}") as bar:
+        version = workspace(db).filter(ref, flt, into=into, note=note, progress=bar)
     if json:
         render.emit_json(version)
         return
@@ -311,7 +313,8 @@ def merge(
     json: Json = False,
 ) -> None:
     """Concatenate versions into a new version whose lineage keeps every parent."""
-    version = workspace(db).merge(refs, into, note=note)
+    with render.progress(f"merging into {into}") as bar:
+        version = workspace(db).merge(refs, into, note=note, progress=bar)
     if json:
         render.emit_json(version)
         return

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from mentor.datasets.versions import VersionInfo, by_id, check_name, iter_records, resolve
 from mentor.datasets.writer import VersionSpec, VersionWriter
 from mentor.errors import InputError
+from mentor.progress import Progress, tracked
 from mentor.records import KINDS, Record
 from mentor.store.engine import write_transaction
 
@@ -55,7 +56,13 @@ def _prompt(rec: Record) -> list[Record]:
 
 
 def filter_version(
-    engine: Engine, ref: str, flt: RecordFilter, actor: str, into: str | None = None, note: str = ""
+    engine: Engine,
+    ref: str,
+    flt: RecordFilter,
+    actor: str,
+    into: str | None = None,
+    note: str = "",
+    progress: Progress | None = None,
 ) -> VersionInfo:
     """Keep the records of `ref` that pass `flt`, as the next version of `into` (default: same)."""
     flt.check()
@@ -66,12 +73,20 @@ def filter_version(
         **{k: v for k, v in asdict(flt).items() if v not in (None, False)},
     }
     rng = random.Random(flt.seed)
-    kept = (r for r in iter_records(engine, source.id) if flt.keeps(r, rng))
-    return _write(engine, into or source.dataset, "filter", params, [source], kept, actor, note)
+    seen = tracked(iter_records(engine, source.id), source.record_count, progress)
+    kept = (r for r in seen if flt.keeps(r, rng))
+    spec = VersionSpec(into or source.dataset, actor, "filter", params, (source.id,), note)
+    return _write(engine, spec, kept)
 
 
 def merge_versions(
-    engine: Engine, refs: list[str], into: str, actor: str, note: str = ""
+    engine: Engine,
+    refs: list[str],
+    into: str,
+    actor: str,
+    note: str = "",
+    description: str = "",
+    progress: Progress | None = None,
 ) -> VersionInfo:
     """Concatenate versions in the order given; an id present twice is an error."""
     if len(refs) < 2:
@@ -83,36 +98,27 @@ def merge_versions(
         for v in inputs:
             yield from iter_records(engine, v.id)
 
-    return _write(
-        engine, into, "merge", {"from": [v.ref for v in inputs]}, inputs, chained(), actor, note
+    total = sum(v.record_count for v in inputs)
+    spec = VersionSpec(
+        into,
+        actor,
+        "merge",
+        {"from": [v.ref for v in inputs]},
+        tuple(v.id for v in inputs),
+        note,
+        description=description,
     )
+    return _write(engine, spec, tracked(chained(), total, progress))
 
 
-def _write(
-    engine: Engine,
-    name: str,
-    transform: str,
-    params: dict[str, object],
-    parents: list[VersionInfo],
-    records: Iterator[Record],
-    actor: str,
-    note: str,
-) -> VersionInfo:
-    check_name(name)
+def _write(engine: Engine, spec: VersionSpec, records: Iterator[Record]) -> VersionInfo:
+    check_name(spec.dataset)
     with write_transaction(engine) as conn:
-        spec = VersionSpec(
-            dataset=name,
-            actor=actor,
-            transform=transform,
-            params=params,
-            parents=tuple(p.id for p in parents),
-            note=note,
-        )
         writer = VersionWriter(conn, spec)
         for rec in records:
             writer.add(rec)
         writer.flush()
         if writer.count == 0:
-            raise InputError(f"{transform} kept no records; nothing was written")
+            raise InputError(f"{spec.transform} kept no records; nothing was written")
         writer.finish()
         return by_id(conn, writer.version_id)

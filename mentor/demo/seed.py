@@ -55,6 +55,7 @@ def _steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
         [single.ref, "safety-prefs@v1"],
         "harmless-mix",
         note="single-turn HH pairs plus hand-written refusal / over-refusal pairs",
+        description="Harmlessness preference pairs for DPO: HH single-turn + safety probes",
     )
     yield DemoStep(
         f"mentor datasets merge {single.ref} safety-prefs@v1 --into harmless-mix",

@@ -64,22 +64,31 @@ def agreement_report(
             f"agreement needs at least two annotators; got {table.annotators}", where="--annotators"
         )
     rows = table.rows
-    opts = {"n_boot": n_boot, "rng": seed}
-    metrics = [_metric("percent agreement", lambda: agreement.percent_agreement(rows, **opts))]
+    metrics = [
+        _metric(
+            "percent agreement", lambda: agreement.percent_agreement(rows, n_boot=n_boot, rng=seed)
+        )
+    ]
     if len(table.annotators) == 2:
-        metrics.append(_metric("Cohen's kappa", lambda: agreement.cohen_kappa(rows, **opts)))
+        metrics.append(
+            _metric("Cohen's kappa", lambda: agreement.cohen_kappa(rows, n_boot=n_boot, rng=seed))
+        )
         if level != "nominal":
             metrics.append(
                 _metric(
                     "Cohen's kappa (quadratic)",
-                    lambda: agreement.cohen_kappa(rows, weights="quadratic", **opts),
+                    lambda: agreement.cohen_kappa(
+                        rows, weights="quadratic", n_boot=n_boot, rng=seed
+                    ),
                 )
             )
-    metrics.append(_metric("Fleiss' kappa", lambda: agreement.fleiss_kappa(rows, **opts)))
+    metrics.append(
+        _metric("Fleiss' kappa", lambda: agreement.fleiss_kappa(rows, n_boot=n_boot, rng=seed))
+    )
     metrics.append(
         _metric(
             f"Krippendorff's alpha ({level})",
-            lambda: agreement.krippendorff_alpha(rows, level=level, **opts),
+            lambda: agreement.krippendorff_alpha(rows, level=level, n_boot=n_boot, rng=seed),
         )
     )
     try:
@@ -91,7 +100,7 @@ def agreement_report(
                 x.ci.high if x.ci else None,
                 x.n_labels,
             )
-            for x in agreement.specific_agreement(rows, **opts)
+            for x in agreement.specific_agreement(rows, n_boot=n_boot, rng=seed)
         ]
     except AgreementError as exc:
         per_label = [Metric("specific agreement", None, undefined=str(exc))]
