@@ -24,8 +24,11 @@ test: dev system-deps
 
 ## bench: the side-by-side benchmarks (slow; figures go to benchmarks/RESULTS.md)
 bench: dev
+	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python benchmarks/import_export.py
 	$(BIN)/python benchmarks/agreement_bench.py
+	$(BIN)/python benchmarks/qa_near_dup.py
+	$(BIN)/python benchmarks/qa_pii.py
 
 ## docs: regenerate the CLI and settings reference from --help
 docs: install
