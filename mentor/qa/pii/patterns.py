@@ -1,0 +1,161 @@
+r"""Compiled candidate patterns, cheap gates, and the words around a number that say what it is.
+
+Patterns only propose candidates; the validators decide. Every pattern refuses to start or end
+inside a longer token (a UUID segment, a version string, a URL path, a 22-digit tracking number)
+so that a valid-looking piece of a look-alike is never taken on its own. Patterns open with a
+character class and check what precedes it with a lookbehind after it (``\d(?<![\w.]\d)``, not
+``(?<![\w.])\d``): the regex engine then skips straight to the next possible first character.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+Context = Literal["phone", "card", "ssn", "id", "version"]
+
+
+EMAIL: Final = re.compile(
+    r"\w(?<![\w.%+\-]\w)[\w.%+\-]{0,63}@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+    r"(?![\w\-@]|\.[A-Za-z0-9])"
+)
+# "icon@2x.png" and "file@v2.js" have an email's shape; these endings are files, not domains.
+FILE_SUFFIXES: Final = frozenset(
+    [
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "bmp",
+        "ico",
+        "js",
+        "mjs",
+        "ts",
+        "css",
+        "py",
+        "json",
+        "yaml",
+        "yml",
+        "txt",
+        "md",
+        "html",
+    ]
+)
+
+_UNIT = r"(?:\(\+?\d{1,5}\)|\d{1,15})"
+_SEP = r"(?:[ .\-/]|(?<=\))|(?=\())"
+_NOT_AFTER = r"[\w+\-./=#@%$€£]"
+# The first group opens with a character ("+", "(" or a digit), not a lookbehind, so that the
+# engine skips ahead to the next such character instead of trying every position.
+_PHONE_FIRST = (
+    rf"\+(?<!{_NOT_AFTER}\+) ?{_UNIT}"
+    rf"|\((?<!{_NOT_AFTER}\()\+?\d{{1,5}}\)"
+    rf"|\d(?<!{_NOT_AFTER}\d)\d{{0,14}}"
+)
+PHONE: Final = re.compile(
+    rf"(?:{_PHONE_FIRST})(?:{_SEP}{_UNIT}){{0,7}}(?:[ ]?(?:x|ext\.?|ext)[ ]?\d{{1,6}})?"
+    r"(?![\w\-/@:]|[.,]\d)"
+)
+PHONE_GROUPS: Final = re.compile(r"\(\+?\d+\)|\d+")
+PHONE_EXTENSION: Final = re.compile(r"[ ]?(?:x|ext\.?|ext)[ ]?\d{1,6}$")
+DATE: Final = re.compile(
+    r"\d{4}[\-./ ]\d{1,2}[\-./ ]\d{1,2}(?!\d)|\d{1,2}[\-./ ]\d{1,2}[\-./ ]\d{2,4}$"
+)
+
+CARD: Final = re.compile(
+    r"\d(?<![\w\-./+#]\d)"
+    r"(?:\d{3}(?P<sep>[ \-])\d{4,6}(?:(?P=sep)\d{1,5}){1,3}|\d{11,18})"
+    r"(?![\w\-]|[ .,]\d)"
+)
+SSN: Final = re.compile(r"(\d(?<![\w\-./+#]\d)\d\d)([\- ]?)(\d{2})\2(\d{4})(?![\w\-]|[ .,]?\d)")
+SSN_LAYOUT: Final = re.compile(r"\d{3}-\d{2}-\d{4}")
+NINO: Final = re.compile(
+    r"([A-CEGHJ-PR-TW-Z](?<![A-Za-z0-9][A-Z])[A-CEGHJ-PR-TW-Z])"
+    r" ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])(?![A-Za-z0-9])"
+)
+IBAN: Final = re.compile(
+    r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![a-z0-9])"
+)
+IPV4: Final = re.compile(r"\d(?<![\w.\-]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w\-]|\.\d)")
+IPV6: Final = re.compile(
+    r"(?<![\w:.])(?=[0-9A-Fa-f:]*\d)(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:]|\.\d)"
+)
+
+
+def _meaning(meaning: str, words: str) -> dict[str, str]:
+    return dict.fromkeys(words.split(), meaning)
+
+
+# What a word just before a number says the number is ("weak": a phone, unless more is said).
+_MEANINGS: Final[dict[str, str]] = {
+    **_meaning(
+        "phone",
+        "phone tel telephone call ring mobile mobil cell fax whatsapp sms dial reach contact "
+        "telefon telefone telefono teléfono téléphone tél móvil cellulare handy celular portable",
+    ),
+    **_meaning("card", "card visa mastercard amex credit debit cc payment"),
+    "ssn": "ssn",
+    "social security": "ssn",
+    **_meaning(
+        "id",
+        "order invoice tracking shipment parcel ref reference ticket case sku isbn serial "
+        "transaction txn confirmation booking item product part model batch lot patent issue "
+        "commit hash checksum timestamp epoch id #",
+    ),
+    **_meaning("version", "version ver release firmware build patch driver chrome python"),
+    **_meaning("weak", "number no nr num"),
+}
+# Matched against lower-cased text, with no groups and no leading \b: the engine can then
+# skip to the next possible first letter (word starts are checked in Python).
+_KEYWORDS: Final = re.compile(
+    "(?:"
+    + "|".join(re.escape(w) for w in sorted(_MEANINGS, key=len, reverse=True) if w != "#")
+    + r")\b|#"
+)
+_WORD: Final = re.compile(r"\w+")
+_ABBREVIATIONS: Final = frozenset({"tel", "no", "nr", "ph", "mob", "fax", "ref", "num", "nos"})
+_BARRIER: Final = re.compile(r"(?s).*(?:\d|[.!?;]\s+(?=\S)|\n)")
+_WINDOW: Final = 40
+_MAX_GAP_WORDS: Final = 4
+
+
+def _sentence_ended(before: str) -> bool:
+    """`before` ends a sentence ("in stock. "), not an abbreviation ("Tel. ", "No. ")."""
+    stripped = before.rstrip()
+    if len(stripped) == len(before) or not stripped or stripped[-1] not in ".!?;":
+        return False
+    words = stripped[:-1].rsplit(None, 1)
+    return not words or words[-1].lower() not in _ABBREVIATIONS
+
+
+def context(text: str, start: int) -> Context | None:
+    """What the words just before `start` call the number there (None when they say nothing).
+
+    Only the words since the last digit or sentence break count, at most four of them after
+    the keyword ("order number is", "call me at"): a keyword names the next number, not one
+    further on. A bare "number" or "no." means a phone only when nothing more specific does.
+    """
+    before = text[max(0, start - _WINDOW) : start]
+    if _sentence_ended(before):
+        return None  # "... in stock. 0123 456 789": the sentence before says nothing of it
+    barrier = _BARRIER.match(before)
+    if barrier is not None:
+        before = before[barrier.end() :]
+    lowered = before.lower()
+    strong = weak = None
+    for m in _KEYWORDS.finditer(lowered):
+        at = m.start()
+        if at and lowered[at - 1].isalnum() and m.group() != "#":
+            continue  # inside a word: "hotel" is not "tel"
+        if _MEANINGS[m.group()] == "weak":
+            weak = m
+        else:
+            strong = m
+    for found in (strong, weak):
+        if found is not None and len(_WORD.findall(before, found.end())) <= _MAX_GAP_WORDS:
+            meaning = _MEANINGS[found.group()]
+            return "phone" if meaning == "weak" else meaning  # type: ignore[return-value]
+    return None
