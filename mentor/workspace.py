@@ -17,7 +17,12 @@ from mentor.datasets.lineage import Lineage, lineage
 from mentor.datasets.sheets import Datasheet, stored_datasheet, write_datasheet
 from mentor.datasets.transforms import RecordFilter, filter_version, merge_versions
 from mentor.datasets.versions import DatasetInfo, VersionInfo
+from mentor.errors import InputError
 from mentor.progress import tracked
+from mentor.qa.fix import FixOptions, FixResult, fix_version
+from mentor.qa.gate import GateResult, GateThresholds, combine, load_thresholds, run_gate
+from mentor.qa.scan import BATCH_SIZE, ScanConfig, ScanResult, scan
+from mentor.qa.sources import ReadOptions
 from mentor.records import Record
 from mentor.store import (
     AuditEvent,
@@ -191,6 +196,93 @@ class Workspace:
         """The newest audit events first."""
         with self.engine.connect() as conn:
             return list_events(conn, limit=limit, object_id=object_id)
+
+    # dataset health -------------------------------------------------------------------------
+    def qa_scan(
+        self,
+        target: str,
+        *,
+        checks: str | tuple[str, ...] | None = None,
+        against: tuple[str, ...] = (),
+        options: dict[str, dict[str, Any]] | None = None,
+        executor: str = "local",
+        workers: int | None = None,
+        batch_size: int = BATCH_SIZE,
+        findings: str | Path | None = None,
+        html: str | Path | None = None,
+        keep_findings: bool = True,
+        progress: Progress | None = None,
+        **read: Any,
+    ) -> ScanResult:
+        """Run health checks over a version (``NAME@vN``) or a file not imported yet.
+
+        `checks` defaults to all that apply; `against` names evaluation or reference data
+        (versions or files); `read` takes :class:`~mentor.qa.ReadOptions` fields for a file.
+        """
+        config = ScanConfig(
+            checks=checks,
+            options=options or {},
+            against=tuple(against),
+            executor=executor,
+            workers=workers,
+            batch_size=batch_size,
+            read=ReadOptions(**{"max_line_bytes": self.settings.max_line_bytes, **read}),
+        )
+        return scan(
+            self.engine,
+            target,
+            config,
+            progress=progress,
+            findings=Path(findings) if findings else None,
+            html=Path(html) if html else None,
+            keep_findings=keep_findings,
+            actor=self.actor,
+        )
+
+    def qa_fix(
+        self,
+        ref: str,
+        *,
+        executor: str = "local",
+        workers: int | None = None,
+        progress: Progress | None = None,
+        **fixes: Any,
+    ) -> FixResult:
+        """A new version of `ref` with duplicates and/or defects removed and/or PII redacted.
+
+        `fixes` are the fields of :class:`~mentor.qa.FixOptions` (dedup, redact_pii, ...).
+        """
+        config = ScanConfig(executor=executor, workers=workers)
+        return fix_version(self.engine, ref, FixOptions(**fixes), self.actor, config, progress)
+
+    def qa_gate(
+        self,
+        target: str,
+        thresholds: GateThresholds | None = None,
+        *,
+        config: str | Path | None = None,
+        against: tuple[str, ...] = (),
+        executor: str = "local",
+        workers: int | None = None,
+        progress: Progress | None = None,
+        **limits: Any,
+    ) -> GateResult:
+        """Scan `target` and check it against thresholds: `thresholds`, a YAML `config` file,
+        and `limits` (the fields of :class:`~mentor.qa.GateThresholds`) laid over them."""
+        if thresholds is not None and config is not None:
+            raise InputError("give thresholds or a config file, not both", where="--config")
+        base = thresholds or GateThresholds()
+        if config is not None:
+            base = load_thresholds(Path(config))
+        scan_config = ScanConfig(against=tuple(against), executor=executor, workers=workers)
+        return run_gate(
+            self.engine,
+            target,
+            combine(base, **limits),
+            scan_config,
+            progress=progress,
+            actor=self.actor,
+        )
 
 
 def connect(url: str | None = None, **settings: Any) -> Workspace:

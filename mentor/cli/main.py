@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mentor import __version__
-from mentor.cli import agreement, audit, datasets, demo, serve
+from mentor.cli import agreement, audit, datasets, demo, qa, serve
 from mentor.config import load_settings
 from mentor.errors import MentorError
 
@@ -20,6 +20,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(datasets.app, name="datasets")
+app.add_typer(qa.app, name="qa")
 app.command("agreement")(agreement.agreement)
 app.command("audit")(audit.audit)
 app.command("serve")(serve.serve)

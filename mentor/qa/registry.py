@@ -1,0 +1,212 @@
+"""Check names and how to build them, with their options.
+
+Built-in checks are declared as entry points, exactly as a third-party package declares its
+own in the ``mentor.checks`` group::
+
+    [project.entry-points."mentor.checks"]
+    toxicity = "my_package.checks:ToxicityCheck"
+
+A check is loaded only when a scan asks for it, so a check that cannot be imported breaks only
+the scans that name it, with a message saying why. Options are the constructor's keyword
+parameters; the values a scan supplies itself (such as the evaluation sets of ``--against``)
+are passed to the constructors that take a parameter of that name.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass, replace
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, Final
+
+import yaml
+
+from mentor.errors import InputError, MentorError
+from mentor.qa.checks.base import Check
+
+GROUP: Final = "mentor.checks"
+BUILTIN: Final = tuple(
+    EntryPoint(name, value, GROUP)
+    for name, value in (
+        ("lint", "mentor.qa.checks.lint:LintCheck"),
+        ("exact-dup", "mentor.qa.checks.exact_dup:ExactDupCheck"),
+        ("near-dup", "mentor.qa.checks.near_dup:NearDupCheck"),
+        ("pii", "mentor.qa.checks.pii:PiiCheck"),
+        ("contamination", "mentor.qa.checks.contamination:ContaminationCheck"),
+        ("coverage", "mentor.qa.checks.coverage:CoverageCheck"),
+    )
+)
+# Supplied by the scan, not by the user: a check asks for one by naming a parameter so.
+#   evals: {label: [(item id, prompt text), ...]} for each --against target (contamination);
+#   references, against: {label: records} for each --against target (duplicates across
+#   datasets).
+CONTEXT: Final = frozenset({"evals", "references", "against"})
+# Checks that only make sense with something to compare against.
+NEEDS_AGAINST: Final = frozenset({"contamination"})
+
+CheckFactory = Callable[..., Check]
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    """A registered check: where it comes from, what it does and the options it takes."""
+
+    name: str
+    target: str
+    summary: str
+    options: dict[str, Any]
+    error: str | None = None
+
+
+def registered() -> dict[str, EntryPoint]:
+    """Every check by name: the built-ins, then those installed packages declare."""
+    found = {ep.name: ep for ep in BUILTIN}
+    for ep in entry_points(group=GROUP):
+        found.setdefault(ep.name, ep)
+    return found
+
+
+def _unknown(name: str, known: Iterable[str], where: str) -> InputError:
+    return InputError(
+        f"unknown check '{name}'; expected one of {', '.join(sorted(known))}", where=where
+    )
+
+
+def load(name: str, where: str = "--checks") -> CheckFactory:
+    """The constructor registered as `name`."""
+    checks = registered()
+    if name not in checks:
+        raise _unknown(name, checks, where)
+    try:
+        factory = checks[name].load()
+    except (ImportError, AttributeError) as exc:
+        raise InputError(
+            f"check '{name}' ({checks[name].value}) cannot be loaded: {exc}", where=where
+        ) from exc
+    if not callable(factory):
+        raise InputError(f"check '{name}' ({checks[name].value}) is not callable", where=where)
+    return factory  # type: ignore[no-any-return]
+
+
+def _signature(factory: CheckFactory) -> inspect.Signature | None:
+    try:
+        return inspect.signature(factory)
+    except (TypeError, ValueError):
+        return None
+
+
+def _config_default(sig: inspect.Signature | None) -> Any:
+    """The default of a ``config`` parameter when it is a dataclass (its fields are options)."""
+    param = sig.parameters.get("config") if sig else None
+    default = param.default if param is not None else None
+    return default if is_dataclass(default) and not isinstance(default, type) else None
+
+
+def options_of(factory: CheckFactory) -> dict[str, Any]:
+    """The options a check takes, with their defaults: its constructor's keyword parameters
+    and, when it takes a dataclass ``config``, that dataclass's fields."""
+    sig = _signature(factory)
+    if sig is None:
+        return {}
+    options = {
+        p.name: None if p.default is inspect.Parameter.empty else p.default
+        for p in sig.parameters.values()
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and p.name not in CONTEXT
+        and p.name != "config"
+    }
+    config = _config_default(sig)
+    if config is not None:
+        options.update({f.name: getattr(config, f.name) for f in fields(config)})
+    return options
+
+
+def build(
+    name: str, options: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None
+) -> Check:
+    """A new check `name` with `options`, and the `context` values its constructor asks for."""
+    factory = load(name)
+    sig = _signature(factory)
+    known = options_of(factory)
+    open_ended = sig is None or any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+    direct: dict[str, Any] = {}
+    configured: dict[str, Any] = {}
+    config = _config_default(sig)
+    for key, value in (options or {}).items():
+        if config is not None and key in {f.name for f in fields(config)}:
+            configured[key] = value
+        elif key in known or open_ended:
+            direct[key] = value
+        else:
+            accepted = ", ".join(sorted(known)) or "none"
+            raise InputError(
+                f"check '{name}' has no option '{key}'; its options: {accepted}",
+                where=f"--option {name}.{key}",
+            )
+    accepted_context = sig.parameters if sig is not None else {}
+    supplied = {k: v for k, v in (context or {}).items() if k in accepted_context}
+    try:
+        if configured:
+            direct["config"] = replace(config, **configured)
+        check = factory(**direct, **supplied)
+    except InputError:
+        raise
+    except (MentorError, TypeError, ValueError) as exc:
+        raise InputError(f"check '{name}': {exc}", where=f"--option {name}") from exc
+    if not isinstance(check, Check):
+        raise InputError(f"'{name}' did not make a check (prepare/absorb/finish)", where="--checks")
+    return check
+
+
+def describe() -> list[CheckInfo]:
+    """Every registered check with its options (and why it cannot be loaded, if it cannot)."""
+    infos = []
+    for name, ep in registered().items():
+        try:
+            factory = load(name)
+        except InputError as exc:
+            infos.append(CheckInfo(name, ep.value, "", {}, exc.reason))
+            continue
+        doc = (inspect.getdoc(factory) or "").strip().splitlines()
+        infos.append(CheckInfo(name, ep.value, doc[0] if doc else "", options_of(factory)))
+    return infos
+
+
+def choose(names: str | Sequence[str] | None, against: bool) -> tuple[str, ...]:
+    """The checks to run: `names` (comma-separated or a list), or every registered check.
+
+    By default the checks that compare with evaluation sets run only when there are some.
+    """
+    known = registered()
+    if names is None or names == "" or names == "all":
+        return tuple(n for n in known if against or n not in NEEDS_AGAINST)
+    items = names.split(",") if isinstance(names, str) else list(names)
+    chosen = tuple(dict.fromkeys(n.strip() for n in items if n.strip()))
+    for name in chosen:
+        if name not in known:
+            raise _unknown(name, known, "--checks")
+        if name in NEEDS_AGAINST and not against:
+            raise InputError(
+                f"check '{name}' compares with evaluation data; name some with --against",
+                where="--against",
+            )
+    if not chosen:
+        raise InputError("no checks named", where="--checks")
+    return chosen
+
+
+def parse_options(items: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``CHECK.OPTION=VALUE`` strings as {check: {option: value}}; values read as YAML scalars."""
+    options: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        check, dot, option = key.strip().partition(".")
+        if not sep or not dot or not check or not option:
+            raise InputError(f"expected CHECK.OPTION=VALUE, got '{item}'", where="--option")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            value = raw
+        options.setdefault(check, {})[option.strip()] = value
+    return options
