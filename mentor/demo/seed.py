@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,33 @@ def _steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
         f"mentor datasets merge {single.ref} safety-prefs@v1 --into harmless-mix",
         f"{mix.ref}: {mix.record_count:,} records from {', '.join(mix.parents)}",
     )
+    scan = ws.qa_scan(
+        mix.ref, executor="serial", keep_findings=False, html=out / "qa-harmless-mix-v1.html"
+    )
+    totals: Counter[str] = Counter()
+    for per_check in scan.summary.by_severity.values():
+        totals.update(per_check)
+    counts = ", ".join(f"{n:,} {sev}" for sev, n in totals.most_common() if n)
+    yield DemoStep(f"mentor qa scan {mix.ref} --html qa-harmless-mix-v1.html", f"{counts} findings")
+    fixed = ws.qa_fix(
+        mix.ref,
+        executor="serial",
+        dedup=True,
+        redact_pii=True,
+        note="exact and near-duplicates removed, PII redacted",
+    )
+    yield DemoStep(
+        f"mentor qa fix {mix.ref} --dedup --redact-pii",
+        f"{fixed.version.ref}: removed {fixed.removed or 0}, changed {fixed.changed}",
+    )
+    gate = ws.qa_gate(
+        fixed.version.ref, executor="serial", max_pii={"high": 0}, max_exact_dup_rate=0.0
+    )
+    yield DemoStep(
+        f"mentor qa gate {fixed.version.ref} --max-pii high=0 --max-exact-dup-rate 0",
+        "passed" if gate.passed else "failed: " + "; ".join(gate.reasons),
+    )
+    mix = fixed.version
     for ref, fmt, file in (
         (mix.ref, "trl-dpo", "harmless-mix.trl-dpo.jsonl"),
         (mix.ref, "openai-dpo", "harmless-mix.openai-dpo.jsonl"),

@@ -55,8 +55,8 @@ def server(workspace_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    """Debian's chromium (never a downloaded browser); the browser tests skip without it."""
+    """Debian's chromium (never a downloaded browser); `make test` installs it."""
     path = shutil.which("chromium")
     if path is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+        pytest.fail("chromium is not installed: run the tests with `make test`")
     return path

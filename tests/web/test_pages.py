@@ -145,7 +145,7 @@ def test_diff_page_without_versions_offers_a_form(client: httpx.Client) -> None:
 def test_audit_page_lists_events_and_filters_by_object(client: httpx.Client) -> None:
     text = client.get("/audit").text
     assert "version.export" in text and "datasheet.create" in text
-    one = client.get("/audit", params={"object": "harmless-mix@v1"}).text
+    one = client.get("/audit", params={"object": "harmless-mix@v2"}).text
     assert "version.export" in one
     assert "instructions@v1" not in one.split("<table", 1)[1]
 

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from mentor.errors import InputError
+from mentor.qa import render_html
 from mentor.web import render
 from mentor.web.lineage_svg import layout
 from mentor.web.paging import record_page
@@ -14,6 +16,7 @@ from mentor.web.refs import compare_ref, version_ref
 from mentor.web.workspace import CurrentWorkspace
 
 router = APIRouter()
+QA_IN_PAGE_LIMIT = 50_000
 Page = Annotated[int, Query(ge=1, description="Page of records, from 1.")]
 
 
@@ -38,6 +41,20 @@ def datasheet(request: Request, name: str, number: str, ws: CurrentWorkspace) ->
     """The stored datasheet, or how to write one."""
     v = ws.version(version_ref(name, number))
     return render.page(request, "datasheet.html", name=name, v=v, sheet=ws.stored_datasheet(v.ref))
+
+
+@router.get("/datasets/{name}/v/{number}/qa", response_class=HTMLResponse)
+def qa_report(name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
+    """A health report (lint, duplicates, PII, coverage) scanned now, for modest versions."""
+    v = ws.version(version_ref(name, number))
+    if v.record_count > QA_IN_PAGE_LIMIT:
+        raise InputError(
+            f"{v.ref} has {v.record_count:,} records, too many to scan while you wait; run "
+            f"`mentor qa scan {v.ref} --html report.html` instead",
+            where="QA report",
+        )
+    result = ws.qa_scan(v.ref, executor="serial", keep_findings=False)
+    return HTMLResponse(render_html(result.summary, f"QA report: {v.ref}"))
 
 
 @router.get("/datasets/{name}/diff", response_class=HTMLResponse)
