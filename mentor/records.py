@@ -44,7 +44,9 @@ _ORDER: Final = ("id", "kind", *dict.fromkeys(f for fs in _CONTENT_FIELDS.values
 def _number(value: Any, field: str) -> int | float:
     """Numbers are stored as int when integral so 4 and 4.0 hash alike."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RecordError(f"expected a number, got {type(value).__name__} {value!r:.60}", field=field)
+        raise RecordError(
+            f"expected a number, got {type(value).__name__} {value!r:.60}", field=field
+        )
     if isinstance(value, float):
         if not math.isfinite(value):
             raise RecordError(f"expected a finite number, got {value}", field=field)
@@ -55,7 +57,9 @@ def _number(value: Any, field: str) -> int | float:
 
 def _text(value: Any, field: str) -> str:
     if not isinstance(value, str):
-        raise RecordError(f"expected a string, got {type(value).__name__} {value!r:.60}", field=field)
+        raise RecordError(
+            f"expected a string, got {type(value).__name__} {value!r:.60}", field=field
+        )
     return value
 
 
@@ -88,7 +92,10 @@ def _message(value: Any, field: str) -> dict[str, Any]:
             f"{', '.join(sorted(_MESSAGE_KEYS))}",
             field=field,
         )
-    msg: dict[str, Any] = {"role": role, "content": _content(value.get("content"), f"{field}.content")}
+    msg: dict[str, Any] = {
+        "role": role,
+        "content": _content(value.get("content"), f"{field}.content"),
+    }
     calls = value.get("tool_calls")
     if isinstance(calls, str):  # columnar formats keep tool calls as JSON text
         calls = orjson.loads(calls)
@@ -115,7 +122,17 @@ def messages(value: Any, field: str, *, min_len: int = 1) -> list[dict[str, Any]
         )
     if len(value) < min_len:
         raise RecordError(f"expected at least {min_len} message(s), got {len(value)}", field=field)
-    return [_message(m, f"{field}[{i}]") for i, m in enumerate(value)]
+    out: list[dict[str, Any]] = []
+    for i, m in enumerate(value):
+        # Most messages are exactly {role, content: str}: take them without the general checks
+        # (and without formatting a field name that only an error would use).
+        if type(m) is dict and len(m) == 2:
+            who, text = m.get("role"), m.get("content")
+            if type(text) is str and type(who) is str and who in ROLES:
+                out.append({"role": who, "content": text})
+                continue
+        out.append(_message(m, f"{field}[{i}]"))
+    return out
 
 
 def _ranking(raw: Record) -> Record:
@@ -196,7 +213,9 @@ def validate(raw: Record) -> Record:
     elif kind == "rating":
         body = _rating(raw)
     else:
-        raise RecordError(f"unknown kind {kind!r:.40}; expected one of {', '.join(KINDS)}", field="kind")
+        raise RecordError(
+            f"unknown kind {kind!r:.40}; expected one of {', '.join(KINDS)}", field="kind"
+        )
     rec: Record = {"kind": kind, **body, **_metadata(raw)}
     rid = raw.get("id")
     if rid is None or rid == "":

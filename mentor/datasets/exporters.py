@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import orjson
 
@@ -35,8 +35,17 @@ from mentor.errors import InputError
 from mentor.records import Record, ordered
 
 FORMATS: Final = ("jsonl", "parquet", "hf", "trl-sft", "trl-dpo", "openai-chat", "openai-dpo")
-_NESTED: Final = ("messages", "prompt", "chosen", "rejected", "responses", "ranking", "response",
-                  "scores", "meta")
+_NESTED: Final = (
+    "messages",
+    "prompt",
+    "chosen",
+    "rejected",
+    "responses",
+    "ranking",
+    "response",
+    "scores",
+    "meta",
+)
 _SCALAR: Final = ("id", "kind", "tie", "margin", "source", "intent", "language")
 
 
@@ -65,8 +74,10 @@ def _msgs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _sft(rec: Record) -> Iterator[dict[str, Any]]:
     if rec["kind"] != "sft":
-        raise WrongKind(f"{rec['kind']} records are not SFT chats; export them with "
-                           "trl-dpo / openai-dpo, or filter with --kind sft")
+        raise WrongKind(
+            f"{rec['kind']} records are not SFT chats; export them with "
+            "trl-dpo / openai-dpo, or filter with --kind sft"
+        )
     yield {"messages": _msgs(rec["messages"])}
 
 
@@ -87,8 +98,9 @@ def _pairs(rec: Record) -> Iterator[tuple[list[Any], list[Any], list[Any]]]:
         for better, worse in itertools.combinations(order, 2):
             yield rec["prompt"], rec["responses"][better], rec["responses"][worse]
     else:
-        raise WrongKind(f"{rec['kind']} records hold no preference; export preference or "
-                           "ranking records")
+        raise WrongKind(
+            f"{rec['kind']} records hold no preference; export preference or ranking records"
+        )
 
 
 def _trl_dpo(rec: Record) -> Iterator[dict[str, Any]]:
@@ -103,10 +115,14 @@ def _openai_dpo(rec: Record) -> Iterator[dict[str, Any]]:
     for prompt, chosen, rejected in _pairs(rec):
         for side in (chosen, rejected):
             if len(side) != 1 or side[0]["role"] != "assistant":
-                raise Unexportable("OpenAI preference fine-tuning needs exactly one assistant "
-                                   "message per output")
-        yield {"input": {"messages": _msgs(prompt)}, "preferred_output": _msgs(chosen),
-               "non_preferred_output": _msgs(rejected)}
+                raise Unexportable(
+                    "OpenAI preference fine-tuning needs exactly one assistant message per output"
+                )
+        yield {
+            "input": {"messages": _msgs(prompt)},
+            "preferred_output": _msgs(chosen),
+            "non_preferred_output": _msgs(rejected),
+        }
 
 
 def _jsonl(rec: Record) -> Iterator[dict[str, Any]]:
@@ -114,33 +130,49 @@ def _jsonl(rec: Record) -> Iterator[dict[str, Any]]:
 
 
 ROWS: Final[dict[str, Callable[[Record], Iterator[dict[str, Any]]]]] = {
-    "jsonl": _jsonl, "trl-sft": _sft, "trl-dpo": _trl_dpo, "openai-chat": _openai_chat,
+    "jsonl": _jsonl,
+    "trl-sft": _sft,
+    "trl-dpo": _trl_dpo,
+    "openai-chat": _openai_chat,
     "openai-dpo": _openai_dpo,
 }
-
-
-def _flat(rec: Record) -> dict[str, Any]:
-    row: dict[str, Any] = {k: rec.get(k) for k in _SCALAR}
-    row["tags"] = rec.get("tags", [])
-    for key in _NESTED:
-        row[key] = orjson.dumps(rec[key], option=orjson.OPT_SORT_KEYS).decode() if key in rec else None
-    return row
 
 
 def _hf_schema(kind: str) -> Any:
     import pyarrow as pa
 
-    msg = pa.list_(pa.struct([(k, pa.string()) for k in
-                              ("role", "content", "name", "tool_call_id", "tool_calls")]))
-    content = {"sft": [("messages", msg)],
-               "preference": [("prompt", msg), ("chosen", msg), ("rejected", msg),
-                              ("tie", pa.bool_()), ("margin", pa.float64())],
-               "ranking": [("prompt", msg), ("responses", pa.list_(msg)),
-                           ("ranking", pa.list_(pa.int64()))],
-               "rating": [("prompt", msg), ("response", msg), ("scores", pa.string())]}[kind]
+    msg = pa.list_(
+        pa.struct(
+            [(k, pa.string()) for k in ("role", "content", "name", "tool_call_id", "tool_calls")]
+        )
+    )
+    content = {
+        "sft": [("messages", msg)],
+        "preference": [
+            ("prompt", msg),
+            ("chosen", msg),
+            ("rejected", msg),
+            ("tie", pa.bool_()),
+            ("margin", pa.float64()),
+        ],
+        "ranking": [
+            ("prompt", msg),
+            ("responses", pa.list_(msg)),
+            ("ranking", pa.list_(pa.int64())),
+        ],
+        "rating": [("prompt", msg), ("response", msg), ("scores", pa.string())],
+    }[kind]
     meta = [(k, pa.string()) for k in ("source", "intent", "language")]
-    return pa.schema([("id", pa.string()), ("kind", pa.string()), *content, *meta,
-                      ("tags", pa.list_(pa.string())), ("meta", pa.string())])
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("kind", pa.string()),
+            *content,
+            *meta,
+            ("tags", pa.list_(pa.string())),
+            ("meta", pa.string()),
+        ]
+    )
 
 
 def _hf_msgs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -170,12 +202,15 @@ def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for file in files:
-        digest.update(file.read_bytes())
+        with file.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
-def write(records: Iterator[Record], fmt: str, out: Path, tick: Callable[[], None],
-          strict: bool = False) -> ExportResult:
+def write(
+    records: Iterator[Record], fmt: str, out: Path, tick: Callable[[], None], strict: bool = False
+) -> ExportResult:
     """Write `records` to `out` in `fmt`; the target appears only once it is complete.
 
     Records the format cannot hold one by one (a tie, a two-message output) are left out and
@@ -183,7 +218,9 @@ def write(records: Iterator[Record], fmt: str, out: Path, tick: Callable[[], Non
     stops it.
     """
     if fmt not in FORMATS:
-        raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}", where="--to")
+        raise InputError(
+            f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}", where="--to"
+        )
     if not out.parent.is_dir():
         raise InputError("the folder to write into does not exist", where=str(out.parent))
     skipped: Counter[str] = Counter()
@@ -195,58 +232,116 @@ def write(records: Iterator[Record], fmt: str, out: Path, tick: Callable[[], Non
 
     if fmt == "hf":
         written = _write_hf(counted(records), out)
-    else:
-        tmp = Path(tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")[1])
-        try:
-            if fmt == "parquet":
-                written = _write_parquet(counted(records), tmp)
-            else:
-                written = _write_jsonl(counted(records), ROWS[fmt], tmp, skipped, strict)
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return ExportResult(out, fmt, written, dict(skipped), _sha256(out))
+        return ExportResult(out, fmt, written, dict(skipped), _sha256(out))
+    tmp = Path(tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")[1])
+    try:
+        if fmt == "parquet":
+            written, sha256 = _write_parquet(counted(records), tmp), _sha256(tmp)
+        else:
+            written, sha256 = _write_jsonl(counted(records), ROWS[fmt], tmp, skipped, strict)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ExportResult(out, fmt, written, dict(skipped), sha256)
 
 
-def _write_jsonl(records: Iterator[Record], rows: Callable[[Record], Iterator[dict[str, Any]]],
-                 tmp: Path, skipped: Counter[str], strict: bool) -> int:
-    written = 0
-    with tmp.open("wb", buffering=1 << 20) as fh:
+def _write_jsonl(
+    records: Iterator[Record],
+    rows: Callable[[Record], Iterator[dict[str, Any]]],
+    tmp: Path,
+    skipped: Counter[str],
+    strict: bool,
+) -> tuple[int, str]:
+    """Write the rows; return how many and the SHA-256 of the file (hashed as it is written)."""
+    written, digest, chunk = 0, hashlib.sha256(), list[bytes]()
+    with tmp.open("wb") as fh:
         for rec in records:
-            try:
-                lines = [orjson.dumps(row) for row in rows(rec)]
-            except Unexportable as exc:
-                if strict or isinstance(exc, WrongKind):
-                    raise InputError(str(exc), where=f"record {rec['id']}") from exc
-                skipped[str(exc)] += 1
-                continue
-            fh.write(b"\n".join(lines) + b"\n")
-            written += len(lines)
-    return written
+            if rows is _jsonl:  # one row per record, and never refused
+                chunk.append(orjson.dumps(ordered(rec), option=orjson.OPT_APPEND_NEWLINE))
+                written += 1
+            else:
+                try:
+                    lines = [orjson.dumps(row) for row in rows(rec)]
+                except Unexportable as exc:
+                    if strict or isinstance(exc, WrongKind):
+                        raise InputError(str(exc), where=f"record {rec['id']}") from exc
+                    skipped[str(exc)] += 1
+                    continue
+                chunk.append(b"\n".join(lines) + b"\n")
+                written += len(lines)
+            if len(chunk) >= 1024:
+                _put(fh, digest, chunk)
+        _put(fh, digest, chunk)
+    return written, digest.hexdigest()
+
+
+def _put(fh: IO[bytes], digest: Any, chunk: list[bytes]) -> None:
+    data = b"".join(chunk)
+    digest.update(data)
+    fh.write(data)
+    chunk.clear()
 
 
 def _write_parquet(records: Iterator[Record], tmp: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([*(pa.field(k, pa.bool_() if k == "tie" else pa.float64() if k == "margin"
-                                   else pa.string()) for k in _SCALAR),
-                        pa.field("tags", pa.list_(pa.string())),
-                        *(pa.field(k, pa.string()) for k in _NESTED)])
+    schema = pa.schema(
+        [
+            *(
+                pa.field(
+                    k, pa.bool_() if k == "tie" else pa.float64() if k == "margin" else pa.string()
+                )
+                for k in _SCALAR
+            ),
+            pa.field("tags", pa.list_(pa.string())),
+            *(pa.field(k, pa.string()) for k in _NESTED),
+        ]
+    )
     written = 0
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        while chunk := [_flat(r) for r in itertools.islice(records, 10_000)]:
-            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
-            written += len(chunk)
+        while (group := _row_group(records, schema)) is not None:
+            writer.write_table(group)
+            written += group.num_rows
     return written
+
+
+def _row_group(records: Iterator[Record], schema: Any) -> Any:
+    """Up to 10,000 records as one table (None when there are no more), converted 2,000 at a
+    time: orjson's output buffers are larger than their JSON, so fewer alive is less memory."""
+    import pyarrow as pa
+
+    parts: list[Any] = []
+    while len(parts) < 5 and (columns := _columns(itertools.islice(records, 2_000))):
+        parts.append(pa.Table.from_pydict(columns, schema=schema))
+    return pa.concat_tables(parts).combine_chunks() if parts else None
+
+
+def _columns(records: Iterator[Record]) -> dict[str, list[Any]] | None:
+    """The Parquet columns of `records` (None if there are none): scalars as they are, nested
+    fields as sorted-key JSON. Column by column, so no record is kept once it is read."""
+    columns: dict[str, list[Any]] = {k: [] for k in (*_SCALAR, "tags", *_NESTED)}
+    scalars = [(columns[k].append, k) for k in _SCALAR]
+    nested = [(columns[k].append, k) for k in _NESTED]
+    tags, dumps, sort = columns["tags"].append, orjson.dumps, orjson.OPT_SORT_KEYS
+    for rec in records:
+        for add, key in scalars:
+            add(rec.get(key))
+        tags(rec.get("tags", []))
+        for add, key in nested:  # JSON text as UTF-8 bytes: Arrow checks and keeps them as is
+            add(dumps(rec[key], option=sort) if key in rec else None)
+    return columns if columns["id"] else None
 
 
 def _write_hf(records: Iterator[Record], out: Path) -> int:
     try:
         import datasets
     except ImportError as exc:
-        raise InputError("exporting to Hugging Face datasets needs the 'datasets' package: "
-                         "pip install 'mentor[hf]'", where="--to hf") from exc
+        raise InputError(
+            "exporting to Hugging Face datasets needs the 'datasets' package: "
+            "pip install 'mentor[hf]'",
+            where="--to hf",
+        ) from exc
     import pyarrow as pa
 
     if out.exists():
@@ -259,9 +354,11 @@ def _write_hf(records: Iterator[Record], out: Path) -> int:
             while chunk := list(itertools.islice(records, 10_000)):
                 kinds = {r["kind"] for r in chunk} | ({kind} if kind else set())
                 if len(kinds) > 1:
-                    raise InputError("an hf export holds one record kind; this version mixes "
-                                     f"{', '.join(sorted(kinds))} (filter with --kind)",
-                                     where="--to hf")
+                    raise InputError(
+                        "an hf export holds one record kind; this version mixes "
+                        f"{', '.join(sorted(kinds))} (filter with --kind)",
+                        where="--to hf",
+                    )
                 kind = kinds.pop()
                 schema = _hf_schema(kind)
                 writer = writer or pa.ipc.new_stream(sink, schema)

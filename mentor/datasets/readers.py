@@ -20,8 +20,22 @@ import orjson
 from mentor.errors import InputError
 
 FORMATS: Final = ("jsonl", "csv", "parquet", "hf")
-_JSON_CELLS: Final = frozenset({"messages", "prompt", "chosen", "rejected", "responses", "ranking",
-                                "response", "scores", "tags", "meta", "completion", "conversations"})
+_JSON_CELLS: Final = frozenset(
+    {
+        "messages",
+        "prompt",
+        "chosen",
+        "rejected",
+        "responses",
+        "ranking",
+        "response",
+        "scores",
+        "tags",
+        "meta",
+        "completion",
+        "conversations",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +98,12 @@ class JsonlReader(Reader):
                 number += 1
                 if len(line) > limit and not line.endswith(b"\n"):
                     size = len(line) + self._skip_rest(stream)
-                    yield Row(number, None, f"line is {size:,} bytes, over the limit of "
-                              f"{limit:,} (MENTOR_MAX_LINE_BYTES)")
+                    yield Row(
+                        number,
+                        None,
+                        f"line is {size:,} bytes, over the limit of "
+                        f"{limit:,} (MENTOR_MAX_LINE_BYTES)",
+                    )
                     continue
                 if number % 512 == 0:
                     self.done = raw.tell()
@@ -98,8 +116,12 @@ class JsonlReader(Reader):
                     yield Row(number, None, _explain_bad_json(line, exc), text)
                     continue
                 if not isinstance(data, dict):
-                    yield Row(number, None, f"expected a JSON object, got {type(data).__name__}",
-                              line.decode("utf-8", "replace").rstrip("\n"))
+                    yield Row(
+                        number,
+                        None,
+                        f"expected a JSON object, got {type(data).__name__}",
+                        line.decode("utf-8", "replace").rstrip("\n"),
+                    )
                     continue
                 yield Row(number, data)
             self.done = self.total
@@ -151,8 +173,10 @@ class CsvReader(Reader):
             except csv.Error as exc:
                 raise InputError(f"cannot read the header: {exc}", where=f"{self.path}:1") from exc
             if len(set(header)) != len(header) or any(not h.strip() for h in header):
-                raise InputError(f"header has empty or repeated column names: {header}",
-                                 where=f"{self.path}:1 (header)")
+                raise InputError(
+                    f"header has empty or repeated column names: {header}",
+                    where=f"{self.path}:1 (header)",
+                )
             yield from self._records(reader, header, raw)
 
     def _records(self, reader: Any, header: list[str], raw: IO[bytes]) -> Iterator[Row]:
@@ -233,8 +257,11 @@ class HfReader(Reader):
         try:
             import datasets
         except ImportError as exc:
-            raise InputError("reading Hugging Face datasets needs the 'datasets' package: "
-                             "pip install 'mentor[hf]'", where="--format hf") from exc
+            raise InputError(
+                "reading Hugging Face datasets needs the 'datasets' package: "
+                "pip install 'mentor[hf]'",
+                where="--format hf",
+            ) from exc
         data = self._load(datasets)
         self.total = len(data)
         for number, item in enumerate(data, start=1):
@@ -248,15 +275,18 @@ class HfReader(Reader):
             else:
                 data = datasets.load_dataset(str(self.path))
         except Exception as exc:
-            raise InputError(f"cannot load the Hugging Face dataset: {exc}",
-                             where=str(self.path)) from exc
+            raise InputError(
+                f"cannot load the Hugging Face dataset: {exc}", where=str(self.path)
+            ) from exc
         if isinstance(data, datasets.DatasetDict):
             splits = list(data)
-            name = self.split or ("train" if "train" in data else splits[0] if len(splits) == 1
-                                  else None)
+            name = self.split or (
+                "train" if "train" in data else splits[0] if len(splits) == 1 else None
+            )
             if name not in data:
-                raise InputError(f"choose a split with --split; this dataset has {splits}",
-                                 where=str(self.path))
+                raise InputError(
+                    f"choose a split with --split; this dataset has {splits}", where=str(self.path)
+                )
             data = data[name]
         return data
 
@@ -273,16 +303,23 @@ def guess_format(path: Path) -> str:
     return "jsonl"
 
 
-def open_reader(path: Path, fmt: str | None, max_line_bytes: int, split: str | None = None) -> Reader:
+def open_reader(
+    path: Path, fmt: str | None, max_line_bytes: int, split: str | None = None
+) -> Reader:
     """Choose the reader for `path`; check that the file exists and the format is known."""
     fmt = fmt or guess_format(path)
     if fmt not in FORMATS:
-        raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}",
-                         where="--format")
+        raise InputError(
+            f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}", where="--format"
+        )
     if fmt != "hf" and not path.is_file():
         raise InputError("no such file", where=str(path))
-    readers: dict[str, type[Reader]] = {"jsonl": JsonlReader, "csv": CsvReader,
-                                        "parquet": ParquetReader, "hf": HfReader}
+    readers: dict[str, type[Reader]] = {
+        "jsonl": JsonlReader,
+        "csv": CsvReader,
+        "parquet": ParquetReader,
+        "hf": HfReader,
+    }
     reader = readers[fmt](path, max_line_bytes)
     if isinstance(reader, HfReader):
         reader.split = split

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, LargeBinary, cast, func, select
 
 from mentor.errors import InputError, NotFoundError
 from mentor.records import Record
@@ -71,8 +71,11 @@ class VersionInfo:
 def check_name(name: str) -> str:
     """A dataset name: letters, digits, '.', '_' and '-', starting with a letter or digit."""
     if not NAME.match(name):
-        raise InputError(f"'{name}' is not a usable dataset name; use letters, digits, '.', '_' "
-                         "and '-' (at most 200, starting with a letter or digit)", where="--name")
+        raise InputError(
+            f"'{name}' is not a usable dataset name; use letters, digits, '.', '_' "
+            "and '-' (at most 200, starting with a letter or digit)",
+            where="--name",
+        )
     return name
 
 
@@ -80,8 +83,9 @@ def parse_ref(ref: str) -> tuple[str, int | None]:
     """Split ``NAME@vN`` into name and number (None for the newest version)."""
     match = _REF.match(ref.strip())
     if not match:
-        raise InputError(f"'{ref}' is not a version reference; expected NAME, NAME@vN or "
-                         "NAME@latest")
+        raise InputError(
+            f"'{ref}' is not a version reference; expected NAME, NAME@vN or NAME@latest"
+        )
     number = match.group("number")
     return match.group("name"), int(number) if number else None
 
@@ -122,18 +126,28 @@ def by_id(conn: Connection, version_id: int) -> VersionInfo:
 def _info(conn: Connection, row: Any, name: str) -> VersionInfo:
     parents = conn.execute(
         select(datasets.c.name, versions_t.c.number)
-        .select_from(version_parents.join(versions_t, version_parents.c.parent_id == versions_t.c.id)
-                     .join(datasets))
+        .select_from(
+            version_parents.join(versions_t, version_parents.c.parent_id == versions_t.c.id).join(
+                datasets
+            )
+        )
         .where(version_parents.c.version_id == row["id"])
         .order_by(version_parents.c.ordinal)
     )
     files = conn.execute(select(sources).where(sources.c.version_id == row["id"]))
     return VersionInfo(
-        id=row["id"], dataset=name, number=row["number"], content_hash=row["content_hash"],
-        record_count=row["record_count"], kind_counts=dict(row["kind_counts"]),
-        transform=row["transform"], params=dict(row["params"]),
-        guideline_version=row["guideline_version"], note=row["note"],
-        created_by=row["created_by"], created_at=aware(row["created_at"]),
+        id=row["id"],
+        dataset=name,
+        number=row["number"],
+        content_hash=row["content_hash"],
+        record_count=row["record_count"],
+        kind_counts=dict(row["kind_counts"]),
+        transform=row["transform"],
+        params=dict(row["params"]),
+        guideline_version=row["guideline_version"],
+        note=row["note"],
+        created_by=row["created_by"],
+        created_at=aware(row["created_at"]),
         parents=[f"{p.name}@v{p.number}" for p in parents],
         sources=[SourceInfo(f.uri, f.sha256, f.size_bytes, f.format) for f in files],
     )
@@ -142,44 +156,62 @@ def _info(conn: Connection, row: Any, name: str) -> VersionInfo:
 def list_datasets(conn: Connection) -> list[DatasetInfo]:
     """Every dataset, by name, with its version count and newest version number."""
     counts = (
-        select(versions_t.c.dataset_id, func.count().label("n"),
-               func.max(versions_t.c.number).label("latest"))
-        .group_by(versions_t.c.dataset_id).subquery()
+        select(
+            versions_t.c.dataset_id,
+            func.count().label("n"),
+            func.max(versions_t.c.number).label("latest"),
+        )
+        .group_by(versions_t.c.dataset_id)
+        .subquery()
     )
     rows = conn.execute(
         select(datasets, counts.c.n, counts.c.latest)
-        .outerjoin(counts, counts.c.dataset_id == datasets.c.id).order_by(datasets.c.name)
+        .outerjoin(counts, counts.c.dataset_id == datasets.c.id)
+        .order_by(datasets.c.name)
     )
-    return [DatasetInfo(r.name, r.description, r.created_by, aware(r.created_at), r.n or 0,
-                        r.latest)
-            for r in rows]
+    return [
+        DatasetInfo(r.name, r.description, r.created_by, aware(r.created_at), r.n or 0, r.latest)
+        for r in rows
+    ]
 
 
 def list_versions(conn: Connection, name: str) -> list[VersionInfo]:
     """Every version of a dataset, oldest first."""
     dataset_id = _dataset_id(conn, name)
-    rows = conn.execute(select(versions_t).where(versions_t.c.dataset_id == dataset_id)
-                        .order_by(versions_t.c.number))
+    rows = conn.execute(
+        select(versions_t)
+        .where(versions_t.c.dataset_id == dataset_id)
+        .order_by(versions_t.c.number)
+    )
     return [_info(conn, r._mapping, name) for r in rows]
 
 
 def iter_records(engine: Engine, version_id: int, batch: int = 5000) -> Iterator[Record]:
     """Stream a version's records in order, in bounded memory (keyset pagination)."""
+    body: Any = record_blobs.c.body
+    if engine.dialect.name == "sqlite":
+        body = cast(body, LargeBinary)  # the stored UTF-8 as it is: orjson reads it undecoded
+    query = (
+        select(version_records.c.position, body)
+        .join(record_blobs, record_blobs.c.hash == version_records.c.record_hash)
+        .order_by(version_records.c.position)
+        .limit(batch)
+    )
+    loads = orjson.loads
     position = -1
     while True:
         with engine.connect() as conn:
             rows = conn.execute(
-                select(version_records.c.position, record_blobs.c.body)
-                .join(record_blobs, record_blobs.c.hash == version_records.c.record_hash)
-                .where(version_records.c.version_id == version_id,
-                       version_records.c.position > position)
-                .order_by(version_records.c.position).limit(batch)
+                query.where(
+                    version_records.c.version_id == version_id,
+                    version_records.c.position > position,
+                )
             ).all()
         if not rows:
             return
         for row in rows:
-            yield orjson.loads(row.body)
-        position = rows[-1].position
+            yield loads(row[1])
+        position = rows[-1][0]
 
 
 def now_stamp() -> str:

@@ -1,7 +1,8 @@
 """Writing a new immutable version: records streamed in batches inside the caller's transaction.
 
-Record bodies are content-addressed (``record_blobs``), so versions that share records share storage.
-The version's content hash is the SHA-256 over ``id<TAB>record hash`` lines in record order.
+Record bodies are content-addressed (``record_blobs``), so versions that share records share
+storage. The version's content hash is the SHA-256 over ``id<TAB>record hash`` lines in record
+order.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Final
 
+import orjson
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +25,16 @@ from mentor.store.tables import datasets, record_blobs, sources, version_parents
 from mentor.store.tables import versions as versions_t
 
 Reject = Callable[[int | None, RecordError], None]
+
+# On SQLite the two bulk inserts go straight to the driver: SQLAlchemy's per-row parameter
+# handling cost more than SQLite's own work. Bodies are bound as UTF-8 bytes and cast to TEXT in
+# SQLite, which stores exactly what binding the decoded string would, without decoding them here.
+_SQLITE_BLOBS: Final = (
+    "INSERT INTO record_blobs (hash, body) VALUES (?, CAST(? AS TEXT)) ON CONFLICT DO NOTHING"
+)
+_SQLITE_ROWS: Final = (
+    "INSERT INTO version_records (version_id, position, record_id, record_hash) VALUES (?, ?, ?, ?)"
+)
 
 
 @dataclass(frozen=True)
@@ -39,18 +51,86 @@ class VersionSpec:
     description: str = ""
 
 
-@dataclass
-class _Pending:
-    rec: Record
-    line: int | None
-    derived: bool
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Validated records as they are stored, column by column (cheap to batch and to pickle).
+
+    For each record: its id and kind, its canonical JSON, that JSON's SHA-256, the input line it
+    came from and whether its id was derived from its content.
+    """
+
+    ids: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
+    digests: list[str] = field(default_factory=list)
+    lines: list[int | None] = field(default_factory=list)
+    derived: list[bool] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def append(self, rec: Record, line: int | None = None, derived: bool = False) -> None:
+        """Add one validated record, serialised and hashed."""
+        body = canonical_json(rec)
+        self.ids.append(rec["id"])
+        self.kinds.append(rec["kind"])
+        self.bodies.append(body)
+        self.digests.append(hashlib.sha256(body).hexdigest())
+        self.lines.append(line)
+        self.derived.append(derived)
+
+    def extend(self, other: Prepared, start: int, stop: int) -> None:
+        """Add the records ``other[start:stop]``."""
+        self.ids.extend(other.ids[start:stop])
+        self.kinds.extend(other.kinds[start:stop])
+        self.bodies.extend(other.bodies[start:stop])
+        self.digests.extend(other.digests[start:stop])
+        self.lines.extend(other.lines[start:stop])
+        self.derived.extend(other.derived[start:stop])
+
+
+def claim_dataset(conn: Connection, spec: VersionSpec) -> int:
+    """The dataset's id, creating it if new. On PostgreSQL its row stays locked until commit, so
+    concurrent writers of one dataset queue for the next version number (SQLite's writers
+    already queue on BEGIN IMMEDIATE). Calling it again in the same transaction is harmless."""
+    values = {
+        "name": spec.dataset,
+        "description": spec.description,
+        "created_by": spec.actor,
+        "created_at": now(),
+    }
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    created = conn.execute(
+        dialect.insert(datasets)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["name"])
+        .returning(datasets.c.id)
+    ).scalar()
+    if created is not None:
+        record_event(
+            conn,
+            actor=spec.actor,
+            action="dataset.create",
+            object_type="dataset",
+            object_id=spec.dataset,
+        )
+    query = select(datasets.c.id).where(datasets.c.name == spec.dataset)
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update()
+    return int(conn.execute(query).scalar_one())
 
 
 class VersionWriter:
     """Collects records for one new version; `finish` seals it with its hash and lineage."""
 
-    def __init__(self, conn: Connection, spec: VersionSpec, *, batch: int = 5000,
-                 on_reject: Reject | None = None):
+    def __init__(
+        self,
+        conn: Connection,
+        spec: VersionSpec,
+        *,
+        batch: int = 5000,
+        on_reject: Reject | None = None,
+    ):
         self.conn = conn
         self.spec = spec
         self.batch = batch
@@ -58,118 +138,237 @@ class VersionWriter:
         self.count = 0
         self.kinds: Counter[str] = Counter()
         self._hash = hashlib.sha256()
-        self._pending: list[_Pending] = []
+        self._pending = Prepared()
+        self._suffixes: dict[str, int] = {}
         self.dataset_id = self._dataset(spec)
-        self.number = 1 + (conn.execute(select(func.max(versions_t.c.number))
-                                        .where(versions_t.c.dataset_id == self.dataset_id))
-                           .scalar() or 0)
+        self.number = 1 + (
+            conn.execute(
+                select(func.max(versions_t.c.number)).where(
+                    versions_t.c.dataset_id == self.dataset_id
+                )
+            ).scalar()
+            or 0
+        )
         self.version_id: int = conn.execute(
-            insert(versions_t).values(
-                dataset_id=self.dataset_id, number=self.number, content_hash="", record_count=0,
-                kind_counts={}, transform=spec.transform, params=spec.params,
-                guideline_version=spec.guideline_version, note=spec.note,
-                created_by=spec.actor, created_at=now(),
-            ).returning(versions_t.c.id)
+            insert(versions_t)
+            .values(
+                dataset_id=self.dataset_id,
+                number=self.number,
+                content_hash="",
+                record_count=0,
+                kind_counts={},
+                transform=spec.transform,
+                params=spec.params,
+                guideline_version=spec.guideline_version,
+                note=spec.note,
+                created_by=spec.actor,
+                created_at=now(),
+            )
+            .returning(versions_t.c.id)
         ).scalar_one()
         dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
         self._blob_insert = dialect.insert(record_blobs).on_conflict_do_nothing()
+        self._sqlite_bulk = (
+            conn.dialect.name == "sqlite"
+            and conn.exec_driver_sql("PRAGMA encoding").scalar() == "UTF-8"
+        )
 
     def _dataset(self, spec: VersionSpec) -> int:
-        found = self.conn.execute(select(datasets.c.id).where(datasets.c.name == spec.dataset))
-        dataset_id = found.scalar()
-        if dataset_id is None:
-            dataset_id = self.conn.execute(
-                insert(datasets).values(name=spec.dataset, description=spec.description,
-                                        created_by=spec.actor, created_at=now())
-                .returning(datasets.c.id)
-            ).scalar_one()
-            record_event(self.conn, actor=spec.actor, action="dataset.create",
-                         object_type="dataset", object_id=spec.dataset)
-        return int(dataset_id)
+        return claim_dataset(self.conn, spec)
 
     def add(self, rec: Record, line: int | None = None, derived: bool = False) -> None:
         """Queue one validated record; `derived` ids get a suffix instead of an error on repeats."""
-        self._pending.append(_Pending(rec, line, derived))
+        self._pending.append(rec, line, derived)
         if len(self._pending) >= self.batch:
             self.flush()
 
+    def add_prepared(self, prepared: Prepared, start: int = 0, stop: int | None = None) -> None:
+        """Queue ``prepared[start:stop]``, flushing at the same points as adding them one by one."""
+        stop = len(prepared) if stop is None else stop
+        while start < stop:
+            take = min(stop - start, max(self.batch - len(self._pending), 1))
+            self._pending.extend(prepared, start, start + take)
+            start += take
+            if len(self._pending) >= self.batch:
+                self.flush()
+
     def flush(self) -> None:
-        """Write the queued records; on a repeated id fall back to one at a time to find it."""
-        pending, self._pending = self._pending, []
-        if not pending:
-            return
-        bodies = [canonical_json(p.rec) for p in pending]
-        hashes = [hashlib.sha256(b).hexdigest() for b in bodies]
+        """Write the queued records; if an id repeats, find it and write around it."""
+        pending, self._pending = self._pending, Prepared()
+        if pending and not self._write_run(pending, 0, len(pending), one_by_one=False):
+            self._write_around_repeats(pending)
+
+    def _write_run(self, p: Prepared, start: int, stop: int, *, one_by_one: bool = True) -> bool:
+        """Write ``p[start:stop]`` in one go; if an id repeats, roll back and (by default) write
+        the rows one at a time. Rows that go in together would each have gone in alone, so the
+        outcome (positions, suffixes, rejections and their order) is the same either way."""
+        if start == stop:
+            return True
         savepoint = self.conn.begin_nested()
         try:
-            self.conn.execute(self._blob_insert, [
-                {"hash": h, "body": b.decode()} for h, b in zip(hashes, bodies, strict=True)])
-            self.conn.execute(insert(version_records), [
-                {"version_id": self.version_id, "position": self.count + i,
-                 "record_id": p.rec["id"], "record_hash": h}
-                for i, (p, h) in enumerate(zip(pending, hashes, strict=True))])
+            self._insert(p, start, stop)
         except IntegrityError:
             savepoint.rollback()
-            for item in pending:
-                self._write_one(item)
-            return
+            if not one_by_one:
+                return False
+            for i in range(start, stop):
+                self._write_one(p, i)
+            return True
         savepoint.commit()
-        for p, h in zip(pending, hashes, strict=True):
-            self._account(p.rec, h)
+        self.count += stop - start
+        self.kinds.update(p.kinds[start:stop])
+        pairs = zip(p.ids[start:stop], p.digests[start:stop], strict=True)
+        self._hash.update("".join(f"{i}\t{d}\n" for i, d in pairs).encode())
+        return True
 
-    def _write_one(self, item: _Pending) -> None:
-        rec, base, attempt = item.rec, item.rec["id"], 1
-        while True:
-            body = canonical_json(rec)
-            digest = hashlib.sha256(body).hexdigest()
-            savepoint = self.conn.begin_nested()
-            try:
-                self.conn.execute(self._blob_insert, {"hash": digest, "body": body.decode()})
-                self.conn.execute(insert(version_records).values(
-                    version_id=self.version_id, position=self.count, record_id=rec["id"],
-                    record_hash=digest))
-            except IntegrityError:
-                savepoint.rollback()
-                if not item.derived:
-                    self._reject(item, RecordError(
-                        f"duplicate id '{base}': an earlier record already has it", field="id"))
-                    return
-                attempt += 1
-                rec = {**rec, "id": f"{base}-{attempt}"}
-                continue
-            savepoint.commit()
-            self._account(rec, digest)
+    def _write_around_repeats(self, p: Prepared) -> None:
+        """Write the rows between repeated ids in runs, and each repeated one on its own."""
+        taken = self._taken(p.ids)
+        seen: set[str] = set()
+        start = 0
+        for i, rid in enumerate(p.ids):
+            if rid in taken or rid in seen:
+                self._write_run(p, start, i)
+                self._write_one(p, i)
+                start = i + 1
+            else:
+                seen.add(rid)
+        self._write_run(p, start, len(p))
+
+    def _taken(self, ids: list[str]) -> set[str]:
+        """The ids among `ids` that this version already holds."""
+        taken: set[str] = set()
+        for chunk in range(0, len(ids), 500):
+            taken.update(
+                self.conn.execute(
+                    select(version_records.c.record_id).where(
+                        version_records.c.version_id == self.version_id,
+                        version_records.c.record_id.in_(ids[chunk : chunk + 500]),
+                    )
+                ).scalars()
+            )
+        return taken
+
+    def _insert(self, p: Prepared, start: int, stop: int) -> None:
+        ids, digests, bodies = p.ids[start:stop], p.digests[start:stop], p.bodies[start:stop]
+        rows = enumerate(zip(ids, digests, strict=True), start=self.count)
+        if self._sqlite_bulk:
+            # In hash order each page of the blob index is visited once per batch, not at random.
+            self.conn.exec_driver_sql(_SQLITE_BLOBS, sorted(zip(digests, bodies, strict=True)))
+            self.conn.exec_driver_sql(
+                _SQLITE_ROWS, [(self.version_id, pos, rid, digest) for pos, (rid, digest) in rows]
+            )
             return
+        self.conn.execute(
+            self._blob_insert,
+            [{"hash": h, "body": b.decode()} for h, b in zip(digests, bodies, strict=True)],
+        )
+        self.conn.execute(
+            insert(version_records),
+            [
+                {
+                    "version_id": self.version_id,
+                    "position": pos,
+                    "record_id": rid,
+                    "record_hash": digest,
+                }
+                for pos, (rid, digest) in rows
+            ],
+        )
 
-    def _reject(self, item: _Pending, error: RecordError) -> None:
+    def _write_one(self, p: Prepared, i: int) -> None:
+        base, rid, body, digest = p.ids[i], p.ids[i], p.bodies[i], p.digests[i]
+        attempt = 1
+        while not self._insert_one(rid, body, digest):
+            if not p.derived[i]:
+                self._reject(
+                    p.lines[i],
+                    RecordError(
+                        f"duplicate id '{base}': an earlier record already has it", field="id"
+                    ),
+                )
+                return
+            # Suffixes below the last one given to this id are all taken (a version only grows),
+            # so start there rather than trying -2, -3, ... again for every repeat.
+            attempt = max(attempt, self._suffixes.get(base, 1)) + 1
+            rid = f"{base}-{attempt}"
+            body = canonical_json({**orjson.loads(p.bodies[i]), "id": rid})
+            digest = hashlib.sha256(body).hexdigest()
+        if attempt > 1:
+            self._suffixes[base] = attempt
+        self.count += 1
+        self.kinds[p.kinds[i]] += 1
+        self._hash.update(f"{rid}\t{digest}\n".encode())
+
+    def _insert_one(self, rid: str, body: bytes, digest: str) -> bool:
+        """Write one record at the next position; False if its id is taken."""
+        savepoint = self.conn.begin_nested()
+        try:
+            self.conn.execute(self._blob_insert, {"hash": digest, "body": body.decode()})
+            self.conn.execute(
+                insert(version_records).values(
+                    version_id=self.version_id,
+                    position=self.count,
+                    record_id=rid,
+                    record_hash=digest,
+                )
+            )
+        except IntegrityError:
+            savepoint.rollback()
+            return False
+        savepoint.commit()
+        return True
+
+    def _reject(self, line: int | None, error: RecordError) -> None:
         if self.on_reject is None:
             raise error
-        self.on_reject(item.line, error)
-
-    def _account(self, rec: Record, digest: str) -> None:
-        self.count += 1
-        self.kinds[rec["kind"]] += 1
-        self._hash.update(f"{rec['id']}\t{digest}\n".encode())
+        self.on_reject(line, error)
 
     def add_source(self, uri: str, sha256: str, size_bytes: int, fmt: str) -> None:
         """Record a file this version was read from."""
-        self.conn.execute(insert(sources).values(version_id=self.version_id, uri=uri,
-                                                 sha256=sha256, size_bytes=size_bytes, format=fmt))
+        self.conn.execute(
+            insert(sources).values(
+                version_id=self.version_id,
+                uri=uri,
+                sha256=sha256,
+                size_bytes=size_bytes,
+                format=fmt,
+            )
+        )
 
     def finish(self) -> str:
-        """Seal the version: write its hash, counts, parents and the audit event; return the hash."""
+        """Seal the version: write its hash, counts, parents and audit event; return the hash."""
         self.flush()
         digest = self._hash.hexdigest()
-        self.conn.execute(update(versions_t).where(versions_t.c.id == self.version_id).values(
-            content_hash=digest, record_count=self.count, kind_counts=dict(sorted(self.kinds.items()))))
+        self.conn.execute(
+            update(versions_t)
+            .where(versions_t.c.id == self.version_id)
+            .values(
+                content_hash=digest,
+                record_count=self.count,
+                kind_counts=dict(sorted(self.kinds.items())),
+            )
+        )
         if self.spec.parents:
-            self.conn.execute(insert(version_parents), [
-                {"version_id": self.version_id, "parent_id": p, "ordinal": i}
-                for i, p in enumerate(self.spec.parents)])
-        record_event(self.conn, actor=self.spec.actor, action="version.create",
-                     object_type="version", object_id=f"{self.spec.dataset}@v{self.number}",
-                     before={"parents": list(self.spec.parents)},
-                     after={"version_id": self.version_id, "content_hash": digest},
-                     detail={"transform": self.spec.transform, "params": self.spec.params,
-                             "records": self.count})
+            self.conn.execute(
+                insert(version_parents),
+                [
+                    {"version_id": self.version_id, "parent_id": p, "ordinal": i}
+                    for i, p in enumerate(self.spec.parents)
+                ],
+            )
+        record_event(
+            self.conn,
+            actor=self.spec.actor,
+            action="version.create",
+            object_type="version",
+            object_id=f"{self.spec.dataset}@v{self.number}",
+            before={"parents": list(self.spec.parents)},
+            after={"version_id": self.version_id, "content_hash": digest},
+            detail={
+                "transform": self.spec.transform,
+                "params": self.spec.params,
+                "records": self.count,
+            },
+        )
         return digest
