@@ -13,6 +13,7 @@ peer is ``datasets.load_dataset("json")`` + ``save_to_disk`` and ``Dataset.to_js
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -20,6 +21,7 @@ import platform
 import random
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -121,6 +123,10 @@ def _mentor_import(a: dict[str, Any]) -> int:
 
     for suffix in ("", "-wal", "-shm"):
         Path(a["db"] + suffix).unlink(missing_ok=True)
+    if a.get("page_size"):  # an empty database with other pages; Mentor then builds it as usual
+        with contextlib.closing(sqlite3.connect(a["db"])) as db:
+            db.execute(f"PRAGMA page_size={int(a['page_size'])}")
+            db.execute("VACUUM")
     with mentor.connect(f"sqlite:///{a['db']}", home=Path(a["home"])) as ws:
         started = time.perf_counter()
         result = ws.import_file(a["data"], DATASET)
@@ -214,10 +220,21 @@ def _fresh(path: Path) -> Path:
     return path
 
 
-def one_run(work: Path, data: Path, small: Path) -> dict[str, dict[str, float]]:
+def one_run(
+    work: Path, data: Path, small: Path, page_size: int | None
+) -> dict[str, dict[str, float]]:
     """Every measurement once, Mentor and the peer interleaved on the same file."""
     db, home = str(work / "mentor.db"), str(work / "home")
     out: dict[str, dict[str, float]] = {}
+    if page_size:
+        out["mentor import pages"] = measure(
+            "mentor-import", data=str(data), db=db, home=home, page_size=page_size
+        )
+        target = str(_fresh(work / "mentor-export.jsonl"))
+        out["mentor export pages"] = measure(
+            "mentor-export", db=db, home=home, format="jsonl", out=target
+        )
+        _fresh(Path(target))
     out["mentor import"] = measure("mentor-import", data=str(data), db=db, home=home)
     for fmt in ("jsonl", "parquet"):
         target = str(_fresh(work / f"mentor-export.{fmt}"))
@@ -256,7 +273,14 @@ def _row(runs: list[dict[str, dict[str, float]]], label: str, ours: str, peer: s
     )
 
 
-def report(runs: list[dict[str, dict[str, float]]], n: int, small: int, size: int) -> str:
+def _ours(runs: list[dict[str, dict[str, float]]], label: str, key: str) -> str:
+    m = {f: _median(runs, key, f) for f in ("wall", "rate", "rss_mb")}
+    return f"| {label} | {m['wall']:.1f} | {m['rate']:,.0f} | {m['rss_mb']:,.0f} | | | | |"
+
+
+def report(
+    runs: list[dict[str, dict[str, float]]], n: int, small: int, size: int, page_size: int | None
+) -> str:
     """The Markdown table of medians, with the machine it ran on."""
     import datasets
     import pyarrow
@@ -287,6 +311,18 @@ def report(runs: list[dict[str, dict[str, float]]], n: int, small: int, size: in
             "mentor export parquet",
             "peer export parquet",
         ),
+        *(
+            [
+                _ours(
+                    runs,
+                    f"import, database made with {page_size}-byte pages",
+                    "mentor import pages",
+                ),
+                _ours(runs, f"export to JSONL, {page_size}-byte pages", "mentor export pages"),
+            ]
+            if page_size
+            else []
+        ),
         "",
         f"Bounded memory: Mentor import peak RSS {_median(runs, small_key, 'rss_mb'):,.0f} MB at "
         f"{small:,} records vs {_median(runs, 'mentor import', 'rss_mb'):,.0f} MB at {n:,}.",
@@ -304,6 +340,12 @@ def main() -> None:
         default=Path("bench-data"),
         help="folder for the data, databases and exports (reused)",
     )
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        help="also import and export with a database made with SQLite pages of this many bytes "
+        "(Mentor's own are SQLite's default, 4096)",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -314,11 +356,12 @@ def main() -> None:
     data = ensure_data(work, args.records)
     small_n = max(args.records // 4, 1)
     small = ensure_data(work, small_n)
-    runs = []
+    runs, load = [], os.getloadavg()[0]
     for i in range(args.runs):
         print(f"# run {i + 1} of {args.runs}", file=sys.stderr)
-        runs.append(one_run(work, data, small))
-    print(report(runs, args.records, small_n, data.stat().st_size))
+        runs.append(one_run(work, data, small, args.page_size))
+    print(report(runs, args.records, small_n, data.stat().st_size, args.page_size))
+    print(f"\nLoad average (1 min) before the runs {load:.2f}, after {os.getloadavg()[0]:.2f}.")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ rejected row goes to a quarantine JSONL file with its place and reason, and the 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -15,8 +16,9 @@ import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final, Protocol
@@ -35,8 +37,9 @@ from mentor.store.engine import write_transaction
 
 _BATCH_ROWS: Final = 2000
 # From this input size on, a second process reads, validates and serialises the rows while this
-# one writes them (the two halves cost about the same); below it, starting one costs more.
-_WORKER_MIN_BYTES: Final = 64 << 20
+# one writes them (the two halves cost about the same); below it, starting one (a fresh
+# interpreter that imports Mentor, about 0.75 s) costs more than it saves.
+_WORKER_MIN_BYTES: Final = 256 << 20
 _AHEAD: Final = 8
 _FRAME: Final = struct.Struct("<Q")
 
@@ -161,7 +164,8 @@ def import_file(
                 spec,
                 on_reject=lambda line, err: quarantine.add(line, err.reason, err.field, None),
             )
-            batches = worker.batches() if worker else _prepare(reader, row_map)
+            prepare = functools.partial(_prepare, reader, row_map)
+            batches = worker.batches(prepare) if worker else prepare()
             _write_batches(batches, writer, quarantine, progress)
             writer.flush()
             if writer.count == 0:
@@ -274,7 +278,13 @@ class _Finished:
 
 
 def _worth_a_worker(path: Path) -> bool:
-    return bool(sys.executable) and path.exists() and _size(path) >= _WORKER_MIN_BYTES
+    python = Path(sys.executable or "").name.lower().startswith("python")
+    return (
+        python
+        and not getattr(sys, "frozen", False)
+        and path.exists()
+        and (_size(path) >= _WORKER_MIN_BYTES)
+    )
 
 
 class _Worker:
@@ -289,14 +299,16 @@ class _Worker:
         root = str(Path(mentor.__file__).resolve().parent.parent)
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
         self.sha256 = ""
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self._proc = subprocess.Popen(
             [sys.executable, "-P", "-c", "from mentor.datasets.importer import _serve; _serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=self._stderr,
             env={**os.environ, "PYTHONPATH": path},
         )
         assert self._proc.stdin is not None
-        with self._proc.stdin as stdin:
+        with self._proc.stdin as stdin, contextlib.suppress(BrokenPipeError):
             pickle.dump(job, stdin, protocol=pickle.HIGHEST_PROTOCOL)
         self._frames: queue.Queue[bytes | None] = queue.Queue(maxsize=_AHEAD)
         self._closing = threading.Event()
@@ -307,27 +319,35 @@ class _Worker:
         assert self._proc.stdout is not None
         while not self._closing.is_set():
             head = self._proc.stdout.read(_FRAME.size)
-            frame = (
-                self._proc.stdout.read(_FRAME.unpack(head)[0]) if len(head) == _FRAME.size else b""
-            )
+            size = _FRAME.unpack(head)[0] if len(head) == _FRAME.size else -1
+            frame = self._proc.stdout.read(size) if size >= 0 else b""
+            whole = len(frame) == size
             while not self._closing.is_set():
                 try:
-                    self._frames.put(frame or None, timeout=0.2)
+                    self._frames.put(frame if whole else None, timeout=0.2)
                     break
                 except queue.Full:
                     continue
-            if not frame:
+            if not whole:
                 return
 
-    def batches(self) -> Iterator[_Batch]:
-        """The batches in input order; raises what the reading process raised."""
+    def batches(self, fallback: Callable[[], Iterator[_Batch]]) -> Iterator[_Batch]:
+        """The batches in input order; raises what the reading process raised. If that process
+        could not start at all (an unusual Python setup), `fallback` reads them here instead."""
+        started = False
         while True:
             frame = self._frames.get()
+            if frame is None and not started:
+                yield from fallback()
+                return
             if frame is None:
+                self._stderr.seek(0)
+                said = self._stderr.read()[-2000:].decode(errors="replace").strip()
                 raise MentorError(
-                    "the process reading the input stopped unexpectedly (exit code "
-                    f"{self._proc.wait()}); its messages, if any, are above"
+                    f"the process reading the input stopped unexpectedly (exit code "
+                    f"{self._proc.wait()})" + (f":\n{said}" if said else "")
                 )
+            started = True
             item = pickle.loads(frame)
             if isinstance(item, _Batch):
                 yield item
@@ -347,12 +367,14 @@ class _Worker:
         self._pump.join()
         if self._proc.stdout is not None:
             self._proc.stdout.close()
+        self._stderr.close()
 
 
 def _serve() -> None:
     """The reading process: a `_Job` on stdin; framed, pickled batches on stdout."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the importing process
-    out = sys.stdout.buffer
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever else prints goes to stderr, not into the frames
     try:
         job: _Job = pickle.load(sys.stdin.buffer)
         reader = open_reader(job.path, job.format, job.max_line_bytes, job.split)
