@@ -25,6 +25,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -105,7 +106,7 @@ def ensure_data(folder: Path, n: int) -> Path:
     path = folder / f"records-{n}-{SEED}.jsonl"
     if not path.exists():
         started = time.perf_counter()
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb", buffering=1 << 20) as fh:
             fh.writelines(records(n))
         tmp.replace(path)
@@ -352,14 +353,18 @@ def main() -> None:
         child(*args.child)
         return
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    work = args.out_dir.resolve()
-    data = ensure_data(work, args.records)
+    data = ensure_data(args.out_dir.resolve(), args.records)
     small_n = max(args.records // 4, 1)
-    small = ensure_data(work, small_n)
+    small = ensure_data(args.out_dir.resolve(), small_n)
+    # Databases and exports go in a folder of this run's own, so two runs cannot collide.
+    work = Path(tempfile.mkdtemp(prefix="run-", dir=args.out_dir.resolve()))
     runs, load = [], os.getloadavg()[0]
-    for i in range(args.runs):
-        print(f"# run {i + 1} of {args.runs}", file=sys.stderr)
-        runs.append(one_run(work, data, small, args.page_size))
+    try:
+        for i in range(args.runs):
+            print(f"# run {i + 1} of {args.runs}", file=sys.stderr)
+            runs.append(one_run(work, data, small, args.page_size))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     print(report(runs, args.records, small_n, data.stat().st_size, args.page_size))
     print(f"\nLoad average (1 min) before the runs {load:.2f}, after {os.getloadavg()[0]:.2f}.")
 
