@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import pickle
 import unicodedata
 
 import numpy as np
@@ -14,24 +13,13 @@ from hypothesis import strategies as st
 
 from mentor.errors import ConfigError
 from mentor.qa import ngrams
-from mentor.qa.checks.base import Check
 from mentor.qa.checks.contamination import (
     ContaminationCheck,
     ContaminationConfig,
     prompt_items,
 )
-from mentor.qa.findings import Finding
 from mentor.records import Record, validate
-
-
-def scan(check: Check, records: list[Record], batch_size: int = 1000) -> list[Finding]:
-    """As a scan runs a check: prepare on a pickled copy (a worker), absorb here in order."""
-    worker = pickle.loads(pickle.dumps(check))
-    found: list[Finding] = []
-    for start in range(0, len(records), batch_size):
-        prepared = pickle.loads(pickle.dumps(worker.prepare(records[start : start + batch_size])))
-        found += check.absorb(prepared)
-    return found + check.finish()
+from tests.qa.harness import scan
 
 
 def chat(rid: str, user: str, assistant: str = "Sure.") -> Record:

@@ -4,28 +4,16 @@
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mentor.errors import ConfigError, InputError
-from mentor.qa.checks.base import Check
 from mentor.qa.checks.coverage import CoverageCheck, CoverageConfig, read_priorities
-from mentor.qa.findings import Finding
 from mentor.qa.language import detect
 from mentor.records import Record, validate
-
-
-def scan(check: Check, records: list[Record], batch_size: int = 1000) -> list[Finding]:
-    """As a scan runs a check: prepare on a pickled copy (a worker), absorb here in order."""
-    worker = pickle.loads(pickle.dumps(check))
-    found: list[Finding] = []
-    for start in range(0, len(records), batch_size):
-        prepared = pickle.loads(pickle.dumps(worker.prepare(records[start : start + batch_size])))
-        found += check.absorb(prepared)
-    return found + check.finish()
+from tests.qa.harness import scan
 
 
 def chat(rid: str, user: str, assistant: str = "Done.", **meta: Any) -> Record:
