@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -33,6 +34,11 @@ from mentor.store import (
     write_transaction,
 )
 
+if TYPE_CHECKING:
+    from mentor.accounts import Accounts
+    from mentor.annotate import Projects
+    from mentor.evals import Evals
+
 
 class Workspace:
     """Everything Mentor keeps in one database; get one with :func:`mentor.connect`."""
@@ -45,6 +51,27 @@ class Workspace:
     def actor(self) -> str:
         """The name recorded as who made each change."""
         return self.settings.user
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Users, roles, login sessions and API tokens."""
+        from mentor.accounts import Accounts
+
+        return Accounts(self)
+
+    @cached_property
+    def projects(self) -> Projects:
+        """Annotation projects: guidelines, queues, gold, review, adjudication, release."""
+        from mentor.annotate import Projects
+
+        return Projects(self)
+
+    @cached_property
+    def evals(self) -> Evals:
+        """Evaluation suites, runs, comparisons and gates."""
+        from mentor.evals import Evals
+
+        return Evals(self)
 
     def close(self) -> None:
         """Release the database connections."""

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mentor import __version__
-from mentor.cli import agreement, audit, datasets, demo, qa, serve
+from mentor.cli import agreement, audit, datasets, demo, evals, projects, qa, quality, serve, users
 from mentor.config import load_settings
 from mentor.errors import MentorError
 
@@ -21,6 +21,10 @@ app = typer.Typer(
 )
 app.add_typer(datasets.app, name="datasets")
 app.add_typer(qa.app, name="qa")
+app.add_typer(users.app, name="users")
+app.add_typer(projects.app, name="projects")
+app.add_typer(evals.app, name="eval")
+app.add_typer(quality.app, name="quality")
 app.command("agreement")(agreement.agreement)
 app.command("audit")(audit.audit)
 app.command("serve")(serve.serve)

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from mentor.datasets.transforms import RecordFilter
+from mentor.demo import accounts, annotation, evals
+from mentor.demo.steps import DemoStep
 from mentor.errors import ConflictError
 from mentor.workspace import Workspace
 
 HERE = Path(__file__).parent
-
-
-@dataclass(frozen=True)
-class DemoStep:
-    """One thing the demo did, told the way the CLI would tell it."""
-
-    command: str
-    result: str
 
 
 def _steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
@@ -105,6 +98,9 @@ def _steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
             notes = HERE / "hh-notes.yaml" if info.name == "hh-harmless" else None
             ws.datasheet(version.ref, notes=notes)
     yield DemoStep("mentor datasets datasheet NAME@vN", "a datasheet for every version")
+    yield from accounts.steps(ws, out)
+    yield from annotation.steps(ws, out)
+    yield from evals.steps(ws, out)
 
 
 def seed_demo(

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 import mentor
 from mentor.errors import ConfigError, ConflictError, InputError, MentorError, NotFoundError
 from mentor.web import render
-from mentor.web.views import api, audit, datasets, versions
+from mentor.web.views import annotate, api, audit, auth, datasets, evals, quality, versions
 
 # Record text is untrusted: besides sanitising it, the pages run no script at all.
 _HEADERS: Final = {
@@ -88,6 +88,6 @@ def create_app(db: str | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.mount("/static", StaticFiles(directory=render.STATIC), name="static")
-    for module in (datasets, versions, audit, api):
+    for module in (auth, datasets, versions, audit, annotate, evals, quality, api):
         app.include_router(module.router)
     return app

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from mentor.store.tables import metadata
+from mentor.store import tables
+
+metadata = tables.metadata
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:

@@ -1,0 +1,15 @@
+"""Demo steps: an annotation project with work in every state (owned by mentor.annotate)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from mentor.demo.steps import DemoStep
+from mentor.workspace import Workspace
+
+
+def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
+    """Nothing yet: this area is being built."""
+    del ws, out
+    yield from ()
