@@ -4,7 +4,9 @@
     python benchmarks/import_export.py --records 20000 --runs 1  # smoke test
 
 Each measurement runs in a fresh subprocess, so the peak RSS reported is that process's own (its
-``ru_maxrss``, plus that of any worker processes it started). Figures are medians over the runs.
+``ru_maxrss``, plus that of any worker processes it started), and so is the CPU time (user +
+system seconds of the process and its workers while the operation ran): on a shared machine the
+CPU time per record is steadier than the wall time. Figures are medians over the runs.
 Mentor imports into SQLite (``Workspace.import_file``) and exports with ``Workspace.export``; the
 peer is ``datasets.load_dataset("json")`` + ``save_to_disk`` and ``Dataset.to_json`` /
 ``to_parquet``, with a fresh cache folder every run.
@@ -119,6 +121,19 @@ def ensure_data(folder: Path, n: int) -> Path:
 
 
 # measurements, each in its own process ------------------------------------------------------
+def _cpu() -> float:
+    own, workers = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+@contextlib.contextmanager
+def _timed(a: dict[str, Any]) -> Iterator[None]:
+    """Put the wall and CPU seconds of the block into `a`."""
+    wall, cpu = time.perf_counter(), _cpu()
+    yield
+    a["wall"], a["cpu"] = time.perf_counter() - wall, _cpu() - cpu
+
+
 def _mentor_import(a: dict[str, Any]) -> int:
     import mentor
 
@@ -128,31 +143,26 @@ def _mentor_import(a: dict[str, Any]) -> int:
         with contextlib.closing(sqlite3.connect(a["db"])) as db:
             db.execute(f"PRAGMA page_size={int(a['page_size'])}")
             db.execute("VACUUM")
-    with mentor.connect(f"sqlite:///{a['db']}", home=Path(a["home"])) as ws:
-        started = time.perf_counter()
-        result = ws.import_file(a["data"], DATASET)
-        a["wall"] = time.perf_counter() - started
-        return result.imported
+    with mentor.connect(f"sqlite:///{a['db']}", home=Path(a["home"])) as ws, _timed(a):
+        return ws.import_file(a["data"], DATASET).imported
 
 
 def _mentor_export(a: dict[str, Any]) -> int:
     import mentor
 
-    with mentor.connect(f"sqlite:///{a['db']}", home=Path(a["home"])) as ws:
-        started = time.perf_counter()
-        result = ws.export(f"{DATASET}@v1", a["format"], a["out"])
-        a["wall"] = time.perf_counter() - started
-        return result.written
+    with mentor.connect(f"sqlite:///{a['db']}", home=Path(a["home"])) as ws, _timed(a):
+        return ws.export(f"{DATASET}@v1", a["format"], a["out"]).written
 
 
 def _peer_import(a: dict[str, Any]) -> int:
     import datasets
 
     datasets.disable_progress_bars()
-    started = time.perf_counter()
-    ds = datasets.load_dataset("json", data_files=a["data"], cache_dir=a["cache"], split="train")
-    ds.save_to_disk(a["out"])
-    a["wall"] = time.perf_counter() - started
+    with _timed(a):
+        ds = datasets.load_dataset(
+            "json", data_files=a["data"], cache_dir=a["cache"], split="train"
+        )
+        ds.save_to_disk(a["out"])
     return len(ds)
 
 
@@ -160,13 +170,12 @@ def _peer_export(a: dict[str, Any]) -> int:
     import datasets
 
     datasets.disable_progress_bars()
-    started = time.perf_counter()
-    ds = datasets.load_from_disk(a["saved"])
-    if a["format"] == "jsonl":
-        ds.to_json(a["out"])
-    else:
-        ds.to_parquet(a["out"])
-    a["wall"] = time.perf_counter() - started
+    with _timed(a):
+        ds = datasets.load_from_disk(a["saved"])
+        if a["format"] == "jsonl":
+            ds.to_json(a["out"])
+        else:
+            ds.to_parquet(a["out"])
     return len(ds)
 
 
@@ -179,12 +188,13 @@ TASKS: dict[str, Callable[[dict[str, Any]], int]] = {
 
 
 def child(task: str, spec: str) -> None:
-    """Run one measurement and print it as JSON: wall seconds, records, peak RSS in MB."""
+    """Run one measurement and print it as JSON: wall and CPU seconds, records, peak RSS in MB."""
     args = json.loads(spec)
     count = TASKS[task](args)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"wall": args["wall"], "records": count, "rss_mb": (own + workers) / 1024}))
+    figures = {"wall": args["wall"], "cpu": args["cpu"], "records": count}
+    print(json.dumps({**figures, "rss_mb": (own + workers) / 1024}))
 
 
 def measure(task: str, **args: Any) -> dict[str, float]:
@@ -206,9 +216,11 @@ def measure(task: str, **args: Any) -> dict[str, float]:
         sys.exit(f"{task} failed:\n{done.stderr[-4000:]}")
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     result["rate"] = result["records"] / result["wall"]
+    result["cpu_us"] = result["cpu"] / result["records"] * 1e6
     print(
         f"#   {task:<14} {args.get('format', ''):<8} {result['wall']:7.1f}s "
-        f"{result['rate']:>9,.0f} rec/s  {result['rss_mb']:6,.0f} MB",
+        f"{result['rate']:>9,.0f} rec/s  {result['cpu_us']:5.1f} CPU us/rec "
+        f"{result['rss_mb']:6,.0f} MB",
         file=sys.stderr,
     )
     return result
@@ -264,19 +276,21 @@ def _median(runs: list[dict[str, dict[str, float]]], key: str, field: str) -> fl
     return statistics.median(r[key][field] for r in runs)
 
 
+_FIELDS = ("wall", "rate", "cpu_us", "rss_mb")
+
+
+def _cells(runs: list[dict[str, dict[str, float]]], key: str) -> tuple[dict[str, float], str]:
+    m = {f: _median(runs, key, f) for f in _FIELDS}
+    return m, f"{m['wall']:.1f} | {m['rate']:,.0f} | {m['cpu_us']:.1f} | {m['rss_mb']:,.0f}"
+
+
 def _row(runs: list[dict[str, dict[str, float]]], label: str, ours: str, peer: str) -> str:
-    m = {f: _median(runs, ours, f) for f in ("wall", "rate", "rss_mb")}
-    p = {f: _median(runs, peer, f) for f in ("wall", "rate", "rss_mb")}
-    return (
-        f"| {label} | {m['wall']:.1f} | {m['rate']:,.0f} | {m['rss_mb']:,.0f} | "
-        f"{p['wall']:.1f} | {p['rate']:,.0f} | {p['rss_mb']:,.0f} | "
-        f"{m['rate'] / p['rate']:.2f}x |"
-    )
+    (m, mine), (p, theirs) = _cells(runs, ours), _cells(runs, peer)
+    return f"| {label} | {mine} | {theirs} | {m['rate'] / p['rate']:.2f}x |"
 
 
 def _ours(runs: list[dict[str, dict[str, float]]], label: str, key: str) -> str:
-    m = {f: _median(runs, key, f) for f in ("wall", "rate", "rss_mb")}
-    return f"| {label} | {m['wall']:.1f} | {m['rate']:,.0f} | {m['rss_mb']:,.0f} | | | | |"
+    return f"| {label} | {_cells(runs, key)[1]} | | | | | |"
 
 
 def report(
@@ -296,9 +310,9 @@ def report(
         f"SQLite {__import__('sqlite3').sqlite_version}, SQLAlchemy {sqlalchemy.__version__}, "
         f"datasets {datasets.__version__}, pyarrow {pyarrow.__version__}.",
         "",
-        "| operation | Mentor s | Mentor rec/s | Mentor peak RSS MB | peer s | peer rec/s "
-        "| peer peak RSS MB | Mentor/peer speed |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| operation | Mentor s | Mentor rec/s | Mentor CPU µs/rec | Mentor peak RSS MB "
+        "| peer s | peer rec/s | peer CPU µs/rec | peer peak RSS MB | Mentor/peer speed |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         _row(
             runs,
             "import (Mentor: SQLite; peer: load_dataset + save_to_disk)",
@@ -356,8 +370,11 @@ def main() -> None:
     data = ensure_data(args.out_dir.resolve(), args.records)
     small_n = max(args.records // 4, 1)
     small = ensure_data(args.out_dir.resolve(), small_n)
-    # Databases and exports go in a folder of this run's own, so two runs cannot collide.
+    # Databases, exports and the peer's caches go in a folder of this invocation's own, so two
+    # invocations cannot collide; only the input files are shared (written under a temporary
+    # name, then renamed).
     work = Path(tempfile.mkdtemp(prefix="run-", dir=args.out_dir.resolve()))
+    os.environ["HF_HOME"] = str(work / "hf-home")
     runs, load = [], os.getloadavg()[0]
     try:
         for i in range(args.runs):

@@ -52,6 +52,11 @@ class Workspace:
         """The name recorded as who made each change."""
         return self.settings.user
 
+    def acting_as(self, user: str) -> Workspace:
+        """This workspace (same engine) with `user` recorded as the actor of every change; the
+        web app uses it so the audit log names the person signed in. Close only the original."""
+        return Workspace(self.engine, self.settings.model_copy(update={"user": user}))
+
     @cached_property
     def accounts(self) -> Accounts:
         """Users, roles, login sessions and API tokens."""

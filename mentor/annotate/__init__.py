@@ -1,5 +1,55 @@
 """Annotation projects: guidelines, task types, queues, gold, review, adjudication, release."""
 
+from mentor.annotate.adjudication import Adjudication, Dispute
+from mentor.annotate.annotations import Annotation, LabelRows
+from mentor.annotate.clarifications import Clarification
+from mentor.annotate.gold import GoldScore
+from mentor.annotate.guidelines import GuidelineClarification, GuidelineVersion
+from mentor.annotate.items import GoldItem, ItemInfo
+from mentor.annotate.prelabels import (
+    ModelPreLabeler,
+    PreLabeler,
+    PrelabelResult,
+    RecordPreLabeler,
+    register_prelabeler,
+)
+from mentor.annotate.progress import AnnotatorProgress, ProjectProgress
+from mentor.annotate.projects import ProjectInfo, ProjectSettings
+from mentor.annotate.queues import Task
+from mentor.annotate.release import ReleaseResult
+from mentor.annotate.reviews import Review, ReviewTask
 from mentor.annotate.service import Projects
+from mentor.annotate.submissions import Submission
+from mentor.annotate.tasks import TaskType, TaskTypeInfo, register_task_type, task_types
 
-__all__ = ["Projects"]
+__all__ = [
+    "Adjudication",
+    "Annotation",
+    "AnnotatorProgress",
+    "Clarification",
+    "Dispute",
+    "GoldItem",
+    "GoldScore",
+    "GuidelineClarification",
+    "GuidelineVersion",
+    "ItemInfo",
+    "LabelRows",
+    "ModelPreLabeler",
+    "PreLabeler",
+    "PrelabelResult",
+    "ProjectInfo",
+    "ProjectProgress",
+    "ProjectSettings",
+    "Projects",
+    "RecordPreLabeler",
+    "ReleaseResult",
+    "Review",
+    "ReviewTask",
+    "Submission",
+    "Task",
+    "TaskType",
+    "TaskTypeInfo",
+    "register_prelabeler",
+    "register_task_type",
+    "task_types",
+]

@@ -1,15 +1,273 @@
-"""The annotation facade a Workspace hands out as ``ws.projects``."""
+"""The annotation facade a Workspace hands out as ``ws.projects``.
+
+Every method takes the project by name. Who acts (annotator, reviewer, adjudicator) defaults to
+the workspace's actor (``ws.acting_as(user).projects`` in the web app) and can be given.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mentor.annotate import adjudication, clarifications, guidelines, queues
+from mentor.annotate import reviews as reviewing
+from mentor.annotate.adjudication import Adjudication, Dispute
+from mentor.annotate.annotations import Annotation, LabelRows, label_rows, list_annotations
+from mentor.annotate.clarifications import Clarification
+from mentor.annotate.gold import GoldScore, load_gold
+from mentor.annotate.gold import gold_scores as score_gold
+from mentor.annotate.guidelines import GuidelineVersion
+from mentor.annotate.items import ItemInfo, add_items, list_items, version_records_of
+from mentor.annotate.prelabels import PreLabeler, PrelabelResult, prelabeler, run_prelabels
+from mentor.annotate.progress import ProjectProgress
+from mentor.annotate.progress import progress as project_progress
+from mentor.annotate.projects import (
+    ProjectInfo,
+    ProjectSettings,
+    check_name,
+    insert_project,
+    list_projects,
+    load,
+)
+from mentor.annotate.queues import Clock, Task
+from mentor.annotate.release import ReleaseResult
+from mentor.annotate.release import release as release_project
+from mentor.annotate.reviews import Review, ReviewTask
+from mentor.annotate.submissions import Submission, SubmitRequest, submit
+from mentor.annotate.tasks import TaskTypeInfo, task_type, task_types
+from mentor.datasets import versions
+from mentor.errors import InputError
+from mentor.store.audit import now
+from mentor.store.engine import write_transaction
 
 if TYPE_CHECKING:
     from mentor.workspace import Workspace
 
 
 class Projects:
-    """Annotation projects of one workspace."""
+    """Annotation projects of one workspace. `clock` gives the time leases are measured by."""
 
     def __init__(self, ws: Workspace):
         self.ws = ws
+        self.clock: Clock = now
+
+    # projects -----------------------------------------------------------------------------
+    def create(
+        self,
+        name: str,
+        *,
+        dataset: str,
+        task: str,
+        guideline: str | Path,
+        settings: ProjectSettings | None = None,
+        config: dict[str, Any] | None = None,
+        gold: str | Path | None = None,
+        limit: int | None = None,
+        description: str = "",
+    ) -> ProjectInfo:
+        """A project over the first `limit` records of `dataset` (``NAME@vN``) with task type
+        `task`; `guideline` is markdown text or a Path to a .md file; `config` the task type's
+        settings (labels, criteria, ...); `gold` a JSONL file or a ``NAME@vN`` of gold items."""
+        check_name(name)
+        kind = task_type(task)
+        cfg = kind.configure(config or {})
+        body = guidelines.read_body(guideline)
+        settings = settings or ProjectSettings()
+        settings.check()
+        if limit is not None and limit < 1:
+            raise InputError(f"expected at least 1 item, got {limit}", where="--limit")
+        if (settings.gold_rate > 0) != (gold is not None):
+            raise InputError(
+                "gold items need a gold rate above 0, and a gold rate needs gold items",
+                where="--gold / --gold-rate",
+            )
+        labeler = prelabeler(settings.prelabel) if settings.prelabel else None
+        with write_transaction(self.ws.engine) as conn:
+            version = versions.resolve(conn, dataset)
+            pid = insert_project(
+                conn, name, kind, version.ref, body, settings, cfg, description, self.ws.actor
+            )
+            records = version_records_of(conn, version.id, limit)
+            gold_items = load_gold(conn, gold, kind, cfg) if gold is not None else []
+            add_items(conn, pid, kind, cfg, records, gold_items, settings.seed)
+        if labeler is not None:
+            run_prelabels(self.ws.engine, self.get(name), labeler)
+        return self.get(name)
+
+    def all(self) -> list[ProjectInfo]:
+        """Every project, by name."""
+        with self.ws.engine.connect() as conn:
+            return list_projects(conn)
+
+    def get(self, name: str) -> ProjectInfo:
+        """One project."""
+        with self.ws.engine.connect() as conn:
+            return load(conn, name)
+
+    def progress(self, name: str) -> ProjectProgress:
+        """Items done, disputed, in progress and remaining, and each annotator's work."""
+        with self.ws.engine.connect() as conn:
+            return project_progress(conn, load(conn, name), self.clock())
+
+    def items(self, name: str, *, status: str | None = None) -> list[ItemInfo]:
+        """The project's items in queue order (trainers only: gold items are marked)."""
+        with self.ws.engine.connect() as conn:
+            return list_items(conn, load(conn, name), status)
+
+    def task_types(self) -> list[TaskTypeInfo]:
+        """The task types a project can use."""
+        return [t.info() for t in task_types()]
+
+    def prelabel(self, name: str, labeler: PreLabeler | None = None) -> PrelabelResult:
+        """Fill in suggestions for items without one, from `labeler` or the project's own."""
+        project = self.get(name)
+        if labeler is None:
+            if not project.settings.prelabel:
+                raise InputError(f"project '{name}' has no pre-label provider", where="--prelabel")
+            labeler = prelabeler(project.settings.prelabel)
+        return run_prelabels(self.ws.engine, project, labeler)
+
+    # annotators ---------------------------------------------------------------------------
+    def next_item(self, name: str, annotator: str | None = None) -> Task | None:
+        """The annotator's current lease, or the next item leased to them; None when done."""
+        return queues.next_item(self.ws.engine, name, annotator or self.ws.actor, self.clock)
+
+    def skip(
+        self, name: str, item_id: int, annotator: str | None = None, *, reason: str = ""
+    ) -> None:
+        """Give a leased item back (it will not come to this annotator again)."""
+        who = annotator or self.ws.actor
+        queues.skip(self.ws.engine, name, item_id, who, reason, self.clock)
+
+    def submit(
+        self,
+        name: str,
+        item_id: int,
+        payload: Any,
+        *,
+        client_id: str,
+        annotator: str | None = None,
+        time_spent_s: float | None = None,
+    ) -> Submission:
+        """Submit a label in the order shown. Retrying with the same `client_id` and label
+        returns the stored annotation (``replayed=True``); a different label is a ConflictError.
+        `time_spent_s` defaults to the time since the lease was taken."""
+        req = SubmitRequest(item_id, annotator or self.ws.actor, payload, client_id, time_spent_s)
+        return submit(self.ws.engine, name, req, self.clock)
+
+    def expire_leases(self, name: str) -> int:
+        """Mark leases past their time as expired; returns how many."""
+        return queues.expire_leases(self.ws.engine, name, self.clock)
+
+    # guidelines and clarifications -------------------------------------------------------
+    def guideline(self, name: str, version: int | None = None) -> GuidelineVersion:
+        """The project's guideline (the version it uses now, or `version`)."""
+        with self.ws.engine.connect() as conn:
+            project = load(conn, name)
+            if version is None:
+                return guidelines.by_id(conn, project.guideline_version_id)
+            return guidelines.version_number(conn, project.guideline_id, version)
+
+    def guideline_versions(self, name: str) -> list[GuidelineVersion]:
+        """Every version of the project's guideline, oldest first."""
+        with self.ws.engine.connect() as conn:
+            return guidelines.versions(conn, load(conn, name).guideline_id)
+
+    def update_guideline(self, name: str, body: str | Path, *, note: str = "") -> GuidelineVersion:
+        """Publish a new guideline version (clarifications carry over); the project uses it."""
+        text = guidelines.read_body(body)
+        with write_transaction(self.ws.engine) as conn:
+            project = load(conn, name)
+            return clarifications.publish(conn, project, text, [], self.ws.actor, note)
+
+    def ask(
+        self, name: str, question: str, *, item_id: int | None = None, annotator: str | None = None
+    ) -> Clarification:
+        """An annotator's question about an item or the guideline."""
+        who = annotator or self.ws.actor
+        return clarifications.ask(self.ws.engine, name, who, question, item_id)
+
+    def questions(self, name: str, *, open_only: bool = False) -> list[Clarification]:
+        """The project's questions, oldest first."""
+        with self.ws.engine.connect() as conn:
+            return clarifications.questions(conn, load(conn, name), open_only)
+
+    def answer(self, name: str, question_id: int, answer: str) -> Clarification:
+        """Answer a question; it is published in the guideline's next version."""
+        return clarifications.answer(self.ws.engine, name, question_id, answer, self.ws.actor)
+
+    # review and adjudication --------------------------------------------------------------
+    def review_queue(
+        self, name: str, reviewer: str | None = None, *, limit: int = 20
+    ) -> list[ReviewTask]:
+        """Sampled annotations waiting for review (never the reviewer's own)."""
+        with self.ws.engine.connect() as conn:
+            return reviewing.review_queue(conn, load(conn, name), reviewer or self.ws.actor, limit)
+
+    def review(
+        self,
+        name: str,
+        annotation_id: int,
+        verdict: str,
+        *,
+        comment: str = "",
+        correction: Any = None,
+        reviewer: str | None = None,
+    ) -> Review:
+        """Accept, reject (with a comment) or correct (with a comment and the corrected label,
+        in the item's true order) an annotation."""
+        who = reviewer or self.ws.actor
+        return reviewing.review(
+            self.ws.engine, name, annotation_id, who, verdict, comment, correction
+        )
+
+    def reviews(self, name: str) -> list[Review]:
+        """Every review in the project, oldest first."""
+        with self.ws.engine.connect() as conn:
+            return reviewing.list_reviews(conn, load(conn, name))
+
+    def adjudication_queue(self, name: str, *, limit: int = 20) -> list[Dispute]:
+        """Disputed items waiting for a decision."""
+        with self.ws.engine.connect() as conn:
+            return adjudication.adjudication_queue(conn, load(conn, name), limit)
+
+    def adjudicate(
+        self,
+        name: str,
+        item_id: int,
+        payload: Any,
+        *,
+        comment: str = "",
+        adjudicator: str | None = None,
+    ) -> Adjudication:
+        """Decide a disputed item (label in the item's true order); the decision is final."""
+        who = adjudicator or self.ws.actor
+        return adjudication.adjudicate(self.ws.engine, name, item_id, who, payload, comment)
+
+    def adjudications(self, name: str) -> list[Adjudication]:
+        """Every decision in the project, oldest first."""
+        with self.ws.engine.connect() as conn:
+            return adjudication.list_adjudications(conn, load(conn, name))
+
+    # quality and release ------------------------------------------------------------------
+    def annotations(
+        self, name: str, *, include_gold: bool = False, annotator: str | None = None
+    ) -> list[Annotation]:
+        """Every annotation with its review (trainers and dashboards; gold on request)."""
+        with self.ws.engine.connect() as conn:
+            project = load(conn, name)
+            return list_annotations(conn, project, include_gold=include_gold, annotator=annotator)
+
+    def label_table(self, name: str, *, field: str | None = None) -> LabelRows:
+        """Items x annotators of the annotators' own labels, for agreement statistics."""
+        with self.ws.engine.connect() as conn:
+            return label_rows(conn, load(conn, name), field)
+
+    def gold_scores(self, name: str) -> list[GoldScore]:
+        """Each annotator's score on the gold items served to them."""
+        with self.ws.engine.connect() as conn:
+            return score_gold(conn, load(conn, name))
+
+    def release(self, name: str, *, into: str | None = None, note: str = "") -> ReleaseResult:
+        """A dataset version of the finished items, with every annotation kept and lineage."""
+        return release_project(self.ws.engine, name, self.ws.actor, into, note)

@@ -2,8 +2,233 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from mentor.cli import evals_compare, render
+from mentor.cli.options import Db, Json, workspace
+from mentor.errors import InputError
+from mentor.evals import ResultRow, RunInfo, RunOptions
 
 app = typer.Typer(
     help="Evaluate models: run suites, compare runs, gate releases.", no_args_is_help=True
 )
+
+app.command("compare")(evals_compare.compare)
+app.command("gate")(evals_compare.gate)
+
+RunRef = Annotated[str, typer.Argument(help="Run id (see `mentor eval runs`).")]
+UNJUDGED = ("error", "unparsed", "ungraded")
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"'{pair}' is not KEY=VALUE", where="--param")
+        params[key.strip()] = value.strip()
+    return params
+
+
+def _rate(run: RunInfo) -> str:
+    return "—" if run.pass_rate is None else f"{run.pass_rate:.1%}"
+
+
+def _summary(run: RunInfo) -> list[tuple[str, object]]:
+    counts = run.counts
+    seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+    return [
+        ("suite", f"{run.suite_name} ({run.suite_hash[:12]})"),
+        ("model", f"{run.provider} {run.model}"),
+        ("status", run.status + (f" in {seconds:.1f} s" if seconds is not None else "")),
+        ("cases", f"{run.done:,} of {run.case_count:,}"),
+        (
+            "pass rate",
+            f"{_rate(run)} ({counts.get('passed', 0):,} passed, "
+            f"{counts.get('failed', 0):,} failed)",
+        ),
+        ("errors", f"{counts.get('error', 0):,}"),
+        ("unparsed", f"{counts.get('unparsed', 0):,}"),
+        ("ungraded", f"{counts.get('ungraded', 0):,}"),
+    ]
+
+
+def _json_run(run: RunInfo) -> dict[str, object]:
+    return {**asdict(run), "pass_rate": run.pass_rate, "done": run.done}
+
+
+@app.command("run")
+def run(
+    suite: Annotated[Path, typer.Argument(help="Suite file: .yaml, .jsonl or .csv.")],
+    provider: Annotated[
+        str | None,
+        typer.Option(
+            "--provider",
+            help="Model spec: smollm2, openai:MODEL[@URL], anthropic:MODEL, hf:PATH, "
+            "command:CMD, replay:RUN_ID|FILE. Optional with --resume.",
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            help="Generation parameter KEY=VALUE (temperature, max_tokens, "
+            "top_p, seed, stop); repeatable.",
+        ),
+    ] = None,
+    judge: Annotated[
+        str | None, typer.Option("--judge", help="Model spec for LLM-judge graders.")
+    ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Calls in flight at once.")] = 8,
+    rate: Annotated[
+        float | None, typer.Option("--rate", help="At most this many requests per second.")
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per call.")] = 120.0,
+    retries: Annotated[
+        int, typer.Option("--retries", help="Retries of a call after 429, 5xx or a timeout.")
+    ] = 3,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Call the model even for inputs already cached.")
+    ] = False,
+    resume: Annotated[
+        str | None, typer.Option("--resume", help="Finish this run instead of starting one.")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="A note kept with the run.")] = "",
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Run a suite against a model, grade the answers and store the results."""
+    ws = workspace(db)
+    options = RunOptions(
+        concurrency=concurrency,
+        rate=rate,
+        timeout_s=timeout,
+        retries=retries,
+        use_cache=not no_cache,
+    )
+    with render.progress(f"running {suite.name}") as bar:
+        if resume is not None:
+            result = ws.evals.resume(
+                resume, suite=suite, provider=provider, judge=judge, options=options, progress=bar
+            )
+        else:
+            if provider is None:
+                raise InputError(
+                    "give the model to run, e.g. --provider smollm2", where="--provider"
+                )
+            result = ws.evals.run(
+                suite,
+                provider,
+                _params(param or []),
+                judge=judge,
+                options=options,
+                progress=bar,
+                note=note,
+            )
+    if json:
+        render.emit_json(_json_run(result))
+        return
+    render.success(f"run {result.id}: {_rate(result)} passed")
+    render.fields(f"run {result.id}", _summary(result))
+    if result.counts.get("error"):
+        render.warning(
+            f"{result.counts['error']} cases errored; see `mentor eval show {result.id} "
+            f"--failures`, finish them with --resume {result.id}"
+        )
+
+
+@app.command("show")
+def show(
+    run_ref: RunRef,
+    failures: Annotated[
+        bool, typer.Option("--failures", help="Only failed, errored and unparsed cases.")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Most results to list.")] = 50,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Show a run: what ran, its pass rate, and its results."""
+    ws = workspace(db)
+    info = ws.evals.get_run(run_ref)
+    statuses = ("failed", *UNJUDGED[:2]) if failures else None
+    rows: list[ResultRow] = []
+    for row in ws.evals.results(info.id, status=statuses):
+        if len(rows) >= limit:
+            break
+        rows.append(row)
+    if json:
+        render.emit_json({"run": _json_run(info), "results": rows})
+        return
+    render.fields(f"run {info.id}", _summary(info))
+    render.table(
+        None,
+        ["case", "severity", "status", "score", "output", "why"],
+        [
+            [
+                r.case_id,
+                r.case.severity,
+                r.status,
+                "" if r.score is None else f"{r.score:.2f}",
+                " ".join((r.output or "").split())[:60],
+                r.error
+                or "; ".join(f"{g.grader}: {g.reason}" for g in r.grades if g.passed is not True)[
+                    :120
+                ],
+            ]
+            for r in rows
+        ],
+    )
+
+
+@app.command("runs")
+def runs(
+    suite: Annotated[str | None, typer.Option("--suite", help="Only runs of this suite.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most runs to list.")] = 50,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """List evaluation runs, newest first."""
+    found = workspace(db).evals.runs(suite=suite, limit=limit)
+    if json:
+        render.emit_json([_json_run(r) for r in found])
+        return
+    render.table(
+        None,
+        ["#run", "suite", "model", "status", "pass rate", "errors", "cases", "started"],
+        [
+            [
+                r.id,
+                r.suite_name,
+                f"{r.provider} {r.model}",
+                r.status,
+                _rate(r),
+                r.counts.get("error", 0),
+                f"{r.done}/{r.case_count}",
+                f"{r.started_at:%Y-%m-%d %H:%M}",
+            ]
+            for r in found
+        ],
+    )
+
+
+@app.command("serve-model")
+def serve_model(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8001,
+    model: Annotated[
+        str, typer.Option("--model", help="smollm2 (the bundled model) or hf:PATH.")
+    ] = "smollm2",
+) -> None:
+    """Serve a local model over an OpenAI-compatible API (POST /v1/chat/completions)."""
+    from mentor.evals.model_server import local_provider
+    from mentor.evals.model_server import serve_model as serve
+
+    local_provider(model)
+    render.line(
+        f"loading {model}, then serving it on [bold]http://{host}:{port}/v1[/bold] (Ctrl+C to stop)"
+    )
+    serve(host, port, model)

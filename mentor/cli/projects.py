@@ -2,8 +2,338 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+import yaml
+
+from mentor.annotate import GuidelineVersion, ProjectInfo, ProjectSettings, task_types
+from mentor.cli import render
+from mentor.cli.options import Db, Json, workspace
+from mentor.errors import InputError
 
 app = typer.Typer(
     help="Annotation projects: create, fill, watch and release.", no_args_is_help=True
 )
+
+Project = Annotated[str, typer.Argument(help="Project name.")]
+
+
+def _yaml(path: Path, flag: str) -> Any:
+    if not path.is_file():
+        raise InputError("no such file", where=f"{flag} {path}")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", where=str(path)) from exc
+
+
+def _task_config(
+    config: Path | None, criteria: Path | None, labels: str | None, multi: bool
+) -> dict[str, Any]:
+    """The task settings from --config, --criteria, --labels and --multi (flags win)."""
+    out: dict[str, Any] = {}
+    if config is not None:
+        loaded = _yaml(config, "--config")
+        if not isinstance(loaded, dict):
+            raise InputError("expected a mapping of task settings", where=str(config))
+        out.update(loaded)
+    if criteria is not None:
+        loaded = _yaml(criteria, "--criteria")
+        if isinstance(loaded, list):
+            loaded = {"criteria": loaded}
+        if not isinstance(loaded, dict) or "criteria" not in loaded:
+            raise InputError(
+                "expected a list of criteria (or criteria: [...])", where=str(criteria)
+            )
+        out.update(loaded)
+    if labels is not None:
+        out["labels"] = [x.strip() for x in labels.split(",") if x.strip()]
+    if multi:
+        out["multi"] = True
+    return out
+
+
+def _summary(p: ProjectInfo) -> list[tuple[str, Any]]:
+    s = p.settings
+    return [
+        ("task", p.task_type),
+        ("from", p.dataset),
+        ("guideline", p.guideline),
+        ("items", f"{p.items:,} (+{p.gold_items} gold)"),
+        ("overlap", f"{s.overlap} distinct annotators per item"),
+        ("gold rate", s.gold_rate),
+        ("review rate", s.review_rate),
+        ("lease", f"{s.lease_seconds} s"),
+        ("pre-labels", s.prelabel or "—"),
+    ]
+
+
+@app.command()
+def create(
+    name: Project,
+    from_: Annotated[str, typer.Option("--from", help="Dataset version to annotate: NAME@vN.")],
+    task: Annotated[str, typer.Option("--task", help="Task type (see `mentor projects tasks`).")],
+    guideline: Annotated[
+        Path, typer.Option("--guideline", help="Guideline markdown file (becomes v1).")
+    ],
+    overlap: Annotated[int, typer.Option("--overlap", help="Distinct annotators per item.")] = 1,
+    gold_rate: Annotated[
+        float, typer.Option("--gold-rate", help="Share of served items that are gold.")
+    ] = 0.0,
+    review_rate: Annotated[
+        float, typer.Option("--review-rate", help="Share of submissions sampled for review.")
+    ] = 0.0,
+    lease_seconds: Annotated[
+        int, typer.Option("--lease-seconds", help="How long an item stays leased.")
+    ] = 1800,
+    prelabel: Annotated[
+        str | None,
+        typer.Option("--prelabel", help="Pre-label provider: record, record:meta.F, model:SPEC."),
+    ] = None,
+    gold: Annotated[
+        str | None,
+        typer.Option("--gold", help="Gold items: NAME@vN, or a JSONL file of {record, answer}."),
+    ] = None,
+    criteria: Annotated[
+        Path | None, typer.Option("--criteria", help="Rubric criteria (YAML) for --task rubric.")
+    ] = None,
+    labels: Annotated[
+        str | None, typer.Option("--labels", help="Comma-separated labels (classification).")
+    ] = None,
+    multi: Annotated[
+        bool, typer.Option("--multi", help="Several labels may apply (classification flags).")
+    ] = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Other task settings, as a YAML mapping.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Only the first N records become items.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for shuffles and sampling.")] = 0,
+    description: Annotated[
+        str, typer.Option("--description", help="What the project is for.")
+    ] = "",
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Create an annotation project from a dataset version, a task type and a guideline."""
+    settings = ProjectSettings(overlap, gold_rate, review_rate, lease_seconds, prelabel, seed)
+    project = workspace(db).projects.create(
+        name,
+        dataset=from_,
+        task=task,
+        guideline=guideline,
+        settings=settings,
+        config=_task_config(config, criteria, labels, multi),
+        gold=gold,
+        limit=limit,
+        description=description,
+    )
+    if json:
+        render.emit_json(project)
+        return
+    render.success(f"created project {project.name}")
+    render.fields(project.name, _summary(project))
+
+
+@app.command("list")
+def list_(db: Db = None, json: Json = False) -> None:
+    """List the annotation projects."""
+    found = workspace(db).projects.all()
+    if json:
+        render.emit_json(found)
+        return
+    render.table(
+        "Projects",
+        ["name", "task", "from", "guideline", "#items", "overlap", "created by"],
+        [
+            [p.name, p.task_type, p.dataset, p.guideline, p.items, p.settings.overlap, p.created_by]
+            for p in found
+        ],
+    )
+
+
+@app.command()
+def show(project: Project, db: Db = None, json: Json = False) -> None:
+    """Show a project's settings and progress: items done, in progress, remaining; per annotator."""
+    ws = workspace(db)
+    info, done = ws.projects.get(project), ws.projects.progress(project)
+    if json:
+        render.emit_json({"project": info, "progress": done})
+        return
+    reviews = ", ".join(f"{n} {v}" for v, n in sorted(done.reviews.items())) or "none yet"
+    agreement = done.prelabel_agreement
+    render.fields(
+        info.name,
+        [
+            *_summary(info),
+            ("done", f"{done.done} ({done.complete} agreed, {done.adjudicated} adjudicated)"),
+            ("disputed", f"{done.disputed} waiting for adjudication"),
+            ("in progress", done.in_progress),
+            ("remaining", done.remaining),
+            ("leased now", done.active_leases),
+            ("reviews", f"{reviews}; {done.review_pending} sampled, waiting"),
+            ("open questions", done.questions_open),
+            ("pre-label agreement", "—" if agreement is None else f"{agreement:.0%}"),
+        ],
+    )
+    render.table(
+        None,
+        ["annotator", "#submitted", "#skipped", "#rejected", "#leased", "gold", "mean time"],
+        [
+            [
+                a.annotator,
+                a.submitted,
+                a.skipped,
+                a.rejected,
+                a.leased,
+                "—" if a.gold_score is None else f"{a.gold_score:.0%} of {a.gold_answered}",
+                "—" if a.mean_time_s is None else f"{a.mean_time_s:.0f} s",
+            ]
+            for a in done.annotators
+        ],
+    )
+
+
+@app.command()
+def tasks(json: Json = False) -> None:
+    """List the task types a project can use, with the fields of their labels."""
+    found = [t.info() for t in task_types()]
+    if json:
+        render.emit_json(found)
+        return
+    render.table(
+        "Task types",
+        ["task", "what", "record kinds", "shuffled", "label fields"],
+        [
+            [
+                t.name,
+                t.title,
+                ", ".join(t.kinds),
+                "yes" if t.shuffled else "",
+                ", ".join(t.payload_fields),
+            ]
+            for t in found
+        ],
+    )
+
+
+def _guideline_json(v: GuidelineVersion) -> dict[str, Any]:
+    return {**asdict(v), "text": v.text, "missing_sections": v.missing_sections}
+
+
+@app.command()
+def guideline(
+    project: Project,
+    version: Annotated[int | None, typer.Option("--version", help="Show version N.")] = None,
+    update: Annotated[
+        Path | None, typer.Option("--update", help="Publish this markdown file as a new version.")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="What changed (with --update).")] = "",
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Show a project's guideline (with its clarifications), or publish a new version."""
+    ws = workspace(db)
+    if update is not None:
+        shown = ws.projects.update_guideline(project, update, note=note)
+    else:
+        shown = ws.projects.guideline(project, version)
+    if json:
+        render.emit_json(_guideline_json(shown))
+        return
+    if update is not None:
+        render.success(f"published {shown.ref}; {project} uses it now")
+    render.line(
+        f"[bold]{shown.ref}[/bold] · {shown.created_by} · {shown.created_at:%Y-%m-%d %H:%M}"
+    )
+    render.markdown(shown.text)
+    if shown.missing_sections:
+        render.warning(f"no section on: {', '.join(shown.missing_sections)}")
+
+
+@app.command()
+def questions(
+    project: Project,
+    open_only: Annotated[bool, typer.Option("--open", help="Only unanswered questions.")] = False,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """List annotators' questions on a project's guideline and items."""
+    found = workspace(db).projects.questions(project, open_only=open_only)
+    if json:
+        render.emit_json(found)
+        return
+    render.table(
+        f"Questions on {project}",
+        ["#id", "asked by", "item", "question", "answer", "in"],
+        [
+            [
+                q.id,
+                q.asked_by,
+                q.item_id or "—",
+                q.question,
+                q.answer or "(open)",
+                f"v{q.guideline_version}" if q.guideline_version else "",
+            ]
+            for q in found
+        ],
+    )
+
+
+@app.command()
+def answer(
+    project: Project,
+    question_id: Annotated[int, typer.Argument(help="The question's id.")],
+    text: Annotated[str, typer.Argument(help="The answer.")],
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Answer a question; the answer goes into the guideline's next version as a clarification."""
+    done = workspace(db).projects.answer(project, question_id, text)
+    if json:
+        render.emit_json(done)
+        return
+    render.success(f"answered question {done.id}; published {project}@v{done.guideline_version}")
+
+
+@app.command()
+def gold(project: Project, db: Db = None, json: Json = False) -> None:
+    """Show each annotator's score on the gold items they were served."""
+    found = workspace(db).projects.gold_scores(project)
+    if json:
+        render.emit_json(found)
+        return
+    render.table(
+        f"Gold scores on {project}",
+        ["annotator", "#answered", "mean score", "#exact"],
+        [[g.annotator, g.answered, f"{g.mean_score:.0%}", g.exact] for g in found],
+    )
+
+
+@app.command()
+def release(
+    project: Project,
+    into: Annotated[
+        str | None, typer.Option("--into", help="Dataset to write (default: PROJECT-labels).")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="A note kept with the version.")] = "",
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Release the finished items as a dataset version: final labels, every annotation kept."""
+    result = workspace(db).projects.release(project, into=into, note=note)
+    if json:
+        render.emit_json(result)
+        return
+    how = ", ".join(f"{n} by {k}" for k, n in sorted(result.decided_by.items()))
+    render.success(
+        f"released {result.records:,} items of {project} as {result.version.ref} ({how}; "
+        f"{result.annotations:,} annotations kept)"
+    )
+    if result.left_out:
+        left = ", ".join(f"{n} {s}" for s, n in sorted(result.left_out.items()))
+        render.warning(f"left out unfinished items: {left}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -172,7 +173,7 @@ def import_file(
                 raise InputError(_empty_reason(quarantine), where=str(path))
             writer.add_source(
                 str(path.resolve()),
-                worker.sha256 if worker else file_sha256(path),
+                worker.sha256 if worker else reader.sha256 or file_sha256(path),
                 _size(path),
                 fmt,
             )
@@ -377,10 +378,13 @@ def _serve() -> None:
     os.dup2(2, 1)  # whatever else prints goes to stderr, not into the frames
     try:
         job: _Job = pickle.load(sys.stdin.buffer)
+        # Everything imported so far lives as long as this process: keep the collector from
+        # going through it again and again while the rows' short-lived objects come and go.
+        gc.freeze()
         reader = open_reader(job.path, job.format, job.max_line_bytes, job.split)
         for batch in _prepare(reader, maps.resolve(job.map, job.map_file)):
             _send(out, batch)
-        finished = _Finished(sha256=file_sha256(job.path))
+        finished = _Finished(sha256=reader.sha256 or file_sha256(job.path))
     except Exception as exc:  # raised again in the importing process
         finished = _Finished(error=_picklable(exc))
     with contextlib.suppress(BrokenPipeError):  # the importing process has stopped already

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ import orjson
 from mentor.errors import InputError
 
 FORMATS: Final = ("jsonl", "csv", "parquet", "hf")
+# Files are read in chunks of this size (Python's default, 8 KiB, costs a system call for every
+# few lines of a typical JSONL file).
+_CHUNK: Final = 1 << 20
 _JSON_CELLS: Final = frozenset(
     {
         "messages",
@@ -49,7 +53,11 @@ class Row:
 
 
 class Reader:
-    """Base: knows the file, its size and how far reading has got (for progress bars)."""
+    """Base: knows the file, its size and how far reading has got (for progress bars).
+
+    Readers that read the file's bytes themselves set `sha256` (of the file as stored) once
+    `rows` has gone through all of it, so that the file need not be read a second time for it.
+    """
 
     unit = "line"
 
@@ -58,19 +66,44 @@ class Reader:
         self.max_line_bytes = max_line_bytes
         self.total = 0
         self.done = 0
+        self.sha256: str | None = None
 
     def rows(self) -> Iterator[Row]:
         raise NotImplementedError
 
 
-def _open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
-    """Open `path`, transparently un-gzipping; return (stream to read, raw file for position)."""
-    raw = path.open("rb")
-    if raw.read(2) == b"\x1f\x8b":
-        raw.seek(0)
-        return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")), raw
+class _Hashed(io.RawIOBase):
+    """A file that hashes every byte read from it."""
+
+    def __init__(self, raw: io.FileIO):
+        self.raw = raw
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = self.raw.readinto(buffer) or 0
+        self.digest.update(memoryview(buffer)[:size])
+        return size
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of the whole file (reading what is left of it first)."""
+        while chunk := self.raw.read(_CHUNK):
+            self.digest.update(chunk)
+        return self.digest.hexdigest()
+
+
+def _open_binary(path: Path) -> tuple[IO[bytes], _Hashed]:
+    """Open `path`, transparently un-gzipping; return (stream to read, the file as stored)."""
+    raw = io.FileIO(path, "rb")
+    gzipped = raw.read(2) == b"\x1f\x8b"
     raw.seek(0)
-    return raw, raw
+    hashed = _Hashed(raw)
+    stream = io.BufferedReader(hashed, _CHUNK)
+    if gzipped:
+        return cast(IO[bytes], gzip.GzipFile(fileobj=stream, mode="rb")), hashed
+    return stream, hashed
 
 
 def _explain_bad_json(line: bytes, exc: orjson.JSONDecodeError) -> str:
@@ -86,7 +119,8 @@ class JsonlReader(Reader):
 
     def rows(self) -> Iterator[Row]:
         self.total = self.path.stat().st_size
-        stream, raw = _open_binary(self.path)
+        stream, hashed = _open_binary(self.path)
+        raw = hashed.raw
         limit = self.max_line_bytes
         loads = orjson.loads
         with stream, raw:
@@ -124,6 +158,7 @@ class JsonlReader(Reader):
                     )
                     continue
                 yield Row(number, data)
+            self.sha256 = hashed.hexdigest()
             self.done = self.total
 
     @staticmethod
@@ -161,7 +196,8 @@ class CsvReader(Reader):
 
     def rows(self) -> Iterator[Row]:
         self.total = self.path.stat().st_size
-        stream, raw = _open_binary(self.path)
+        stream, hashed = _open_binary(self.path)
+        raw = hashed.raw
         csv.field_size_limit(self.max_line_bytes)
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
         with text, raw:
@@ -169,6 +205,7 @@ class CsvReader(Reader):
             try:
                 header = next(reader)
             except StopIteration:
+                self.sha256 = hashed.hexdigest()
                 return
             except csv.Error as exc:
                 raise InputError(f"cannot read the header: {exc}", where=f"{self.path}:1") from exc
@@ -178,6 +215,7 @@ class CsvReader(Reader):
                     where=f"{self.path}:1 (header)",
                 )
             yield from self._records(reader, header, raw)
+            self.sha256 = hashed.hexdigest()
 
     def _records(self, reader: Any, header: list[str], raw: IO[bytes]) -> Iterator[Row]:
         while True:

@@ -8,9 +8,11 @@ order.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Final
 
 import orjson
@@ -26,15 +28,22 @@ from mentor.store.tables import versions as versions_t
 
 Reject = Callable[[int | None, RecordError], None]
 
-# On SQLite the two bulk inserts go straight to the driver: SQLAlchemy's per-row parameter
-# handling cost more than SQLite's own work. Bodies are bound as UTF-8 bytes and cast to TEXT in
-# SQLite, which stores exactly what binding the decoded string would, without decoding them here.
+# On SQLite the two bulk inserts go straight to the driver (the sqlite3 connection under
+# SQLAlchemy's, in the same transaction): SQLAlchemy's per-row parameter handling cost more than
+# SQLite's own work. Bodies are bound as UTF-8 bytes and cast to TEXT in SQLite, which stores
+# exactly what binding the decoded string would, without decoding them here.
 _SQLITE_BLOBS: Final = (
     "INSERT INTO record_blobs (hash, body) VALUES (?, CAST(? AS TEXT)) ON CONFLICT DO NOTHING"
 )
 _SQLITE_ROWS: Final = (
     "INSERT INTO version_records (version_id, position, record_id, record_hash) VALUES (?, ?, ?, ?)"
 )
+# Bodies of written records wait until this many bytes are queued and then go in sorted by hash,
+# so that each page of the blob index is visited about once per flush instead of once per record
+# (at a million records that index outgrows SQLite's page cache, and random order cost twice the
+# time). Nothing reads a version's bodies before `flush` or `finish`, which write them all.
+_BLOB_BYTES: Final = 64 << 20
+_INTEGRITY_ERRORS: Final = (IntegrityError, sqlite3.IntegrityError)
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,11 @@ class VersionWriter:
         self.kinds: Counter[str] = Counter()
         self._hash = hashlib.sha256()
         self._pending = Prepared()
+        # The queued bodies, end to end (bytes objects from orjson take several times their
+        # length in memory while they live), and where each one ends.
+        self._blob_hashes: list[str] = []
+        self._blob_ends: list[int] = []
+        self._blob_data = bytearray()
         self._suffixes: dict[str, int] = {}
         self.dataset_id = self._dataset(spec)
         self.number = 1 + (
@@ -168,10 +182,13 @@ class VersionWriter:
         ).scalar_one()
         dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
         self._blob_insert = dialect.insert(record_blobs).on_conflict_do_nothing()
-        self._sqlite_bulk = (
+        self._sqlite: sqlite3.Connection | None = None
+        if (
             conn.dialect.name == "sqlite"
             and conn.exec_driver_sql("PRAGMA encoding").scalar() == "UTF-8"
-        )
+        ):
+            driver = conn.connection.driver_connection
+            self._sqlite = driver if isinstance(driver, sqlite3.Connection) else None
 
     def _dataset(self, spec: VersionSpec) -> int:
         return claim_dataset(self.conn, spec)
@@ -180,7 +197,7 @@ class VersionWriter:
         """Queue one validated record; `derived` ids get a suffix instead of an error on repeats."""
         self._pending.append(rec, line, derived)
         if len(self._pending) >= self.batch:
-            self.flush()
+            self._write_pending()
 
     def add_prepared(self, prepared: Prepared, start: int = 0, stop: int | None = None) -> None:
         """Queue ``prepared[start:stop]``, flushing at the same points as adding them one by one."""
@@ -190,13 +207,20 @@ class VersionWriter:
             self._pending.extend(prepared, start, start + take)
             start += take
             if len(self._pending) >= self.batch:
-                self.flush()
+                self._write_pending()
 
     def flush(self) -> None:
-        """Write the queued records; if an id repeats, find it and write around it."""
+        """Write the queued records and their bodies."""
+        self._write_pending()
+        self._write_blobs()
+
+    def _write_pending(self) -> None:
+        """Write the queued records' rows; if an id repeats, find it and write around it."""
         pending, self._pending = self._pending, Prepared()
         if pending and not self._write_run(pending, 0, len(pending), one_by_one=False):
             self._write_around_repeats(pending)
+        if len(self._blob_data) >= _BLOB_BYTES:
+            self._write_blobs()
 
     def _write_run(self, p: Prepared, start: int, stop: int, *, one_by_one: bool = True) -> bool:
         """Write ``p[start:stop]`` in one go; if an id repeats, roll back and (by default) write
@@ -207,7 +231,7 @@ class VersionWriter:
         savepoint = self.conn.begin_nested()
         try:
             self._insert(p, start, stop)
-        except IntegrityError:
+        except _INTEGRITY_ERRORS:
             savepoint.rollback()
             if not one_by_one:
                 return False
@@ -217,9 +241,39 @@ class VersionWriter:
         savepoint.commit()
         self.count += stop - start
         self.kinds.update(p.kinds[start:stop])
-        pairs = zip(p.ids[start:stop], p.digests[start:stop], strict=True)
-        self._hash.update("".join(f"{i}\t{d}\n" for i, d in pairs).encode())
+        ids, digests = p.ids[start:stop], p.digests[start:stop]
+        # "id<TAB>hash<NL>" per record, joined in C rather than formatted one by one.
+        lines = "\n".join(map("\t".join, zip(ids, digests, strict=True)))
+        self._hash.update((lines + "\n").encode())
+        self._queue_blobs(digests, p.bodies[start:stop])
         return True
+
+    def _queue_blobs(self, digests: list[str], bodies: list[bytes]) -> None:
+        self._blob_hashes.extend(digests)
+        data, ends = self._blob_data, self._blob_ends
+        for body in bodies:
+            data += body
+            ends.append(len(data))
+
+    def _write_blobs(self) -> None:
+        """Write the queued bodies in hash order (a body stored already is left as it is)."""
+        hashes, ends, data = self._blob_hashes, self._blob_ends, self._blob_data
+        if not hashes:
+            return
+        self._blob_hashes, self._blob_ends, self._blob_data = [], [], bytearray()
+        starts = [0, *ends[:-1]]
+        with memoryview(data) as view:
+            # Slices of the buffer are bound as they are, without copying them out.
+            blobs = [
+                (hashes[i], view[starts[i] : ends[i]])
+                for i in sorted(range(len(hashes)), key=hashes.__getitem__)
+            ]
+            if self._sqlite is not None:
+                self._sqlite.executemany(_SQLITE_BLOBS, blobs)
+            else:
+                rows = [{"hash": h, "body": str(b, "utf-8")} for h, b in blobs]
+                self.conn.execute(self._blob_insert, rows)
+            del blobs
 
     def _write_around_repeats(self, p: Prepared) -> None:
         """Write the rows between repeated ids in runs, and each repeated one on its own."""
@@ -250,19 +304,15 @@ class VersionWriter:
         return taken
 
     def _insert(self, p: Prepared, start: int, stop: int) -> None:
-        ids, digests, bodies = p.ids[start:stop], p.digests[start:stop], p.bodies[start:stop]
-        rows = enumerate(zip(ids, digests, strict=True), start=self.count)
-        if self._sqlite_bulk:
-            # In hash order each page of the blob index is visited once per batch, not at random.
-            self.conn.exec_driver_sql(_SQLITE_BLOBS, sorted(zip(digests, bodies, strict=True)))
-            self.conn.exec_driver_sql(
-                _SQLITE_ROWS, [(self.version_id, pos, rid, digest) for pos, (rid, digest) in rows]
+        """Insert the rows of ``p[start:stop]`` at the next positions (their bodies wait)."""
+        ids, digests = p.ids[start:stop], p.digests[start:stop]
+        if self._sqlite is not None:
+            positions = range(self.count, self.count + len(ids))
+            self._sqlite.executemany(
+                _SQLITE_ROWS, zip(repeat(self.version_id), positions, ids, digests)
             )
             return
-        self.conn.execute(
-            self._blob_insert,
-            [{"hash": h, "body": b.decode()} for h, b in zip(digests, bodies, strict=True)],
-        )
+        rows = enumerate(zip(ids, digests, strict=True), start=self.count)
         self.conn.execute(
             insert(version_records),
             [
@@ -279,7 +329,7 @@ class VersionWriter:
     def _write_one(self, p: Prepared, i: int) -> None:
         base, rid, body, digest = p.ids[i], p.ids[i], p.bodies[i], p.digests[i]
         attempt = 1
-        while not self._insert_one(rid, body, digest):
+        while not self._insert_one(rid, digest):
             if not p.derived[i]:
                 self._reject(
                     p.lines[i],
@@ -299,12 +349,12 @@ class VersionWriter:
         self.count += 1
         self.kinds[p.kinds[i]] += 1
         self._hash.update(f"{rid}\t{digest}\n".encode())
+        self._queue_blobs([digest], [body])
 
-    def _insert_one(self, rid: str, body: bytes, digest: str) -> bool:
-        """Write one record at the next position; False if its id is taken."""
+    def _insert_one(self, rid: str, digest: str) -> bool:
+        """Write one record's row at the next position; False if its id is taken."""
         savepoint = self.conn.begin_nested()
         try:
-            self.conn.execute(self._blob_insert, {"hash": digest, "body": body.decode()})
             self.conn.execute(
                 insert(version_records).values(
                     version_id=self.version_id,

@@ -2,14 +2,214 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mentor.errors import ConflictError, InputError
+from mentor.evals.cache import ResponseCache
+from mentor.evals.cases import Suite
+from mentor.evals.providers.base import GenerationParams, Provider
+from mentor.evals.providers.registry import build_provider
+from mentor.evals.runner import RunOptions, RunPlan, resume_plan, run_suite_async
+from mentor.evals.runs import (
+    ResultRow,
+    RunInfo,
+    get_run,
+    iter_results,
+    list_runs,
+    run_id_of,
+    stored_suite,
+    suite_id_of_run,
+)
+from mentor.evals.suites import load_suite
+from mentor.progress import Progress
 
 if TYPE_CHECKING:
     from mentor.workspace import Workspace
 
+ProviderLike = str | Mapping[str, Any] | Provider
+
+
+def generation_params(values: GenerationParams | Mapping[str, Any] | None) -> GenerationParams:
+    """Parameters from a mapping (values may be strings, as from ``--param k=v``)."""
+    if values is None or isinstance(values, GenerationParams):
+        return values or GenerationParams()
+    known = {f.name: f.type for f in fields(GenerationParams)}
+    parsed: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise InputError(
+                f"unknown parameter; expected one of {', '.join(known)}", where="--param", field=key
+            )
+        try:
+            parsed[key] = _coerce(key, value)
+        except ValueError as exc:
+            raise InputError(
+                f"{value!r} is not a valid value ({exc})", where="--param", field=key
+            ) from exc
+    return GenerationParams(**parsed)
+
+
+def _coerce(key: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return tuple(value) if key == "stop" else value
+    if key == "stop":
+        return tuple(s for s in value.split(",") if s)
+    if key == "seed":
+        return None if value.lower() in ("none", "") else int(value)
+    return int(value) if key == "max_tokens" else float(value)
+
 
 class Evals:
-    """Suites, runs and gates of one workspace."""
+    """Suites, runs and results of one workspace."""
 
     def __init__(self, ws: Workspace):
         self.ws = ws
+
+    def load_suite(
+        self, path: str | Path, *, name: str | None = None, fmt: str | None = None
+    ) -> Suite:
+        """Read a suite file (.yaml, .jsonl or .csv)."""
+        return load_suite(path, name=name, fmt=fmt)
+
+    def _provider(self, spec: ProviderLike) -> tuple[Provider, Any]:
+        if isinstance(spec, str | Mapping):
+            stored = spec if isinstance(spec, str) else dict(spec)
+            return build_provider(stored, engine=self.ws.engine), stored
+        return spec, {"instance": f"{type(spec).__module__}.{type(spec).__qualname__}"}
+
+    def _plan(
+        self,
+        suite: Suite | str | Path,
+        provider: ProviderLike,
+        params: GenerationParams | Mapping[str, Any] | None,
+        judge: ProviderLike | None,
+        options: RunOptions | None,
+        note: str,
+    ) -> RunPlan:
+        source = None
+        if not isinstance(suite, Suite):
+            source = str(suite)
+            suite = load_suite(suite)
+        model, model_spec = self._provider(provider)
+        judge_model, judge_spec = self._provider(judge) if judge is not None else (None, None)
+        return RunPlan(
+            suite=suite,
+            provider=model,
+            params=generation_params(params),
+            options=options or RunOptions(),
+            provider_spec=model_spec,
+            judge=judge_model,
+            judge_spec=judge_spec,
+            actor=self.ws.actor,
+            note=note,
+            source=source,
+        )
+
+    async def run_async(
+        self,
+        suite: Suite | str | Path,
+        provider: ProviderLike,
+        params: GenerationParams | Mapping[str, Any] | None = None,
+        *,
+        judge: ProviderLike | None = None,
+        options: RunOptions | None = None,
+        progress: Progress | None = None,
+        note: str = "",
+    ) -> RunInfo:
+        """Run `suite` (a Suite or a file) against `provider` (a spec such as ``smollm2`` or
+        ``openai:MODEL@URL``, a dict, or a Provider); returns the finished run."""
+        plan = self._plan(suite, provider, params, judge, options, note)
+        run_id = await run_suite_async(self.ws.engine, plan, progress=progress)
+        return self.get_run(run_id)
+
+    def run(
+        self,
+        suite: Suite | str | Path,
+        provider: ProviderLike,
+        params: GenerationParams | Mapping[str, Any] | None = None,
+        *,
+        judge: ProviderLike | None = None,
+        options: RunOptions | None = None,
+        progress: Progress | None = None,
+        note: str = "",
+    ) -> RunInfo:
+        """Sync front door of :meth:`run_async`."""
+        import asyncio
+
+        return asyncio.run(
+            self.run_async(
+                suite, provider, params, judge=judge, options=options, progress=progress, note=note
+            )
+        )
+
+    def resume(
+        self,
+        run_id: int | str,
+        *,
+        suite: Suite | str | Path | None = None,
+        provider: ProviderLike | None = None,
+        judge: ProviderLike | None = None,
+        options: RunOptions | None = None,
+        progress: Progress | None = None,
+    ) -> RunInfo:
+        """Finish run `run_id`: ask only the cases without an answer (errored ones again).
+
+        The provider is rebuilt from the run's stored spec unless `provider` is given (it must
+        have the same fingerprint); options default to the run's own. `suite`, if given, must
+        be the version the run ran.
+        """
+        import asyncio
+
+        number = run_id_of(run_id)
+        run = self.get_run(number)
+        if suite is not None:
+            given = suite if isinstance(suite, Suite) else load_suite(suite)
+            if given.content_hash != run.suite_hash:
+                raise ConflictError(
+                    f"run {number} ran {run.suite_name} {run.suite_hash[:12]}, not this suite "
+                    f"({given.content_hash[:12]}); start a new run instead of --resume"
+                )
+        stored = run.provider_spec
+        if provider is None and isinstance(stored, Mapping) and "instance" in stored:
+            raise InputError(
+                f"run {number} used a Provider object; pass provider= to resume it",
+                field="provider",
+            )
+        judge_spec = (run.judge or {}).get("spec")
+        base = self._plan(
+            Suite(run.suite_name, ()), provider or stored, None, judge or judge_spec, None, run.note
+        )
+        plan = resume_plan(self.ws.engine, number, base, options)
+        if provider is not None:
+            plan = replace(plan, provider_spec=stored)
+        asyncio.run(run_suite_async(self.ws.engine, plan, progress=progress, resume=number))
+        return self.get_run(number)
+
+    def runs(self, *, suite: str | None = None, limit: int = 100) -> list[RunInfo]:
+        """The newest runs first, optionally of one suite."""
+        with self.ws.engine.connect() as conn:
+            return list_runs(conn, suite=suite, limit=limit)
+
+    def get_run(self, run_id: int | str) -> RunInfo:
+        """One run: suite version, provider fingerprint, parameters, status and counts."""
+        with self.ws.engine.connect() as conn:
+            return get_run(conn, run_id_of(run_id))
+
+    def results(
+        self, run_id: int | str, *, status: str | tuple[str, ...] | None = None
+    ) -> Iterator[ResultRow]:
+        """The run's results in suite order (only those in `status`, if given), streamed."""
+        statuses = (status,) if isinstance(status, str) else status
+        return iter_results(self.ws.engine, run_id_of(run_id), statuses)
+
+    def suite_of(self, run_id: int | str) -> Suite:
+        """The exact suite version a run ran (from the store)."""
+        with self.ws.engine.connect() as conn:
+            return stored_suite(conn, suite_id_of_run(conn, run_id_of(run_id)))
+
+    def clear_cache(self, provider: str | None = None) -> int:
+        """Forget cached model answers (of one provider name, or all); returns how many."""
+        return ResponseCache(self.ws.engine).clear(provider)

@@ -2,14 +2,16 @@
 
 An executor maps ``fn(shared, item)`` over a stream of items and yields the results in the
 order of the items, whichever worker finished first. `shared` (the checks) goes to each worker
-once; at most `in_flight` items are out at a time, so memory stays bounded however long the
-stream is. Every executor gives the same results; only where and how fast differ.
+once; at most `in_flight` items are out at a time (and one more that this process works on
+itself), so memory stays bounded however long the stream is. Every executor gives the same
+results; only where and how fast differ.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -68,12 +70,57 @@ def _default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
+class _Done:
+    """A result this process worked out itself, waiting its turn behind the workers'."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def done(self) -> bool:
+        return True
+
+    def result(self) -> Any:
+        return self.value
+
+
+class _Starting:
+    """Starts a pool's workers from a thread, so this process can work while they start
+    (starting them means waiting for the forkserver to import the checks: about a second)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, workers: int):
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, args=(pool, workers), daemon=True)
+        self._thread.start()
+
+    def _start(self, pool: ProcessPoolExecutor, workers: int) -> None:
+        try:
+            for future in [pool.submit(_ready) for _ in range(workers)]:
+                future.result()
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+
+    @property
+    def ready(self) -> bool:
+        """Whether the workers have started (or failed to: the pool then reports it)."""
+        return not self._thread.is_alive()
+
+    def join(self) -> None:
+        self._thread.join()
+
+
+def _ready() -> None:
+    """A worker's first task: proof that it has started."""
+
+
 class LocalExecutor:
     """A pool of worker processes on this machine (the default).
 
     Input of a single item is worked on in this process: starting a pool would cost more than it
     saves. Workers are started with ``forkserver`` so a running progress bar or database
-    connection in this process is never copied into them.
+    connection in this process is never copied into them. This process does not sit idle
+    while they start, nor while every worker is busy and the oldest result is not back: it
+    works on the next item itself (one at a time), so a small input is not slower than
+    :class:`SerialExecutor` and a large one gets this process's spare time too.
     """
 
     name = "local"
@@ -101,15 +148,29 @@ class LocalExecutor:
             initializer=_install,
             initargs=(fn, shared),
         )
-        pending: deque[Future[R]] = deque()
+        starting = _Starting(pool, self.workers)
+        pending: deque[Future[R] | _Done] = deque()
         try:
             for item in chain(head, stream):
-                pending.append(pool.submit(_call, item))
-                if len(pending) >= self.in_flight:
+                while pending and pending[0].done():
                     yield _result(pending.popleft())
+                if not starting.ready and not pending:
+                    yield fn(shared, item)  # the workers are not up yet: no need to wait
+                    continue
+                if starting.error is not None:
+                    raise _broken(starting.error)
+                remote = len(pending) - sum(isinstance(p, _Done) for p in pending)
+                if remote < self.in_flight:
+                    pending.append(pool.submit(_call, item))
+                elif not isinstance(pending[-1], _Done):
+                    pending.append(_Done(fn(shared, item)))  # rather than wait
+                else:
+                    yield _result(pending.popleft())
+                    pending.append(pool.submit(_call, item))
             while pending:
                 yield _result(pending.popleft())
         finally:
+            starting.join()
             pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -124,15 +185,23 @@ def _context(preload: tuple[str, ...]) -> multiprocessing.context.BaseContext:
     return context
 
 
-def _result(future: Future[R]) -> R:
+def _broken(exc: BaseException) -> BaseException:
+    if not isinstance(exc, BrokenProcessPool):
+        return exc
+    error = MentorError(
+        "a scan worker process died: out of memory, or a script that starts a scan without "
+        "`if __name__ == '__main__':` (workers import the main script); try fewer "
+        "--workers or --executor serial"
+    )
+    error.__cause__ = exc
+    return error
+
+
+def _result(future: Future[R] | _Done) -> R:
     try:
         return future.result()
     except BrokenProcessPool as exc:
-        raise MentorError(
-            "a scan worker process died: out of memory, or a script that starts a scan without "
-            "`if __name__ == '__main__':` (workers import the main script); try fewer "
-            "--workers or --executor serial"
-        ) from exc
+        raise _broken(exc) from exc
 
 
 def _ray_call(payload: tuple[Callable[[Any, Any], Any], Any], item: Any) -> Any:

@@ -1,45 +1,175 @@
 """Offline language detection, for records that do not say what language they are in.
 
-Uses py3langid (langid.py's naive Bayes model over byte n-grams, 97 languages, bundled with the
+Uses py3langid's model (langid.py's naive Bayes model over byte n-grams, bundled with the
 package: nothing is downloaded). Answers are ISO 639-1 codes such as ``en``; text with too
 little to go on (a number, a word of code) is ``und``, "undetermined", as in BCP 47.
+
+py3langid classifies one text at a time, walking the model's automaton over the text's bytes in
+a Python loop (about 0.6 µs a byte). :func:`detect_all` computes the same thing for many texts at
+once in numpy: it walks the automaton over every text of a batch in step, one byte position at a
+time, counts each text's features with one sort, and scores them all with one sparse-matrix
+product. The answers are py3langid's (the same model and arithmetic, in float32; only the order
+in which the scores are summed differs) at a small fraction of the cost.
 """
 
 from __future__ import annotations
 
 import importlib
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Final
+
+import numpy as np
+from numpy.typing import NDArray
 
 from mentor.errors import ConfigError
 
 UNDETERMINED: Final = "und"
 INSTALL_HINT: Final = "language detection needs py3langid: pip install 'py3langid>=0.4'"
-_identifier: Any = None
+MAX_CHARS: Final = 300
+_CHUNK: Final = 1024  # texts walked together: bounds the (bytes x texts) arrays
+_model_cache: list[_Model] = []
 
 
-def _model() -> Any:
-    """The identifier, loaded once per process (about half a second)."""
-    global _identifier
-    if _identifier is None:
+@dataclass(frozen=True)
+class _Model:
+    """py3langid's model as arrays: the byte automaton and the naive Bayes tables."""
+
+    moves: NDArray[np.uint32]  # next state: moves[row_of[state] * 256 + byte]
+    row_of: NDArray[np.int64]  # each state's row in `moves`, times 256
+    feature: NDArray[np.int32]  # the feature a state emits, or -1
+    weights: NDArray[np.float32]  # (features, classes): log P(feature | class)
+    prior: NDArray[np.float32]  # (classes,): log P(class)
+    classes: tuple[str, ...]
+    aliases: tuple[tuple[int, int], ...]  # (first, duplicate) columns of one label
+
+
+def _model() -> _Model:
+    """The model, loaded once per process (about half a second)."""
+    if not _model_cache:
         try:
             langid = importlib.import_module("py3langid.langid")
         except ImportError as exc:
             raise ConfigError(INSTALL_HINT) from exc
-        _identifier = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
-    return _identifier
+        found: Any = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE)
+        classes = tuple(str(c) for c in found.nb_classes)
+        first: dict[str, int] = {}
+        aliases = []
+        for i, label in enumerate(classes):
+            if label in first:
+                aliases.append((first[label], i))
+            else:
+                first[label] = i
+        _model_cache.append(
+            _Model(
+                np.frombuffer(found.tk_nextmove, dtype=np.uint32)
+                if found.tk_nextmove.itemsize == 4
+                else np.asarray(found.tk_nextmove, dtype=np.uint32),
+                np.asarray(found.tk_row, dtype=np.int64) << 8,
+                np.asarray(found.tk_output, dtype=np.int32),
+                np.asarray(found.nb_ptc, dtype=np.float32),
+                np.asarray(found.nb_pc, dtype=np.float32),
+                classes,
+                tuple(aliases),
+            )
+        )
+    return _model_cache[0]
 
 
-def detect(text: str, *, min_confidence: float = 0.1, max_chars: int = 300) -> str:
+def _encoded(text: str) -> bytes:
+    """The bytes py3langid reads: NFC UTF-8, lower-cased if the text is all upper case."""
+    if text.isupper():
+        text = text.lower()
+    return unicodedata.normalize("NFC", text).encode("utf-8", "surrogatepass")
+
+
+def _features(model: _Model, data: list[bytes]) -> tuple[NDArray[np.int64], Any]:
+    """Walk the automaton over every text at once; (each text's feature counts as a sparse
+    (texts, features) matrix of log(1 + count), the texts' byte lengths)."""
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+
+    n = len(data)
+    lengths = np.fromiter(map(len, data), dtype=np.int64, count=n)
+    order = np.argsort(-lengths, kind="stable")  # longest first: active texts are a prefix
+    width = int(lengths.max()) if n else 0
+    columns = np.zeros((width, n), np.uint8)  # byte position x text (in `order`)
+    for column, i in enumerate(order.tolist()):
+        columns[: lengths[i], column] = np.frombuffer(data[i], np.uint8)
+    # how many texts (a prefix of `order`) are longer than each byte position
+    active = np.searchsorted(-lengths[order], -np.arange(width), side="left").tolist()
+    emitted = np.full((width, n), -1, np.int32)  # byte position x text
+    state = np.zeros(n, np.int64)
+    for at, k in enumerate(active):
+        moved = model.moves[model.row_of[state[:k]] + columns[at, :k]]
+        state[:k] = moved
+        emitted[at, :k] = model.feature[moved]
+    # Each text's features sorted, so equal features are neighbours: one run, one count.
+    by_text = emitted.T.copy()
+    by_text.sort(axis=1)
+    flat = by_text.ravel()
+    before = np.empty_like(flat)
+    before[0] = -2
+    before[1:] = flat[:-1]
+    if width:
+        before[::width] = -2  # a row's first feature starts a run
+    heads = np.flatnonzero((flat >= 0) & (flat != before))
+    rows = heads // max(width, 1)
+    ends = np.minimum(np.append(heads[1:], flat.size), (rows + 1) * width)
+    counts = np.log1p((ends - heads).astype(np.float32))
+    indptr = np.searchsorted(rows, np.arange(n + 1))
+    matrix = csr_matrix((counts, flat[heads], indptr), shape=(n, len(model.weights)))
+    inverse = np.empty(n, np.int64)
+    inverse[order] = np.arange(n)
+    return lengths, matrix[inverse]
+
+
+def _classify(model: _Model, data: list[bytes]) -> tuple[list[str], NDArray[np.float32]]:
+    """py3langid's ``classify`` (normalised probabilities) of each of the encoded texts."""
+    lengths, matrix = _features(model, data)
+    scores = np.asarray(matrix @ model.weights, dtype=np.float32) + model.prior
+    scores[np.diff(matrix.indptr) == 0] = 0.0  # no features: every class alike
+    scores *= (1.0 / np.sqrt(np.maximum(lengths, 1))).astype(np.float32)[:, None]
+    scores -= scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=1, keepdims=True)
+    for first, duplicate in model.aliases:
+        scores[:, first] += scores[:, duplicate]
+        scores[:, duplicate] = 0.0
+    best = scores.argmax(axis=1)
+    return [model.classes[i] for i in best.tolist()], scores[np.arange(len(data)), best]
+
+
+def _wordless(sample: str) -> bool:
+    """Fewer than three letters in the first 200 characters: nothing to go on."""
+    return len(list(islice(filter(str.isalpha, sample[:200]), 3))) < 3
+
+
+def detect_all(
+    texts: Sequence[str], *, min_confidence: float = 0.1, max_chars: int = MAX_CHARS
+) -> list[str]:
+    """The language of each of `texts` (see :func:`detect`), computed for all of them at once."""
+    out = [UNDETERMINED] * len(texts)
+    todo = [(i, t[:max_chars]) for i, t in enumerate(texts)]
+    todo = [(i, sample) for i, sample in todo if not _wordless(sample)]
+    if not todo:
+        return out
+    model = _model()
+    for start in range(0, len(todo), _CHUNK):
+        part = todo[start : start + _CHUNK]
+        labels, confidence = _classify(model, [_encoded(sample) for _, sample in part])
+        for (i, _), label, sure in zip(part, labels, confidence.tolist(), strict=True):
+            if sure >= min_confidence and label != "zxx":  # zxx: "no linguistic content"
+                out[i] = label
+    return out
+
+
+def detect(text: str, *, min_confidence: float = 0.1, max_chars: int = MAX_CHARS) -> str:
     """The language of `text` as an ISO 639-1 code, or ``und`` when it cannot tell.
 
     Only the first `max_chars` characters are read: a paragraph decides about as well as a
-    book, and the model reads about a character a microsecond.
-    Below `min_confidence` (a probability over the 97 languages) the answer is ``und``.
+    book. Below `min_confidence` (a probability over the model's languages) the answer is
+    ``und``.
     """
-    sample = text[:max_chars]
-    if sum(c.isalpha() for c in sample[:200]) < 3:
-        return UNDETERMINED
-    language, confidence = _model().classify(sample)
-    if confidence < min_confidence or language == "zxx":  # zxx: "no linguistic content"
-        return UNDETERMINED
-    return str(language)
+    return detect_all([text], min_confidence=min_confidence, max_chars=max_chars)[0]

@@ -64,7 +64,12 @@ class _Growing:
         need = self.size + len(part)
         if need > len(self._data):
             rows = max(need, len(self._data) * 3 // 2, 1024)
-            self._data.resize((rows, *self._data.shape[1:]))  # refuses while a view exists
+            try:
+                self._data.resize((rows, *self._data.shape[1:]))  # refuses while a view exists
+            except ValueError:  # a view (or a profiler) holds the array: grow a copy instead
+                grown = np.empty((rows, *self._data.shape[1:]), self._data.dtype)
+                grown[: self.size] = self._data[: self.size]
+                self._data = grown
         self._data[self.size : need] = part
         self.size = need
 

@@ -28,6 +28,27 @@ def texts(rec: Record) -> Iterator[tuple[str, str]]:
         yield from _messages(f"responses[{i}]", response)
 
 
+def _chars(messages: list[dict[str, Any]]) -> int:
+    total = 0
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, str):
+            total += len(content)
+        elif isinstance(content, list):
+            total += sum(len(p["text"]) for p in content if isinstance(p.get("text"), str))
+    return total
+
+
+def text_length(rec: Record) -> int:
+    """How many characters all of :func:`texts` hold together (without building them)."""
+    total = sum(
+        _chars(rec[key])
+        for key in ("messages", "prompt", "chosen", "rejected", "response")
+        if key in rec
+    )
+    return total + sum(_chars(response) for response in rec.get("responses", ()))
+
+
 def prompt_text(rec: Record) -> str:
     """The user-side text of a record (what an eval item would also contain)."""
     msgs = rec["messages"] if rec["kind"] == "sft" else rec["prompt"]

@@ -1,6 +1,60 @@
-"""Quality of human labels: agreement reports over label files, later over the store."""
+"""Quality of human labels: agreement over label files and projects, annotator quality, drift,
+the trainer KPIs, and the dashboard's charts and reports."""
 
 from mentor.quality.agreement_report import AgreementReport, Metric, agreement_report
+from mentor.quality.annotators import AnnotatorQuality, GoldPoint, GoldWatch
+from mentor.quality.consensus import ConsensusAgreement, consensus_agreement
+from mentor.quality.drift import Change, Drift, Round, drift
+from mentor.quality.kpis import DEFINITIONS, Kpi, KpiPart, KpiReport, workspace_kpis
 from mentor.quality.label_files import LabelTable, read_label_table
+from mentor.quality.periods import PERIODS, Period
+from mentor.quality.project_labels import Question, questions
+from mentor.quality.project_quality import (
+    ProjectQuality,
+    QualityConfig,
+    TrendPoint,
+    project_quality,
+)
+from mentor.quality.proportions import Difference, Share, two_proportion_test, wilson
+from mentor.quality.questions import Matrix, QuestionQuality
+from mentor.quality.report_html import annotator_body, kpis_body, project_body, write_report
 
-__all__ = ["AgreementReport", "LabelTable", "Metric", "agreement_report", "read_label_table"]
+__all__ = [
+    "AgreementReport",
+    "AnnotatorQuality",
+    "Change",
+    "ConsensusAgreement",
+    "DEFINITIONS",
+    "Difference",
+    "Drift",
+    "GoldPoint",
+    "GoldWatch",
+    "Kpi",
+    "KpiPart",
+    "KpiReport",
+    "LabelTable",
+    "Matrix",
+    "Metric",
+    "PERIODS",
+    "Period",
+    "ProjectQuality",
+    "QualityConfig",
+    "Question",
+    "QuestionQuality",
+    "Round",
+    "Share",
+    "TrendPoint",
+    "agreement_report",
+    "annotator_body",
+    "consensus_agreement",
+    "drift",
+    "kpis_body",
+    "project_body",
+    "project_quality",
+    "questions",
+    "read_label_table",
+    "two_proportion_test",
+    "wilson",
+    "workspace_kpis",
+    "write_report",
+]

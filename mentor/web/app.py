@@ -5,25 +5,42 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Final
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 import mentor
 from mentor.errors import ConfigError, ConflictError, InputError, MentorError, NotFoundError
 from mentor.web import render
-from mentor.web.views import annotate, api, audit, auth, datasets, evals, quality, versions
+from mentor.web.session import Forbidden, SignInRequired
+from mentor.web.views import (
+    annotate,
+    annotate_projects,
+    annotate_review,
+    api,
+    audit,
+    auth,
+    datasets,
+    evals,
+    quality,
+    users,
+    versions,
+)
 
-# Record text is untrusted: besides sanitising it, the pages run no script at all.
+# Record text is untrusted: besides sanitising it, pages run only Mentor's own scripts from
+# /static (no inline script, no eval), so markup that slips through can run nothing.
 _HEADERS: Final = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+# Pages carry private data and CSRF tokens: no cache may keep them.
+_PRIVATE: Final = {"Cache-Control": "no-store"}
 _STATUS: Final = {
     NotFoundError: (404, "Not found"),
     InputError: (400, "Bad request"),
@@ -53,6 +70,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(request, exc.status_code, title, message, "HTTPException")
 
 
+async def _sign_in_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    if request.url.path.startswith("/api/") or "authorization" in request.headers:
+        response = _error(request, 401, "Sign-in required", exc.message, "SignInRequired")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="mentor"'
+        return response
+    target = request.url.path if request.method in ("GET", "HEAD") else "/"
+    if request.url.query and request.method in ("GET", "HEAD"):
+        target += f"?{request.url.query}"
+    return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+
+
+async def _forbidden(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Forbidden)
+    return _error(request, 403, "Not allowed", exc.message, type(exc).__name__)
+
+
 async def _invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = "; ".join(
@@ -66,6 +100,8 @@ async def _security_headers(
 ) -> Response:
     response = await call_next(request)
     response.headers.update(_HEADERS)
+    if not request.url.path.startswith("/static/"):
+        response.headers.update(_PRIVATE)
     return response
 
 
@@ -87,7 +123,21 @@ def create_app(db: str | None = None) -> FastAPI:
     app.add_exception_handler(MentorError, _mentor_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(SignInRequired, _sign_in_required)
+    app.add_exception_handler(Forbidden, _forbidden)
     app.mount("/static", StaticFiles(directory=render.STATIC), name="static")
-    for module in (auth, datasets, versions, audit, annotate, evals, quality, api):
+    for module in (
+        auth,
+        datasets,
+        versions,
+        audit,
+        annotate,
+        annotate_review,
+        annotate_projects,
+        evals,
+        quality,
+        users,
+        api,
+    ):
         app.include_router(module.router)
     return app

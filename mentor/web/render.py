@@ -10,9 +10,13 @@ from typing import Any, Final
 import orjson
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
 
-from mentor.web import markup, refs
+from mentor.accounts import Permission, User
+from mentor.web import markup, nav, refs
+from mentor.web.session import CSRF_FIELD, signed_in
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 STATIC: Final = Path(__file__).parent / "static"
@@ -38,6 +42,28 @@ def _inline_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+@pass_context
+def _me(context: Context) -> User | None:
+    """The signed-in user of the page being rendered (None for nobody)."""
+    visitor = signed_in(context["request"])
+    return visitor.user if visitor else None
+
+
+@pass_context
+def _csrf_field(context: Context) -> Markup:
+    """The hidden field every form posting back to Mentor must carry."""
+    token = context.get("csrf_token")
+    if token is None:
+        visitor = signed_in(context["request"])
+        token = visitor.csrf_token if visitor else ""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+
+
+@pass_context
+def _nav_links(context: Context) -> list[nav.NavLink]:
+    return nav.links_for(_me(context))
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -58,6 +84,10 @@ def _environment() -> Environment:
         dataset_path=refs.dataset_path,
         version_path=refs.version_path,
         short_ref=refs.short_ref,
+        me=_me,
+        csrf_field=_csrf_field,
+        nav_links=_nav_links,
+        Permission=Permission,
     )
     return env
 

@@ -1,21 +1,42 @@
-"""A real Mentor server on a loopback port, over a demo workspace, for the web tests."""
+"""A real Mentor server on a loopback port, over a demo workspace, for the web tests; and
+clients signed in as the demo's users (all with the password ``mentor-demo``)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 import uvicorn
 
 import mentor
 from mentor.demo import seed_demo
+from mentor.demo.accounts import PASSWORD
 from mentor.web.app import create_app
 
 from .payloads import write_xss_file
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
+SignIn = Callable[[str], httpx.Client]
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    found = _CSRF.search(html)
+    assert found is not None, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: httpx.Client, name: str, password: str = PASSWORD) -> httpx.Response:
+    """Sign `client` in through the real form (GET /login, then POST it with its token)."""
+    form = client.get("/login")
+    data = {"name": name, "password": password, "csrf_token": csrf_of(form.text)}
+    return client.post("/login", data=data, follow_redirects=False)
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +72,36 @@ def server(workspace_url: str) -> Iterator[str]:
     srv.should_exit = True
     thread.join(timeout=10)
     sock.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in(server: str) -> Iterator[SignIn]:
+    """Make an httpx client signed in as a demo user: ``signed_in("vic")``."""
+    clients: list[httpx.Client] = []
+
+    def make(name: str) -> httpx.Client:
+        client = httpx.Client(base_url=server, timeout=120)
+        response = sign_in(client, name)
+        assert response.status_code == 303, response.text
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def viewer(signed_in: SignIn) -> httpx.Client:
+    """A client signed in as vic, the demo's viewer (may read everything, change nothing)."""
+    return signed_in("vic")
+
+
+@pytest.fixture(scope="session")
+def api_token(workspace_url: str) -> str:
+    """An API token of vic, the demo's viewer."""
+    with mentor.connect(workspace_url) as ws:
+        return ws.accounts.create_token("vic", "web tests").token
 
 
 @pytest.fixture(scope="session")

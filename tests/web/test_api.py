@@ -7,8 +7,9 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def api(server: str) -> httpx.Client:
-    return httpx.Client(base_url=f"{server}/api", timeout=30)
+def api(server: str, api_token: str) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {api_token}"}
+    return httpx.Client(base_url=f"{server}/api", timeout=30, headers=headers)
 
 
 def test_datasets(api: httpx.Client) -> None:

@@ -10,10 +10,14 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+import mentor
+from mentor.demo.accounts import PASSWORD
+from mentor.web.session import SESSION_COOKIE
+
 from .payloads import XSS_ID, XSS_PAYLOADS
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Dialog, Page
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Page
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +54,14 @@ def dialogs() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser: Browser, dialogs: list[str]) -> Iterator[Page]:
+@pytest.fixture(scope="module")
+def session_token(workspace_url: str) -> str:
+    """A login session of vic, the demo's viewer, made through the SDK."""
+    with mentor.connect(workspace_url) as ws:
+        return ws.accounts.login("vic", PASSWORD).token
+
+
+def _context(browser: Browser, dialogs: list[str]) -> tuple[BrowserContext, Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
 
@@ -60,6 +70,22 @@ def page(browser: Browser, dialogs: list[str]) -> Iterator[Page]:
         dialog.dismiss()
 
     page.on("dialog", opened)
+    return context, page
+
+
+@pytest.fixture
+def anonymous(browser: Browser, dialogs: list[str]) -> Iterator[Page]:
+    """A page in a fresh browser context with no cookies."""
+    context, page = _context(browser, dialogs)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, dialogs: list[str], server: str, session_token: str) -> Iterator[Page]:
+    """A page signed in as vic (the viewer)."""
+    context, page = _context(browser, dialogs)
+    context.add_cookies([{"name": SESSION_COOKIE, "value": session_token, "url": server}])
     yield page
     context.close()
 
@@ -150,10 +176,59 @@ def test_xss_in_names_descriptions_and_files_stays_text(
 
 
 def test_sanitising_alone_is_enough_without_the_csp(
-    page: Page, server: str, dialogs: list[str]
+    page: Page, viewer: httpx.Client, dialogs: list[str]
 ) -> None:
-    # The server's Content-Security-Policy blocks scripts anyway; load the same HTML without it.
-    html = httpx.get(f"{server}/datasets/xss-payloads/v/1").text
+    # The server's Content-Security-Policy blocks foreign scripts anyway; load the HTML without it.
+    html = viewer.get("/datasets/xss-payloads/v/1").text
     page.set_content(html)
     _assert_inert(page, dialogs)
     assert "<img src=x onerror=" in page.locator("main").inner_text()
+
+
+def test_sign_in_through_the_form_see_who_you_are_and_sign_out(
+    anonymous: Page, server: str, shots: Path
+) -> None:
+    page = anonymous
+    page.goto(f"{server}/datasets/hh-harmless")
+    assert page.url == f"{server}/login?next=%2Fdatasets%2Fhh-harmless"
+    page.fill("input[name=name]", "rey")
+    page.fill("input[name=password]", "not the password")
+    page.click("button[type=submit]")
+    assert page.locator("#login-error").inner_text() == "wrong user name or password"
+    page.fill("input[name=name]", "rey")
+    page.fill("input[name=password]", PASSWORD)
+    page.screenshot(path=str(shots / "mentor-login.png"))
+    page.click("button[type=submit]")
+    assert page.url == f"{server}/datasets/hh-harmless"  # back where the visit began
+    assert page.locator("#whoami").inner_text() == "rey reviewer"
+    page.click("text=Sign out")
+    assert page.url == f"{server}/login"
+    page.goto(f"{server}/account")
+    assert page.url.startswith(f"{server}/login?next=")
+
+
+def test_an_annotator_sees_no_datasets(anonymous: Page, server: str) -> None:
+    page = anonymous
+    page.goto(f"{server}/login")
+    page.fill("input[name=name]", "ana")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    assert "/login" not in page.url
+    assert page.locator("#whoami").inner_text() == "ana annotator"
+    assert page.locator("header.top nav a", has_text="Datasets").count() == 0
+    response = page.goto(f"{server}/datasets/hh-harmless")
+    assert response is not None and response.status == 403
+    assert "an annotator may not read datasets" in page.locator(".error-message").inner_text()
+
+
+def test_a_new_api_token_is_shown_once(page: Page, server: str) -> None:
+    page.goto(f"{server}/account")
+    page.fill("#new-token-form input[name=label]", "browser test")
+    page.click("#new-token-form button")
+    token = page.locator("#new-token code").inner_text()
+    assert token.startswith("mentor_")
+    me = httpx.get(f"{server}/api/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert me["name"] == "vic"
+    page.goto(f"{server}/account")
+    assert token not in page.content()
+    assert "browser test" in page.locator("#tokens").inner_text()

@@ -9,8 +9,8 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def client(server: str) -> httpx.Client:
-    return httpx.Client(base_url=server, timeout=30)
+def client(viewer: httpx.Client) -> httpx.Client:
+    return viewer
 
 
 def _records(html: str) -> int:
@@ -173,9 +173,12 @@ def test_errors_are_pages_with_the_sdk_message(
     assert "Traceback" not in page.text
 
 
-def test_pages_forbid_scripts(client: httpx.Client) -> None:
-    policy = client.get("/").headers["content-security-policy"]
-    assert "default-src 'none'" in policy and "script-src" not in policy
+def test_pages_run_only_mentors_own_scripts(client: httpx.Client) -> None:
+    response = client.get("/")
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response.headers["cache-control"] == "no-store"
 
 
 def test_stylesheet_is_served(client: httpx.Client) -> None:

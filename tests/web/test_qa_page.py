@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 
-def test_version_page_links_a_qa_report_with_real_findings(server: str) -> None:
-    client = httpx.Client(base_url=server, timeout=120)
+def test_version_page_links_a_qa_report_with_real_findings(viewer: httpx.Client) -> None:
+    client = viewer
     version = client.get("/datasets/hh-harmless/v/1")
     assert 'href="/datasets/hh-harmless/v/1/qa"' in version.text
     report = client.get("/datasets/hh-harmless/v/1/qa")

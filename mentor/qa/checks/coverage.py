@@ -30,8 +30,8 @@ import yaml
 
 from mentor.errors import ConfigError, InputError
 from mentor.qa.findings import Finding, Severity
-from mentor.qa.language import UNDETERMINED, detect
-from mentor.qa.text import prompt_text, texts
+from mentor.qa.language import UNDETERMINED, detect_all
+from mentor.qa.text import prompt_text, text_length, texts
 from mentor.records import Record
 
 NONE: Final = "(none)"
@@ -174,6 +174,11 @@ def _ranked(counts: Counter[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def _detection_text(rec: Record) -> str:
+    """What a record's language is detected from: its prompt, else its first text."""
+    return prompt_text(rec) or next((t for _, t in texts(rec)), "")
+
+
 def _size(n: int) -> str:
     return f"{n // 1024}k" if n % 1024 == 0 else str(n)
 
@@ -202,28 +207,34 @@ class CoverageCheck:
         self._sources: Counter[str] = Counter()
         self._lengths = [0] * len(self.bucket_labels)
 
-    def _facts(self, rec: Record) -> _Facts:
-        config = self.config
-        length = sum(len(text) for _, text in texts(rec))
-        bucket = next((i for i, b in enumerate(config.length_buckets) if length < b), -1)
+    def _facts(self, rec: Record, detected: str) -> _Facts:
+        length = text_length(rec)
+        bucket = next((i for i, b in enumerate(self.config.length_buckets) if length < b), -1)
         language = rec.get("language")
-        detected = not language
-        if detected:
-            text = prompt_text(rec) or next((t for _, t in texts(rec)), "")
-            language = UNDETERMINED
-            if config.detect_language:
-                language = detect(text, min_confidence=config.min_confidence)
         return _Facts(
             str(rec.get("intent") or NONE).strip(),
-            str(language).strip().lower(),
-            detected,
+            str(language or detected).strip().lower(),
+            not language,
             str(rec.get("source") or NONE),
             bucket,
         )
 
     def prepare(self, batch: list[Record]) -> list[_Facts]:
-        """Each record's intent, language (detected if need be), source and length bucket."""
-        return [self._facts(rec) for rec in batch]
+        """Each record's intent, language (detected if need be), source and length bucket.
+
+        The languages a batch lacks are detected together, which costs far less than one by
+        one (see :func:`mentor.qa.language.detect_all`).
+        """
+        unknown = [i for i, rec in enumerate(batch) if not rec.get("language")]
+        detected = [UNDETERMINED] * len(batch)
+        if unknown and self.config.detect_language:
+            found = detect_all(
+                [_detection_text(batch[i]) for i in unknown],
+                min_confidence=self.config.min_confidence,
+            )
+            for i, language in zip(unknown, found, strict=True):
+                detected[i] = language
+        return [self._facts(rec, language) for rec, language in zip(batch, detected, strict=True)]
 
     def absorb(self, prepared: list[_Facts]) -> list[Finding]:
         """Count the batch; coverage has no findings until the end."""

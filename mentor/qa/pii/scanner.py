@@ -9,10 +9,14 @@ the few candidates the patterns propose.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Final
 
 from mentor.qa.pii import credentials, numbers, phones
 from mentor.qa.pii.detection import Detection, resolve
 from mentor.qa.pii.patterns import EMAIL, FILE_SUFFIXES
+
+
+_DIGITS: Final = b"0123456789"  # ASCII digits: in UTF-8 no other character contains these bytes
 
 
 def _emails(text: str) -> Iterator[Detection]:
@@ -41,7 +45,8 @@ def find_pii(
     if "@" in text:
         found += _emails(text)
     found += credentials.secrets(text)
-    digits = sum(map(text.count, "0123456789"))
+    encoded = text.encode("utf-8", "surrogatepass")
+    digits = len(encoded) - len(encoded.translate(None, _DIGITS))
     # Each family needs so many digits: most texts have too few for most families.
     if digits >= 6:
         found += numbers.ibans(text)
@@ -56,5 +61,5 @@ def find_pii(
         found += phones.phones(text, regions, found)
     if not found:
         return found
-    kept = resolve(found)
+    kept = resolve(found) if len(found) > 1 else found
     return kept if kinds is None else [d for d in kept if d.code in kinds]

@@ -1,7 +1,196 @@
-"""Annotation pages: projects, task pages, review and adjudication queues."""
+"""Annotator pages: my projects, a project's start page, the keyboard-first task page, skip,
+submit and questions. An annotator only ever sees the item leased to them, in the order shown to
+them, and never a gold answer or another annotator's label."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from mentor.accounts import Permission, User
+from mentor.annotate.queues import Task
+from mentor.errors import InputError, NotFoundError
+from mentor.web import nav, render
+from mentor.web.session import UserWorkspace, require
+from mentor.web.views import annotate_content
+from mentor.web.views.annotate_forms import Payload, client_id, payload_from_form
+from mentor.workspace import Workspace
 
 router = APIRouter()
+Annotator = Annotated[User, require(Permission.ANNOTATE)]
+nav.add_link("Annotate", "/annotate", Permission.ANNOTATE)
+
+
+@dataclass(frozen=True)
+class MyProgress:
+    """What an annotator sees of a project's progress: their own count and what is left."""
+
+    done: int
+    left: int
+    items: int
+    finished: int
+
+
+def my_progress(ws: Workspace, name: str, annotator: str) -> MyProgress:
+    """My submissions (gold included: an annotator cannot tell them apart) and the project's
+    open items nobody has started, never other annotators' figures."""
+    found = ws.projects.progress(name)
+    mine = next((a for a in found.annotators if a.annotator == annotator), None)
+    done = mine.submitted + mine.gold_answered if mine else 0
+    return MyProgress(done, found.remaining, found.items, found.done)
+
+
+def _task_path(name: str, assignment_id: int) -> str:
+    return f"/annotate/{name}/tasks/{assignment_id}"
+
+
+def _held(ws: Workspace, name: str, user: User, assignment_id: int) -> Task:
+    """The task of `assignment_id` if it is the one this annotator holds now (else 404)."""
+    task = ws.projects.next_item(name, user.name)
+    if task is None or task.assignment_id != assignment_id:
+        raise NotFoundError(
+            f"you hold no task {assignment_id} in project '{name}'; take the next one at "
+            f"/annotate/{name}/next"
+        )
+    return task
+
+
+def task_page(
+    request: Request,
+    ws: Workspace,
+    user: User,
+    task: Task,
+    *,
+    values: Payload | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HTMLResponse:
+    """The task page of a leased item (`values` prefill the form after a refused submit)."""
+    name = task.project
+    if values is None and request.query_params.get("prefill") == "suggestion":
+        values = task.suggestion
+    base = f"{_task_path(name, task.assignment_id)}/images"
+    mine = [q for q in ws.projects.questions(name) if q.asked_by == user.name]
+    return render.page(
+        request,
+        "annotate/task.html",
+        status,
+        project=ws.projects.get(name),
+        task=task,
+        view=annotate_content.with_image_links(task.view, base),
+        values=values,
+        suggestion=task.suggestion,
+        guideline=ws.projects.guideline(name),
+        progress=my_progress(ws, name, user.name),
+        client_id=uuid.uuid4().hex,
+        error=error,
+        saved=request.query_params.get("saved") == "1",
+        questions=[q for q in mine if q.item_id == task.item_id],
+        show=annotate_content.content,
+    )
+
+
+@router.get("/annotate", response_class=HTMLResponse)
+def my_projects(request: Request, user: Annotator, ws: UserWorkspace) -> HTMLResponse:
+    """Every project with my progress in it."""
+    rows = [(p, my_progress(ws, p.name, user.name)) for p in ws.projects.all()]
+    return render.page(request, "annotate/my_projects.html", rows=rows)
+
+
+@router.get("/annotate/{name}", response_class=HTMLResponse)
+def project_start(request: Request, name: str, user: Annotator, ws: UserWorkspace) -> HTMLResponse:
+    """A project's guideline, my progress, my questions and their answers."""
+    questions = [q for q in ws.projects.questions(name) if q.asked_by == user.name]
+    return render.page(
+        request,
+        "annotate/start.html",
+        project=ws.projects.get(name),
+        guideline=ws.projects.guideline(name),
+        progress=my_progress(ws, name, user.name),
+        questions=questions,
+        asked=request.query_params.get("asked") == "1",
+    )
+
+
+@router.get("/annotate/{name}/next", response_class=HTMLResponse)
+def next_task(request: Request, name: str, user: Annotator, ws: UserWorkspace) -> Response:
+    """Go to the item I hold, or lease me the next one; say so when nothing is left."""
+    task = ws.projects.next_item(name, user.name)
+    if task is None:
+        return render.page(
+            request,
+            "annotate/done.html",
+            project=ws.projects.get(name),
+            progress=my_progress(ws, name, user.name),
+        )
+    saved = "?saved=1" if request.query_params.get("saved") == "1" else ""
+    return RedirectResponse(_task_path(name, task.assignment_id) + saved, status_code=303)
+
+
+@router.get("/annotate/{name}/tasks/{assignment_id}", response_class=HTMLResponse)
+def show_task(
+    request: Request, name: str, assignment_id: int, user: Annotator, ws: UserWorkspace
+) -> HTMLResponse:
+    """The task page of the item I hold (another annotator's task is not found)."""
+    return task_page(request, ws, user, _held(ws, name, user, assignment_id))
+
+
+@router.get("/annotate/{name}/tasks/{assignment_id}/images/{number}")
+def task_image(
+    name: str, assignment_id: int, number: int, user: Annotator, ws: UserWorkspace
+) -> Response:
+    """An image embedded in the item I hold, served with its own content type."""
+    return annotate_content.image_response(_held(ws, name, user, assignment_id).view, number)
+
+
+@router.post("/annotate/{name}/items/{item_id}", response_class=HTMLResponse)
+async def submit(
+    request: Request, name: str, item_id: int, user: Annotator, ws: UserWorkspace
+) -> Response:
+    """Store my label for the item I hold; sending the same form twice stores it once."""
+    form = await request.form()
+    project = ws.projects.get(name)
+    payload = payload_from_form(project.task_type, form)
+    try:
+        ws.projects.submit(name, item_id, payload, client_id=client_id(form), annotator=user.name)
+    except InputError as exc:
+        task = ws.projects.next_item(name, user.name)
+        if task is None or task.item_id != item_id:
+            raise
+        return task_page(request, ws, user, task, values=payload, error=str(exc), status=400)
+    return RedirectResponse(f"/annotate/{name}/next?saved=1", status_code=303)
+
+
+@router.post("/annotate/{name}/items/{item_id}/skip")
+def skip(
+    name: str,
+    item_id: int,
+    user: Annotator,
+    ws: UserWorkspace,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Give the item back; it goes to someone else."""
+    ws.projects.skip(name, item_id, user.name, reason=reason.strip()[:2000])
+    return RedirectResponse(f"/annotate/{name}/next", status_code=303)
+
+
+@router.post("/annotate/{name}/questions")
+def ask(
+    name: str,
+    user: Annotator,
+    ws: UserWorkspace,
+    question: Annotated[str, Form()] = "",
+    assignment_id: Annotated[int | None, Form()] = None,
+) -> Response:
+    """Ask a question about the guideline, or about the item I hold."""
+    item_id: int | None = None
+    back = f"/annotate/{name}?asked=1"
+    if assignment_id is not None:
+        item_id = _held(ws, name, user, assignment_id).item_id
+        back = _task_path(name, assignment_id) + "?asked=1"
+    ws.projects.ask(name, question[:10_000], item_id=item_id, annotator=user.name)
+    return RedirectResponse(back, status_code=303)

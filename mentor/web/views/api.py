@@ -14,10 +14,11 @@ from mentor.datasets.versions import DatasetInfo, VersionInfo
 from mentor.store import AuditEvent
 from mentor.web.paging import MAX_PER_PAGE, PER_PAGE, RecordPage, record_page
 from mentor.web.refs import compare_ref, version_ref
+from mentor.web.session import Permission, require
 from mentor.web.views.audit import About, Limit
 from mentor.web.workspace import CurrentWorkspace
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[require(Permission.VIEW_DATA)])
 
 
 def _doc(model: Any) -> dict[int | str, dict[str, Any]]:

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from mentor.web import render
+from mentor.web.session import Permission, require
 from mentor.web.workspace import CurrentWorkspace
 
-router = APIRouter()
+router = APIRouter(dependencies=[require(Permission.VIEW_DATA)])
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many events, newest first.")]
 About = Annotated[str | None, Query(alias="object", description="Only events about this id.")]
 

@@ -1,7 +1,145 @@
-"""Log in and out; who may see what (owned by mentor.accounts)."""
+"""Signing in and out, and one's own account: role, what it allows, API tokens."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from typing import Annotated, Final, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from mentor.accounts import Permission, SignInError, User
+from mentor.accounts.keys import new_secret, same
+from mentor.accounts.roles import DESCRIPTIONS, GRANTS
+from mentor.accounts.sessions import LIFETIME
+from mentor.accounts.throttle import TooManyAttempts
+from mentor.errors import NotFoundError
+from mentor.web import nav, render
+from mentor.web.session import SESSION_COOKIE, UserWorkspace, require, signed_in
+from mentor.web.workspace import CurrentWorkspace
 
 router = APIRouter()
+SameSite = Literal["lax", "strict"]
+Own = Annotated[User, require(Permission.OWN_ACCOUNT)]
+# The sign-in form has no session yet: its CSRF token is a random value in a cookie that only
+# this site can read, which the form must echo (the "double-submit" pattern).
+LOGIN_COOKIE: Final = "mentor_login"
+_SECRET: Final = re.compile(r"[A-Za-z0-9_-]{43}")
+_SAFE_NEXT: Final = re.compile(r"/(?![/\\])[^\s\\]*")
+
+
+def _set_cookie(
+    response: Response, request: Request, name: str, value: str, max_age: int, same_site: SameSite
+) -> None:
+    secure = request.url.scheme == "https"
+    response.set_cookie(
+        name, value, max_age=max_age, path="/", secure=secure, httponly=True, samesite=same_site
+    )
+
+
+def _forget_cookie(response: Response, request: Request, name: str, same_site: SameSite) -> None:
+    secure = request.url.scheme == "https"
+    response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite=same_site)
+
+
+def _next(value: str) -> str:
+    """`value` if it is a path on this site (never another site: no open redirects), else ''."""
+    return value if _SAFE_NEXT.fullmatch(value) else ""
+
+
+def _login_page(request: Request, status: int, next_page: str, error: str = "") -> HTMLResponse:
+    token = request.cookies.get(LOGIN_COOKIE, "")
+    token = token if _SECRET.fullmatch(token) else new_secret()
+    response = render.page(
+        request, "login.html", status, next=_next(next_page), error=error, csrf_token=token
+    )
+    _set_cookie(response, request, LOGIN_COOKIE, token, 3600, "strict")
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "") -> HTMLResponse:
+    """The sign-in form (`next`: the page to go to afterwards)."""
+    return _login_page(request, 200, next)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    ws: CurrentWorkspace,
+    name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Check the password, start a session, and go on to `next`."""
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not same(csrf_token, expected):
+        return _login_page(
+            request, 403, next, "the sign-in form expired or came from elsewhere; try again"
+        )
+    try:
+        session = ws.accounts.login(name.strip().lower(), password)
+    except TooManyAttempts as exc:
+        return _login_page(request, 429, next, str(exc))
+    except SignInError as exc:
+        return _login_page(request, 400, next, str(exc))
+    response = RedirectResponse(_next(next) or nav.landing(session.user), status_code=303)
+    lifetime = int(LIFETIME.total_seconds())
+    _set_cookie(response, request, SESSION_COOKIE, session.token, lifetime, "lax")
+    _forget_cookie(response, request, LOGIN_COOKIE, "strict")
+    return response
+
+
+@router.post("/logout", dependencies=[require(Permission.OWN_ACCOUNT)])
+def logout(request: Request, ws: CurrentWorkspace) -> Response:
+    """End this browser's session on the server and forget its cookie."""
+    ws.accounts.logout(request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    _forget_cookie(response, request, SESSION_COOKIE, "lax")
+    return response
+
+
+def _account_page(request: Request, user: User, ws: UserWorkspace, new_token: str = "") -> Response:
+    visitor = signed_in(request)
+    grants = [(p, DESCRIPTIONS[p], p in GRANTS[user.role]) for p in Permission]
+    return render.page(
+        request,
+        "account.html",
+        user=user,
+        grants=grants,
+        tokens=ws.accounts.tokens(user.name),
+        new_token=new_token,
+        via=visitor.via if visitor else "",
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, user: Own, ws: UserWorkspace) -> Response:
+    """Who you are, what your role may do, and your API tokens."""
+    return _account_page(request, user, ws)
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def create_token(
+    request: Request, user: Own, ws: UserWorkspace, label: Annotated[str, Form()] = ""
+) -> Response:
+    """Make an API token for yourself; the page shows it this once."""
+    new = ws.accounts.create_token(user.name, label.strip()[:200])
+    return _account_page(request, user, ws, new_token=new.token)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(token_id: int, user: Own, ws: UserWorkspace) -> Response:
+    """Revoke one of your API tokens (an admin may revoke anyone's)."""
+    if ws.accounts.token(token_id).user != user.name and not user.may(Permission.MANAGE_USERS):
+        raise NotFoundError(f"you have no API token with id {token_id}")
+    ws.accounts.revoke_token(token_id)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/api/me")
+def me(user: Own) -> JSONResponse:
+    """The user a request is signed in as, with their role and permissions."""
+    permissions = sorted(p.value for p in Permission if user.may(p))
+    return JSONResponse({"name": user.name, "role": user.role.value, "permissions": permissions})

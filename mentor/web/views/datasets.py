@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse
 
 from mentor.datasets.versions import DatasetInfo, VersionInfo
 from mentor.web import render
+from mentor.web.session import Permission, require
 from mentor.web.workspace import CurrentWorkspace
 from mentor.workspace import Workspace
 
-router = APIRouter()
+router = APIRouter(dependencies=[require(Permission.VIEW_DATA)])
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from mentor.web import render
 from mentor.web.lineage_svg import layout
 from mentor.web.paging import record_page
 from mentor.web.refs import compare_ref, version_ref
+from mentor.web.session import Permission, require
 from mentor.web.workspace import CurrentWorkspace
 
-router = APIRouter()
+router = APIRouter(dependencies=[require(Permission.VIEW_DATA)])
 QA_IN_PAGE_LIMIT = 50_000
 Page = Annotated[int, Query(ge=1, description="Page of records, from 1.")]
 

@@ -1,0 +1,43 @@
+"""Password hashes (argon2id) and the rules a new password must meet."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from mentor.errors import InputError
+
+MIN_LENGTH: Final = 8
+MAX_LENGTH: Final = 1024
+_HASHER: Final = PasswordHasher()
+# Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY: Final = _HASHER.hash("mentor: no such user")
+
+
+def check_new(password: str, where: str = "password") -> None:
+    """Refuse passwords too short (or absurdly long) to be a sensible choice."""
+    if len(password) < MIN_LENGTH:
+        raise InputError(f"a password needs at least {MIN_LENGTH} characters", where=where)
+    if len(password) > MAX_LENGTH:
+        raise InputError(f"a password may have at most {MAX_LENGTH} characters", where=where)
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash (PHC string, salt included) to store for `password`."""
+    return _HASHER.hash(password)
+
+
+def verify(stored: str | None, password: str) -> bool:
+    """Whether `password` matches the `stored` hash; None (no such user) never matches but
+    takes the same time."""
+    try:
+        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether `stored` was made with weaker parameters than today's."""
+    return _HASHER.check_needs_rehash(stored)

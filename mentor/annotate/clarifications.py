@@ -1,0 +1,155 @@
+"""Clarifications: an annotator asks about an item or the guideline; the trainer's answer is
+published as a clarification in the guideline's next version, which the project then uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from mentor.annotate import guidelines
+from mentor.annotate.guidelines import GuidelineVersion
+from mentor.annotate.items import item_row
+from mentor.annotate.projects import ProjectInfo, load
+from mentor.annotate.queues import check_user
+from mentor.errors import ConflictError, InputError, NotFoundError
+from mentor.store.annotation_tables import clarifications, projects
+from mentor.store.audit import aware, now, record_event
+from mentor.store.engine import write_transaction
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """A question and, once answered, the answer and the guideline version it went into."""
+
+    id: int
+    project: str
+    item_id: int | None
+    asked_by: str
+    question: str
+    asked_at: datetime
+    answer: str | None
+    answered_by: str | None
+    answered_at: datetime | None
+    guideline_version: int | None
+
+
+def _clarification(project: str, r: Any) -> Clarification:
+    return Clarification(
+        id=r.id,
+        project=project,
+        item_id=r.item_id,
+        asked_by=r.asked_by,
+        question=r.question,
+        asked_at=aware(r.asked_at),
+        answer=r.answer,
+        answered_by=r.answered_by,
+        answered_at=aware(r.answered_at) if r.answered_at else None,
+        guideline_version=r.guideline_version,
+    )
+
+
+def ask(
+    engine: Engine, name: str, asked_by: str, question: str, item_id: int | None
+) -> Clarification:
+    """Record a question (about an item, or the guideline in general)."""
+    check_user(asked_by, "annotator")
+    if not question.strip():
+        raise InputError("the question is empty", field="question")
+    with write_transaction(engine) as conn:
+        project = load(conn, name)
+        if item_id is not None:
+            item_row(conn, project, item_id)
+        new_id = conn.execute(
+            insert(clarifications)
+            .values(
+                project_id=project.id,
+                item_id=item_id,
+                asked_by=asked_by,
+                question=question.strip(),
+                asked_at=now(),
+            )
+            .returning(clarifications.c.id)
+        ).scalar_one()
+        row = conn.execute(select(clarifications).where(clarifications.c.id == new_id)).one()
+        return _clarification(name, row)
+
+
+def questions(conn: Connection, project: ProjectInfo, open_only: bool) -> list[Clarification]:
+    """The project's questions, oldest first (only unanswered ones with `open_only`)."""
+    query = select(clarifications).where(clarifications.c.project_id == project.id)
+    if open_only:
+        query = query.where(clarifications.c.answer.is_(None))
+    rows = conn.execute(query.order_by(clarifications.c.id))
+    return [_clarification(project.name, r) for r in rows]
+
+
+def publish(
+    conn: Connection,
+    project: ProjectInfo,
+    body: str | None,
+    added: list[dict[str, Any]],
+    actor: str,
+    note: str,
+) -> GuidelineVersion:
+    """The guideline's next version (new body or the same, every clarification so far plus
+    `added`); the project moves to it."""
+    current = guidelines.by_id(conn, project.guideline_version_id)
+    carried = [c.__dict__ for c in current.clarifications]
+    version_id = guidelines.publish(
+        conn, project.guideline_id, body or current.body, carried + added, actor, note
+    )
+    conn.execute(
+        update(projects).where(projects.c.id == project.id).values(guideline_version_id=version_id)
+    )
+    return guidelines.by_id(conn, version_id)
+
+
+def answer(engine: Engine, name: str, question_id: int, text: str, actor: str) -> Clarification:
+    """Answer a question; the answer is published in the guideline's next version."""
+    if not text.strip():
+        raise InputError("the answer is empty", field="answer")
+    with write_transaction(engine) as conn:
+        project = load(conn, name)
+        row = conn.execute(
+            select(clarifications).where(
+                clarifications.c.id == question_id, clarifications.c.project_id == project.id
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(f"project '{name}' has no question {question_id}")
+        if row.answer is not None:
+            raise ConflictError(
+                f"question {question_id} was answered by {row.answered_by} "
+                f"(guideline v{row.guideline_version})"
+            )
+        note = {
+            "id": row.id,
+            "question": row.question,
+            "answer": text.strip(),
+            "asked_by": row.asked_by,
+            "answered_by": actor,
+        }
+        version = publish(conn, project, None, [note], actor, f"clarification {question_id}")
+        conn.execute(
+            update(clarifications)
+            .where(clarifications.c.id == question_id)
+            .values(
+                answer=text.strip(),
+                answered_by=actor,
+                answered_at=now(),
+                guideline_version=version.number,
+            )
+        )
+        record_event(
+            conn,
+            actor=actor,
+            action="clarification.answer",
+            object_type="project",
+            object_id=name,
+            detail={"question": question_id, "guideline": version.ref},
+        )
+        row = conn.execute(select(clarifications).where(clarifications.c.id == question_id)).one()
+        return _clarification(name, row)

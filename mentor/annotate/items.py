@@ -1,0 +1,212 @@
+"""Items: the records of a project (and its gold items), their status and their final labels.
+
+Status: ``open`` until k valid (not rejected) annotations are in; then ``complete`` when they
+agree, ``disputed`` when they do not; ``adjudicated`` once an adjudicator decided.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import orjson
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from mentor.annotate.projects import ProjectInfo
+from mentor.annotate.tasks import Payload, TaskType
+from mentor.errors import InputError, NotFoundError
+from mentor.records import Record, canonical_json
+from mentor.store.annotation_tables import adjudications, project_items, reviews
+from mentor.store.annotation_tables import annotations as annotations_t
+from mentor.store.tables import record_blobs, version_records
+
+OPEN: Final = "open"
+COMPLETE: Final = "complete"
+DISPUTED: Final = "disputed"
+ADJUDICATED: Final = "adjudicated"
+STATUSES: Final = (OPEN, COMPLETE, DISPUTED, ADJUDICATED)
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    """A record with its known answer (in the record's own order of responses)."""
+
+    record: Record
+    answer: Payload
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """An item as a trainer sees it (annotators never get `gold`)."""
+
+    id: int
+    position: int
+    record_id: str
+    status: str
+    gold: bool
+    annotations: int
+
+
+def version_records_of(
+    conn: Connection, version_id: int, limit: int | None
+) -> list[tuple[str, Record]]:
+    """(hash, record) for the first `limit` records of a version, in order."""
+    query = (
+        select(version_records.c.record_hash, record_blobs.c.body)
+        .join(record_blobs, record_blobs.c.hash == version_records.c.record_hash)
+        .where(version_records.c.version_id == version_id)
+        .order_by(version_records.c.position)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [(h, orjson.loads(body)) for h, body in conn.execute(query)]
+
+
+def store_record(conn: Connection, record: Record) -> str:
+    """Keep a record (e.g. a gold record from a file) in the content-addressed store."""
+    body = canonical_json(record)
+    digest = hashlib.sha256(body).hexdigest()
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    conn.execute(
+        dialect.insert(record_blobs)
+        .values(hash=digest, body=body.decode())
+        .on_conflict_do_nothing()
+    )
+    return digest
+
+
+def add_items(
+    conn: Connection,
+    project_id: int,
+    task: TaskType,
+    config: dict[str, Any],
+    records: Sequence[tuple[str, Record]],
+    gold: Sequence[GoldItem],
+    seed: int,
+) -> None:
+    """Write the project's items; gold items go to seeded random places among the others, so
+    neither their ids nor their positions tell them apart."""
+    for _, record in records:
+        task.check(record, config)
+    if not records:
+        raise InputError("the dataset version has no records to annotate", where="--from")
+    total = len(records) + len(gold)
+    gold_at = set(random.Random(f"gold:{seed}").sample(range(total), len(gold)))
+    regular, extra = iter(records), iter(gold)
+    rows = []
+    for position in range(total):
+        if position in gold_at:
+            item = next(extra)
+            digest, rid, answer = store_record(conn, item.record), item.record["id"], item.answer
+        else:
+            digest, record = next(regular)
+            rid, answer = record["id"], None
+        rows.append(
+            {
+                "project_id": project_id,
+                "position": position,
+                "record_id": rid,
+                "record_hash": digest,
+                "is_gold": answer is not None,
+                "gold_answer": answer,
+                "prelabel": None,
+                "status": OPEN,
+            }
+        )
+    conn.execute(insert(project_items), rows)
+
+
+def item_row(conn: Connection, project: ProjectInfo, item_id: int, *, lock: bool = False) -> Any:
+    """The item's row (locked until commit when `lock`: every change of its slots does this)."""
+    query = select(project_items).where(
+        project_items.c.id == item_id, project_items.c.project_id == project.id
+    )
+    if lock:
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFoundError(f"project '{project.name}' has no item {item_id}")
+    return row
+
+
+def record_of(conn: Connection, record_hash: str) -> Record:
+    """An item's record."""
+    body = conn.execute(select(record_blobs.c.body).where(record_blobs.c.hash == record_hash))
+    loaded: Record = orjson.loads(body.scalar_one())
+    return loaded
+
+
+def valid_labels(conn: Connection, item_id: int) -> list[Payload]:
+    """The labels that count for an item: every annotation not rejected, as corrected."""
+    rows = conn.execute(
+        select(annotations_t.c.payload, reviews.c.verdict, reviews.c.correction)
+        .outerjoin(reviews, reviews.c.annotation_id == annotations_t.c.id)
+        .where(annotations_t.c.item_id == item_id)
+        .order_by(annotations_t.c.id)
+    )
+    return [
+        correction if verdict == "correct" else payload
+        for payload, verdict, correction in rows
+        if verdict != "reject"
+    ]
+
+
+def final_label(conn: Connection, project: ProjectInfo, item_id: int) -> tuple[str, Payload] | None:
+    """(how it was decided, the label) for a finished item; None while it is not finished."""
+    decided = conn.execute(
+        select(adjudications.c.payload).where(adjudications.c.item_id == item_id)
+    ).scalar()
+    if decided is not None:
+        return "adjudication", decided
+    labels = valid_labels(conn, item_id)
+    if len(labels) < project.settings.overlap or not project.task.agree(labels, project.config):
+        return None
+    return "agreement", project.task.aggregate(labels, project.config)
+
+
+def refresh_status(conn: Connection, project: ProjectInfo, item_id: int) -> str:
+    """Recompute an item's status after a submission, review or adjudication."""
+    row = item_row(conn, project, item_id)
+    if row.is_gold:
+        return str(row.status)
+    if conn.execute(select(adjudications.c.id).where(adjudications.c.item_id == item_id)).first():
+        status = ADJUDICATED
+    else:
+        labels = valid_labels(conn, item_id)
+        if len(labels) < project.settings.overlap:
+            status = OPEN
+        else:
+            status = COMPLETE if project.task.agree(labels, project.config) else DISPUTED
+    if status != row.status:
+        conn.execute(
+            update(project_items).where(project_items.c.id == item_id).values(status=status)
+        )
+    return status
+
+
+def list_items(conn: Connection, project: ProjectInfo, status: str | None) -> list[ItemInfo]:
+    """The project's items in queue order (gold included, marked), optionally of one status."""
+    if status is not None and status not in STATUSES:
+        raise InputError(f"expected one of {', '.join(STATUSES)}, got '{status}'", where="--status")
+    counts = (
+        select(annotations_t.c.item_id, func.count().label("n"))
+        .where(annotations_t.c.project_id == project.id)
+        .group_by(annotations_t.c.item_id)
+        .subquery()
+    )
+    query = (
+        select(project_items, counts.c.n)
+        .outerjoin(counts, counts.c.item_id == project_items.c.id)
+        .where(project_items.c.project_id == project.id)
+        .order_by(project_items.c.position)
+    )
+    if status is not None:
+        query = query.where(project_items.c.status == status, project_items.c.is_gold.is_(False))
+    return [
+        ItemInfo(r.id, r.position, r.record_id, r.status, bool(r.is_gold), r.n or 0)
+        for r in conn.execute(query)
+    ]

@@ -1,0 +1,193 @@
+"""Projects: a dataset version, a task type and a guideline version, with the queue's settings."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from mentor.annotate import guidelines
+from mentor.annotate.tasks import TaskType, task_type
+from mentor.datasets import versions
+from mentor.errors import ConflictError, InputError, NotFoundError
+from mentor.store.annotation_tables import project_items, projects
+from mentor.store.audit import aware, now, record_event
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """How the queue runs: k distinct annotators per item, the share of gold items served, the
+    share of submissions sampled for review, how long a lease lasts, the pre-label provider."""
+
+    overlap: int = 1
+    gold_rate: float = 0.0
+    review_rate: float = 0.0
+    lease_seconds: int = 1800
+    prelabel: str | None = None
+    seed: int = 0
+
+    def check(self) -> None:
+        """Refuse settings that cannot work, naming the flag."""
+        if self.overlap < 1:
+            raise InputError(
+                f"expected at least 1 annotator per item, got {self.overlap}", where="--overlap"
+            )
+        for flag, rate, top in (
+            ("--gold-rate", self.gold_rate, 1.0),
+            ("--review-rate", self.review_rate, 1.0),
+        ):
+            if not (math.isfinite(rate) and 0 <= rate <= top) or (
+                flag == "--gold-rate" and rate >= 1
+            ):
+                raise InputError(f"expected a fraction in [0, 1), got {rate}", where=flag)
+        if self.lease_seconds < 1:
+            raise InputError(
+                f"expected a positive number of seconds, got {self.lease_seconds}",
+                where="--lease-seconds",
+            )
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """A project as the store holds it."""
+
+    id: int
+    name: str
+    task_type: str
+    dataset: str
+    guideline: str
+    settings: ProjectSettings
+    config: dict[str, Any]
+    description: str
+    created_by: str
+    created_at: datetime
+    items: int
+    gold_items: int
+    dataset_version_id: int = field(repr=False)
+    guideline_id: int = field(repr=False)
+    guideline_version_id: int = field(repr=False)
+    guideline_number: int = field(repr=False)
+
+    @property
+    def task(self) -> TaskType:
+        """The project's task type."""
+        return task_type(self.task_type)
+
+
+def check_name(name: str) -> str:
+    """A project name: letters, digits, '.', '_' and '-', starting with a letter or digit."""
+    if not NAME.match(name):
+        raise InputError(
+            f"'{name}' is not a usable project name; use letters, digits, '.', '_' and '-'",
+            where="NAME",
+        )
+    return name
+
+
+def insert_project(
+    conn: Connection,
+    name: str,
+    task: TaskType,
+    dataset_ref: str,
+    guideline_body: str,
+    settings: ProjectSettings,
+    config: dict[str, Any],
+    description: str,
+    actor: str,
+) -> int:
+    """Write the project row and its guideline v1; returns the project id."""
+    settings.check()
+    if conn.execute(select(projects.c.id).where(projects.c.name == name)).first():
+        raise ConflictError(f"a project named '{name}' already exists; pick another name")
+    version = versions.resolve(conn, dataset_ref)
+    gid, gvid = guidelines.create(conn, name, guideline_body, actor)
+    pid = conn.execute(
+        insert(projects)
+        .values(
+            name=name,
+            task_type=task.name,
+            dataset_version_id=version.id,
+            guideline_id=gid,
+            guideline_version_id=gvid,
+            config=config,
+            overlap=settings.overlap,
+            gold_rate=settings.gold_rate,
+            review_rate=settings.review_rate,
+            lease_seconds=settings.lease_seconds,
+            prelabel=settings.prelabel,
+            seed=settings.seed,
+            description=description,
+            created_by=actor,
+            created_at=now(),
+        )
+        .returning(projects.c.id)
+    ).scalar_one()
+    record_event(
+        conn,
+        actor=actor,
+        action="project.create",
+        object_type="project",
+        object_id=name,
+        after={"dataset": version.ref, "task": task.name, "guideline": f"{name}@v1"},
+        detail={"settings": settings.__dict__, "config": config},
+    )
+    return int(pid)
+
+
+def _info(conn: Connection, row: Any) -> ProjectInfo:
+    counts: dict[bool, int] = {
+        bool(gold): int(n)
+        for gold, n in conn.execute(
+            select(project_items.c.is_gold, func.count())
+            .where(project_items.c.project_id == row.id)
+            .group_by(project_items.c.is_gold)
+        )
+    }
+    guideline = guidelines.by_id(conn, row.guideline_version_id)
+    return ProjectInfo(
+        id=row.id,
+        name=row.name,
+        task_type=row.task_type,
+        dataset=versions.by_id(conn, row.dataset_version_id).ref,
+        guideline=guideline.ref,
+        settings=ProjectSettings(
+            overlap=row.overlap,
+            gold_rate=row.gold_rate,
+            review_rate=row.review_rate,
+            lease_seconds=row.lease_seconds,
+            prelabel=row.prelabel,
+            seed=row.seed,
+        ),
+        config=dict(row.config),
+        description=row.description,
+        created_by=row.created_by,
+        created_at=aware(row.created_at),
+        items=int(counts.get(False, 0)),
+        gold_items=int(counts.get(True, 0)),
+        dataset_version_id=row.dataset_version_id,
+        guideline_id=row.guideline_id,
+        guideline_version_id=row.guideline_version_id,
+        guideline_number=guideline.number,
+    )
+
+
+def load(conn: Connection, name: str) -> ProjectInfo:
+    """The project called `name`."""
+    row = conn.execute(select(projects).where(projects.c.name == name)).first()
+    if row is None:
+        names = conn.execute(select(projects.c.name).order_by(projects.c.name)).scalars().all()
+        hint = f"; projects here: {', '.join(names)}" if names else "; this workspace has none yet"
+        raise NotFoundError(f"no project named '{name}'{hint}")
+    return _info(conn, row)
+
+
+def list_projects(conn: Connection) -> list[ProjectInfo]:
+    """Every project, by name."""
+    rows = conn.execute(select(projects).order_by(projects.c.name)).all()
+    return [_info(conn, r) for r in rows]

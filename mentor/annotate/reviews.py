@@ -1,0 +1,198 @@
+"""Review: a reviewer takes submitted work sampled at the project's review rate and accepts it,
+rejects it (the label stops counting and the item goes back to the queue for one more annotator)
+or corrects it (the correction counts instead), with a comment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from mentor.annotate.annotations import Annotation, list_annotations
+from mentor.annotate.items import item_row, record_of, refresh_status
+from mentor.annotate.projects import ProjectInfo, load
+from mentor.annotate.queues import REJECTED, check_user
+from mentor.annotate.tasks import Payload, View
+from mentor.errors import ConflictError, InputError, NotFoundError
+from mentor.store.annotation_tables import annotations as annotations_t
+from mentor.store.annotation_tables import assignments, project_items, reviews
+from mentor.store.audit import aware, now, record_event
+from mentor.store.engine import write_transaction
+
+VERDICTS: Final = ("accept", "reject", "correct")
+
+
+@dataclass(frozen=True)
+class Review:
+    """A reviewer's verdict on one annotation."""
+
+    id: int
+    project: str
+    annotation_id: int
+    item_id: int
+    annotator: str
+    reviewer: str
+    verdict: str
+    correction: Payload | None
+    comment: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewTask:
+    """An annotation waiting for review, with the item as the annotator saw it but in its true
+    order (labels in `annotation.payload` use that order), and the item's status."""
+
+    annotation: Annotation
+    view: View
+    status: str
+
+
+def review_queue(
+    conn: Connection, project: ProjectInfo, reviewer: str, limit: int
+) -> list[ReviewTask]:
+    """Sampled annotations nobody reviewed yet, oldest first; never the reviewer's own."""
+    reviewed = select(reviews.c.annotation_id).where(reviews.c.project_id == project.id)
+    ids = (
+        conn.execute(
+            select(annotations_t.c.id)
+            .where(
+                annotations_t.c.project_id == project.id,
+                annotations_t.c.review_sampled.is_(True),
+                annotations_t.c.annotator != reviewer,
+                annotations_t.c.id.not_in(reviewed),
+            )
+            .order_by(annotations_t.c.id)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    if not ids:
+        return []
+    found = [a for a in list_annotations(conn, project) if a.id in set(ids)]
+    out = []
+    for annotation in found:
+        item = item_row(conn, project, annotation.item_id)
+        view = project.task.view(record_of(conn, item.record_hash), project.config)
+        out.append(ReviewTask(annotation, view, item.status))
+    return out
+
+
+def _row(conn: Connection, project: ProjectInfo, annotation_id: int) -> Any:
+    row = conn.execute(
+        select(annotations_t).where(
+            annotations_t.c.id == annotation_id, annotations_t.c.project_id == project.id
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError(f"project '{project.name}' has no annotation {annotation_id}")
+    return row
+
+
+def _check(verdict: str, comment: str, correction: Any) -> None:
+    if verdict not in VERDICTS:
+        raise InputError(f"expected one of {', '.join(VERDICTS)}, got '{verdict}'", field="verdict")
+    if verdict != "accept" and not comment.strip():
+        raise InputError(f"a {verdict} needs a comment for the annotator", field="comment")
+    if (verdict == "correct") != (correction is not None):
+        raise InputError("give a correction with 'correct', and only then", field="correction")
+
+
+def review(
+    engine: Engine,
+    name: str,
+    annotation_id: int,
+    reviewer: str,
+    verdict: str,
+    comment: str = "",
+    correction: Any = None,
+) -> Review:
+    """Accept, reject or correct one annotation (any annotation, sampled or not)."""
+    check_user(reviewer, "reviewer")
+    _check(verdict, comment, correction)
+    with write_transaction(engine) as conn:
+        project = load(conn, name)
+        row = _row(conn, project, annotation_id)
+        item = item_row(conn, project, row.item_id, lock=True)
+        if row.annotator == reviewer:
+            raise ConflictError(f"{reviewer} cannot review their own annotation {annotation_id}")
+        done = conn.execute(select(reviews).where(reviews.c.annotation_id == annotation_id)).first()
+        if done is not None:
+            raise ConflictError(
+                f"annotation {annotation_id} was already reviewed by {done.reviewer} "
+                f"({done.verdict})"
+            )
+        fixed = None
+        if correction is not None:
+            view = project.task.view(record_of(conn, item.record_hash), project.config)
+            fixed = project.task.validate(correction, project.config, view, "correction")
+        at = now()
+        review_id = conn.execute(
+            insert(reviews)
+            .values(
+                project_id=project.id,
+                annotation_id=annotation_id,
+                reviewer=reviewer,
+                verdict=verdict,
+                correction=fixed,
+                comment=comment,
+                created_at=at,
+            )
+            .returning(reviews.c.id)
+        ).scalar_one()
+        if verdict == "reject":
+            conn.execute(
+                update(assignments)
+                .where(assignments.c.id == row.assignment_id)
+                .values(state=REJECTED)
+            )
+        status = refresh_status(conn, project, row.item_id)
+        record_event(
+            conn,
+            actor=reviewer,
+            action=f"annotation.{verdict}",
+            object_type="annotation",
+            object_id=f"{name}#{annotation_id}",
+            detail={"item": row.item_id, "annotator": row.annotator, "status": status},
+        )
+        return Review(
+            review_id,
+            name,
+            annotation_id,
+            row.item_id,
+            row.annotator,
+            reviewer,
+            verdict,
+            fixed,
+            comment,
+            at,
+        )
+
+
+def list_reviews(conn: Connection, project: ProjectInfo) -> list[Review]:
+    """Every review of the project, oldest first."""
+    rows = conn.execute(
+        select(reviews, annotations_t.c.item_id, annotations_t.c.annotator)
+        .join(annotations_t, annotations_t.c.id == reviews.c.annotation_id)
+        .join(project_items, project_items.c.id == annotations_t.c.item_id)
+        .where(reviews.c.project_id == project.id)
+        .order_by(reviews.c.id)
+    )
+    return [
+        Review(
+            r.id,
+            project.name,
+            r.annotation_id,
+            r.item_id,
+            r.annotator,
+            r.reviewer,
+            r.verdict,
+            r.correction,
+            r.comment,
+            aware(r.created_at),
+        )
+        for r in rows
+    ]

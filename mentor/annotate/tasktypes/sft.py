@@ -1,0 +1,115 @@
+"""SFT gold responses: write the ideal response to a prompt, or edit a draft into one.
+
+The stored label keeps the diff from the draft to the submitted response, so edits can be
+studied (how much did people change the model's answer, and where).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import Field
+
+from mentor.annotate.tasks import (
+    Payload,
+    Strict,
+    TaskType,
+    View,
+    metadata,
+    parse,
+    prompt_and_response,
+    text_of,
+)
+from mentor.errors import InputError
+from mentor.records import Record
+
+_SPACE = re.compile(r"\s+")
+
+
+class SftConfig(Strict):
+    """Settings of an SFT task: whether a draft response is shown for editing."""
+
+    show_draft: bool = True
+
+
+class SftPayload(Strict):
+    """A gold response; `diff` and `edited` are filled in by Mentor from the draft."""
+
+    response: str = Field(min_length=1)
+    rationale: str = ""
+    diff: str | None = None
+    edited: bool | None = None
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+class Sft(TaskType):
+    """Write or edit the gold assistant response."""
+
+    name = "sft"
+    title = "SFT gold response writing and editing"
+    kinds = ("sft", "preference", "rating")
+    payload_model = SftPayload
+    config_model = SftConfig
+
+    def view(self, record: Record, config: dict[str, Any]) -> View:
+        prompt, response = prompt_and_response(record)
+        if not prompt:
+            raise InputError(f"record '{record['id']}' has no prompt to answer", where="--from")
+        draft = text_of(response) if response and config.get("show_draft", True) else None
+        return {"prompt": prompt, "draft": draft}
+
+    def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
+        label = parse(SftPayload, raw, where)
+        if not label.response.strip():
+            raise InputError("the response is empty", where=where, field="response")
+        draft = view.get("draft") or ""
+        diff = "".join(
+            difflib.unified_diff(
+                draft.splitlines(keepends=True),
+                label.response.splitlines(keepends=True),
+                "draft",
+                "response",
+            )
+        )
+        return {
+            "response": label.response,
+            "rationale": label.rationale,
+            "diff": diff,
+            "edited": bool(view.get("draft")) and _norm(draft) != _norm(label.response),
+        }
+
+    def value(self, payload: Payload, field: str | None, config: dict[str, Any]) -> str:
+        if field == "edited":
+            return "edited" if payload.get("edited") else "kept"
+        return _norm(payload["response"])
+
+    def aggregate(self, payloads: Sequence[Payload], config: dict[str, Any]) -> Payload:
+        return payloads[0]
+
+    def score(self, answer: Payload, payload: Payload, config: dict[str, Any]) -> float:
+        a, b = _norm(answer["response"]), _norm(payload["response"])
+        return difflib.SequenceMatcher(None, a, b).ratio()
+
+    def fields(self, config: dict[str, Any]) -> list[str]:
+        return ["edited"]
+
+    def label_in_record(self, record: Record, config: dict[str, Any]) -> Payload | None:
+        _, response = prompt_and_response(record)
+        text = text_of(response)
+        return {"response": text, "rationale": "", "diff": "", "edited": False} if text else None
+
+    def release(self, record: Record, label: Payload, config: dict[str, Any]) -> Record:
+        prompt, _ = prompt_and_response(record)
+        answer = {"role": "assistant", "content": label["response"]}
+        return {
+            "id": record["id"],
+            "kind": "sft",
+            "messages": [*prompt, answer],
+            **metadata(record),
+        }

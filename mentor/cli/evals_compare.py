@@ -1,0 +1,153 @@
+"""`mentor eval compare` and `mentor eval gate`: paired comparison of runs, release gates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mentor.cli import render
+from mentor.cli.options import Db, Json, workspace
+from mentor.evals.compare import GroupChange
+from mentor.evals.gates import GATE_FAILED_EXIT, GateResult
+from mentor.evals.scorecards import Scorecard
+from mentor.evals.verdicts import compare_runs, gate_run
+
+Run = Annotated[str, typer.Argument(help="A run id (see `mentor eval runs`).")]
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _groups(title: str, groups: tuple[GroupChange, ...]) -> None:
+    if groups:
+        render.table(
+            title,
+            ["group", "n", "baseline", "candidate", "change", "regressed", "fixed"],
+            [
+                [
+                    g.key,
+                    g.baseline.n,
+                    _pct(g.baseline.value),
+                    _pct(g.candidate.value),
+                    "—" if g.delta is None else f"{g.delta:+.1%}",
+                    g.regressed,
+                    g.fixed,
+                ]
+                for g in groups
+            ],
+        )
+
+
+def compare(
+    baseline: Annotated[str, typer.Argument(help="The baseline run id.")],
+    candidate: Annotated[str, typer.Argument(help="The candidate run id.")],
+    n_boot: Annotated[
+        int, typer.Option("--n-boot", help="Bootstrap resamples for the score intervals.")
+    ] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Compare a candidate run with a baseline case by case: fixed, regressed, McNemar, CIs."""
+    result = compare_runs(workspace(db), baseline, candidate, n_boot=n_boot, seed=seed)
+    if json:
+        render.emit_json(result.comparison)
+        return
+    c, p = result.comparison, result.comparison.pairing
+    diff = c.pass_rate
+    render.fields(
+        f"Run {result.candidate.run.id} vs baseline {result.baseline.run.id}",
+        [
+            ("fixed", len(p.fixed)),
+            ("regressed", len(p.regressed)),
+            ("unchanged", len(p.unchanged)),
+            ("not judged in both", len(p.unjudged)),
+            ("McNemar exact p", f"{c.mcnemar.p_value:.3g}"),
+            (
+                "pass-rate change",
+                "—" if diff is None else f"{diff.mean:+.1%} [{diff.low:+.1%}, {diff.high:+.1%}]",
+            ),
+        ],
+    )
+    _groups("By severity", c.by_severity)
+    _groups("By intent", c.by_intent)
+    _groups("By category", c.by_category)
+    if p.regressed:
+        render.table("Regressed cases", ["case"], [[cid] for cid in p.regressed])
+
+
+def _show_scorecard(card: Scorecard) -> None:
+    render.table(
+        "Scorecard",
+        ["metric", "value", "95% CI", "n"],
+        [
+            [m.name, _pct(m.value), f"[{m.proportion.low:.1%}, {m.proportion.high:.1%}]", m.n]
+            for m in card.metrics
+            if m.n
+        ],
+    )
+
+
+def _show_gate(result: GateResult) -> None:
+    render.table(
+        f"Gate {result.name}: {'passed' if result.passed else 'FAILED'}",
+        ["condition", "observed", "bound", "threshold", "n", "result"],
+        [
+            [
+                c.label,
+                "—" if c.observed is None else f"{c.observed:.3g}",
+                "—" if c.bound is None else f"{c.bound:.3g}",
+                f"{c.op} {c.threshold:g}",
+                c.n,
+                "pass" if c.passed else "FAIL",
+            ]
+            for c in result.conditions
+        ],
+    )
+
+
+def gate(
+    run: Run,
+    gate_file: Annotated[
+        Path, typer.Option("--gate", help="The gate's YAML file (conditions on metrics).")
+    ],
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help="A baseline run, for regression conditions.")
+    ] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Write JUnit XML here (one test per case).")
+    ] = None,
+    markdown: Annotated[
+        Path | None,
+        typer.Option(
+            "--markdown", help="Write a Markdown summary here (for $GITHUB_STEP_SUMMARY)."
+        ),
+    ] = None,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Check a run against a gate; exit 6 listing the failed conditions when any fails."""
+    report = gate_run(
+        workspace(db), run, gate_file, baseline=baseline, junit=junit, markdown=markdown
+    )
+    if json:
+        render.emit_json(
+            {
+                "passed": report.passed,
+                "reasons": report.gate.reasons,
+                "gate": report.gate,
+                "scorecard": report.run.scorecard,
+            }
+        )
+    else:
+        _show_scorecard(report.run.scorecard)
+        _show_gate(report.gate)
+        for reason in report.gate.reasons:
+            render.error(reason)
+        if report.passed:
+            render.success("gate passed")
+    if not report.passed:
+        raise typer.Exit(GATE_FAILED_EXIT)

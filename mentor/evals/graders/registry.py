@@ -1,0 +1,149 @@
+"""Grader names and how to build them from a suite's ``{type: ..., ...params}``.
+
+Built-in graders are entry points exactly like third-party ones, which a package declares in
+the ``mentor.graders`` group::
+
+    [project.entry-points."mentor.graders"]
+    toxicity = "my_package.graders:ToxicityGrader"
+
+The entry point is a callable taking the suite's parameters as keywords (and ``name``, and
+``judge`` — the judge provider — when it has parameters of those names) that returns a grader:
+an object with ``name``, ``version`` and ``async grade(case, output) -> Grade``. A grader is
+loaded only when a suite names it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, Final
+
+from mentor.errors import InputError, MentorError
+from mentor.evals.cases import GraderSpec
+from mentor.evals.grades import Grader
+from mentor.evals.providers.base import Provider
+
+GROUP: Final = "mentor.graders"
+BUILTIN: Final = tuple(
+    EntryPoint(name, f"mentor.evals.graders.{value}", GROUP)
+    for name, value in (
+        ("exact", "text:ExactMatch"),
+        ("normalized", "text:NormalisedMatch"),
+        ("normalised", "text:NormalisedMatch"),
+        ("contains", "text:Contains"),
+        ("not-contains", "text:NotContains"),
+        ("regex", "text:Regex"),
+        ("json", "structured:ValidJson"),
+        ("json-schema", "structured:JsonSchema"),
+        ("numeric", "structured:Numeric"),
+        ("length", "shape:Length"),
+        ("format", "shape:Format"),
+        ("refusal", "refusal:Refusal"),
+        ("groundedness", "groundedness:Groundedness"),
+        ("llm-judge", "judged:RubricGrader"),
+        ("pairwise", "judged:PairwiseGrader"),
+        ("python", "custom:PythonGrader"),
+    )
+)
+GraderFactory = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class GraderInfo:
+    """A registered grader: where it comes from, what it does and its parameters."""
+
+    name: str
+    target: str
+    summary: str
+    params: dict[str, Any]
+    error: str | None = None
+
+
+def registered() -> dict[str, EntryPoint]:
+    """Every grader by name: the built-ins, then those installed packages declare."""
+    found = {ep.name: ep for ep in BUILTIN}
+    for ep in entry_points(group=GROUP):
+        found.setdefault(ep.name, ep)
+    return found
+
+
+def load_grader(name: str) -> GraderFactory:
+    """The factory registered as `name`."""
+    graders = registered()
+    if name not in graders:
+        raise InputError(
+            f"unknown grader '{name}'; expected one of {', '.join(sorted(graders))}, "
+            "or 'python' with function: module:function",
+            field="type",
+        )
+    try:
+        factory = graders[name].load()
+    except (ImportError, AttributeError) as exc:
+        raise InputError(
+            f"grader '{name}' ({graders[name].value}) cannot be loaded: {exc}", field="type"
+        ) from exc
+    if not callable(factory):
+        raise InputError(f"grader '{name}' ({graders[name].value}) is not callable", field="type")
+    return factory  # type: ignore[no-any-return]
+
+
+def params_of(factory: GraderFactory) -> dict[str, Any]:
+    """The parameters a grader takes, with their defaults (``name`` and ``judge`` left out)."""
+    try:
+        sig = inspect.signature(factory)
+    except (TypeError, ValueError):
+        return {}
+    return {
+        p.name: None if p.default is inspect.Parameter.empty else p.default
+        for p in sig.parameters.values()
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in ("name", "judge")
+    }
+
+
+def build_grader(spec: GraderSpec, *, judge_provider: Provider | None = None) -> Grader:
+    """A new grader for `spec`; the judge provider goes to graders that take ``judge``."""
+    factory = load_grader(spec.type)
+    try:
+        sig: inspect.Signature | None = inspect.signature(factory)
+    except (TypeError, ValueError):
+        sig = None
+    accepted = sig.parameters if sig is not None else {}
+    open_ended = sig is None or any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+    unknown = sorted(k for k in spec.params if k not in accepted and k not in ("name", "judge"))
+    if unknown and not open_ended:
+        known = ", ".join(sorted(params_of(factory))) or "none"
+        raise InputError(
+            f"grader '{spec.type}' has no parameter {', '.join(map(repr, unknown))}; "
+            f"its parameters: {known}",
+            field=unknown[0],
+        )
+    extra: dict[str, Any] = {}
+    if "name" in accepted:
+        extra["name"] = spec.label
+    if "judge" in accepted:
+        extra["judge"] = judge_provider
+    try:
+        grader = factory(**spec.params, **extra)
+    except MentorError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"grader '{spec.type}': {exc}", field="type") from exc
+    if not callable(getattr(grader, "grade", None)) or not hasattr(grader, "name"):
+        raise InputError(f"'{spec.type}' did not make a grader (name, version, grade)")
+    return grader  # type: ignore[no-any-return]
+
+
+def describe_graders() -> list[GraderInfo]:
+    """Every registered grader with its parameters (and why it cannot be loaded, if not)."""
+    infos = []
+    for name, ep in registered().items():
+        try:
+            factory = load_grader(name)
+        except InputError as exc:
+            infos.append(GraderInfo(name, ep.value, "", {}, exc.reason))
+            continue
+        doc = (inspect.getdoc(factory) or "").strip().splitlines()
+        infos.append(GraderInfo(name, ep.value, doc[0] if doc else "", params_of(factory)))
+    return infos

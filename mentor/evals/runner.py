@@ -1,0 +1,350 @@
+"""The evaluation runner: ask a model every case of a suite, grade the answers, store the results.
+
+One async core (:func:`run_suite_async`) with a sync front door (:func:`run_suite`). Calls run
+`concurrency` at a time, paced to `rate` requests per second; a failed call is retried with
+exponential backoff and jitter, waiting as long as a ``Retry-After`` header asks; a call that
+takes longer than `timeout_s` is abandoned. A case whose call still fails is stored as an
+``error`` result, never as a fail. Results go to the store in small batches as they finish, and a
+stopped run can be resumed: cases already answered are not asked again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, update
+
+from mentor.errors import ConflictError, InputError
+from mentor.evals.cache import CacheEntry, ResponseCache, cache_key, input_hash
+from mentor.evals.cases import Case, GraderSpec, Suite
+from mentor.evals.grades import Grade, Grader
+from mentor.evals.outcomes import CaseOutcome
+from mentor.evals.pacing import RateLimiter, backoff
+from mentor.evals.providers.base import Completion, GenerationParams, Provider
+from mentor.evals.providers.errors import ProviderError
+from mentor.evals.providers.replay import CURRENT_CASE
+from mentor.evals.runs import (
+    called_case_ids,
+    get_run,
+    save_suite,
+    set_status,
+    stored_suite,
+    suite_id_of_run,
+)
+from mentor.evals.writer import FinishedCase, ResultWriter
+from mentor.progress import Progress
+from mentor.store.audit import now, record_event
+from mentor.store.engine import write_transaction
+from mentor.store.eval_tables import eval_runs
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run calls the model (stored with the run)."""
+
+    concurrency: int = 8
+    rate: float | None = None  # requests per second to the provider; None: no limit
+    timeout_s: float = 120.0  # per call
+    retries: int = 3  # extra attempts after a retryable failure
+    backoff_s: float = 1.0  # first backoff step, doubled each retry
+    max_wait_s: float = 120.0  # longest backoff or Retry-After the runner will wait
+    use_cache: bool = True
+    batch_size: int = 50  # results per store transaction
+
+    def check(self) -> None:
+        """Raise InputError naming the flag of an option out of range."""
+        rules = [
+            (self.concurrency >= 1, "--concurrency", "at least 1"),
+            (self.rate is None or self.rate > 0, "--rate", "a positive number of requests/s"),
+            (self.timeout_s > 0, "--timeout", "a positive number of seconds"),
+            (self.retries >= 0, "--retries", "0 or more"),
+            (self.backoff_s >= 0 and self.max_wait_s >= 0, "--backoff", "0 or more seconds"),
+            (self.batch_size >= 1, "batch_size", "at least 1"),
+        ]
+        for ok, flag, expected in rules:
+            if not ok:
+                raise InputError(f"must be {expected}", where=flag)
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Everything a new run needs: the suite, the model and how to call it."""
+
+    suite: Suite
+    provider: Provider
+    params: GenerationParams = field(default_factory=GenerationParams)
+    options: RunOptions = field(default_factory=RunOptions)
+    provider_spec: Any = None  # how to rebuild the provider on resume (a spec string or dict)
+    judge: Provider | None = None  # the model LLM-judge graders call
+    judge_spec: Any = None  # how to rebuild the judge on resume
+    actor: str = "unknown"
+    note: str = ""
+    source: str | None = None  # the suite's file, if it came from one
+
+
+def _spec_key(spec: GraderSpec) -> bytes:
+    return orjson.dumps([spec.type, spec.params, spec.name], option=orjson.OPT_SORT_KEYS)
+
+
+def build_graders(suite: Suite, judge: Provider | None) -> dict[bytes, Grader]:
+    """One grader per distinct spec in the suite, built before any call (bad specs fail fast)."""
+    from mentor.evals.graders import build_grader
+
+    built: dict[bytes, Grader] = {}
+    for case in suite.cases:
+        for spec in case.graders:
+            key = _spec_key(spec)
+            if key not in built:
+                try:
+                    built[key] = build_grader(spec, judge_provider=judge)
+                except InputError as exc:
+                    raise InputError(
+                        f"case '{case.id}', grader '{spec.label}': {exc.reason}",
+                        where=suite.name,
+                        field=exc.field,
+                    ) from exc
+    return built
+
+
+class _Execution:
+    """The state of one run while it executes: provider, graders, pacing, cache, writer."""
+
+    def __init__(self, engine: Engine, plan: RunPlan, graders: dict[bytes, Grader], fp: Any):
+        self.plan = plan
+        self.options = plan.options
+        self.graders = graders
+        self.fingerprint = fp
+        self.limiter = RateLimiter(plan.options.rate)
+        cacheable = getattr(plan.provider, "cacheable", True)
+        self.cache = ResponseCache(engine) if plan.options.use_cache and cacheable else None
+
+    async def case(self, position: int, case: Case) -> FinishedCase:
+        messages = [dict(m) for m in case.messages]
+        key = cache_key(self.fingerprint, self.plan.params, messages) if self.cache else None
+        stored = self.cache.get(key) if self.cache and key else None
+        entry = None
+        completion: Completion | None = stored
+        if stored is not None:
+            attempts, error, latency = 0, None, stored.latency_s
+        else:
+            started = time.perf_counter()
+            completion, attempts, error = await self.call(case, messages)
+            latency = time.perf_counter() - started
+            if completion is not None:
+                latency = completion.latency_s if completion.latency_s is not None else latency
+                if key is not None:
+                    p = self.plan.provider
+                    entry = CacheEntry(key, p.name, p.model, replace(completion, latency_s=latency))
+        grades = await self.grade(case, completion) if completion is not None else ()
+        return FinishedCase(
+            case_id=case.id,
+            position=position,
+            status=CaseOutcome(case=case, grades=grades, error=error).status,
+            completion=completion,
+            grades=grades,
+            error=error,
+            attempts=attempts,
+            cached=stored is not None,
+            input_hash=input_hash(messages),
+            latency_s=latency,
+            cache_entry=entry,
+        )
+
+    async def _attempt(self, case: Case, messages: list[dict[str, Any]]) -> Completion:
+        await self.limiter.wait()
+        token = CURRENT_CASE.set(case.id)
+        try:
+            async with asyncio.timeout(self.options.timeout_s):
+                return await self.plan.provider.complete(messages, self.plan.params)
+        except TimeoutError as exc:
+            raise ProviderError(
+                f"no answer within {self.options.timeout_s:g} s (--timeout)", retryable=True
+            ) from exc
+        finally:
+            CURRENT_CASE.reset(token)
+
+    async def call(
+        self, case: Case, messages: list[dict[str, Any]]
+    ) -> tuple[Completion | None, int, str | None]:
+        """(completion, attempts, error): retries retryable failures, honouring Retry-After."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._attempt(case, messages), attempt, None
+            except ProviderError as exc:
+                failure = exc
+            except Exception as exc:  # a provider bug must not stop the whole run
+                failure = ProviderError(f"{type(exc).__name__}: {exc}")
+            if not failure.retryable or attempt > self.options.retries:
+                tries = f" (after {attempt} attempts)" if attempt > 1 else ""
+                return None, attempt, f"{failure}{tries}"
+            if failure.retry_after is not None:
+                delay = failure.retry_after
+                if delay > self.options.max_wait_s:
+                    return (
+                        None,
+                        attempt,
+                        (
+                            f"{failure} — the server asked to retry after {delay:g} s, longer "
+                            f"than the {self.options.max_wait_s:g} s allowed"
+                        ),
+                    )
+            else:
+                delay = backoff(attempt, self.options.backoff_s, self.options.max_wait_s)
+            await asyncio.sleep(delay)
+
+    async def grade(self, case: Case, completion: Completion) -> tuple[Grade, ...]:
+        """Every grader of the case on `completion`; a grader that breaks gives an error grade."""
+        grades: list[Grade] = []
+        labels: set[str] = set()
+        for spec in case.graders:
+            grader = self.graders[_spec_key(spec)]
+            label = spec.label if spec.label not in labels else f"{spec.label}#{len(grades) + 1}"
+            labels.add(label)
+            version = str(getattr(grader, "version", "1"))
+            try:
+                async with asyncio.timeout(self.options.timeout_s):
+                    grade = await grader.grade(case, completion)
+            except Exception as exc:
+                grade = Grade(
+                    label, "error", None, None, f"{type(exc).__name__}: {exc}", {}, version
+                )
+            grades.append(replace(grade, grader=label))
+        return tuple(grades)
+
+
+def _open_run(engine: Engine, plan: RunPlan, fp: Any, graders: dict[bytes, Grader]) -> int:
+    judge = None
+    if plan.judge is not None:
+        judge = {"spec": plan.judge_spec, "fingerprint": plan.judge.fingerprint()}
+    with write_transaction(engine) as conn:
+        suite_id = save_suite(conn, plan.suite, plan.actor, plan.source)
+        inserted = conn.execute(
+            eval_runs.insert().values(
+                suite_id=suite_id,
+                suite_name=plan.suite.name,
+                suite_hash=plan.suite.content_hash,
+                provider=plan.provider.name,
+                model=plan.provider.model,
+                provider_spec=plan.provider_spec,
+                fingerprint=fp,
+                params=asdict(plan.params),
+                options=asdict(plan.options),
+                graders={str(g.name): str(getattr(g, "version", "1")) for g in graders.values()},
+                judge=judge,
+                status="running",
+                case_count=len(plan.suite.cases),
+                counts={},
+                note=plan.note,
+                created_by=plan.actor,
+                started_at=now(),
+            )
+        ).inserted_primary_key
+        assert inserted is not None
+        run_id = int(inserted[0])
+        record_event(
+            conn,
+            actor=plan.actor,
+            action="eval.run",
+            object_type="eval_run",
+            object_id=str(run_id),
+            detail={"suite": plan.suite.name, "suite_hash": plan.suite.content_hash, "model": fp},
+        )
+    return int(run_id)
+
+
+def _todo(suite: Suite, skip: set[str]) -> Iterator[tuple[int, Case]]:
+    for position, case in enumerate(suite.cases, start=1):
+        if case.id not in skip:
+            yield position, case
+
+
+async def _execute(
+    engine: Engine, plan: RunPlan, run_id: int, ex: _Execution, progress: Progress | None
+) -> None:
+    with engine.connect() as conn:
+        skip = called_case_ids(conn, run_id)
+    total, done = len(plan.suite.cases), len(skip)
+    writer = ResultWriter(engine, run_id, plan.options.batch_size)
+    todo = _todo(plan.suite, skip)
+    if progress is not None:
+        progress(done, total)
+
+    async def worker() -> None:
+        nonlocal done
+        for position, case in todo:
+            await writer.add(await ex.case(position, case))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+    status = "interrupted"
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(plan.options.concurrency, max(1, total - len(skip)))):
+                group.create_task(worker())
+        status = "completed"
+    finally:
+        writer.flush()
+        with write_transaction(engine) as conn:
+            set_status(conn, run_id, status, finished=True)
+        await plan.provider.aclose()
+        if plan.judge is not None:
+            await plan.judge.aclose()
+
+
+async def run_suite_async(
+    engine: Engine, plan: RunPlan, *, progress: Progress | None = None, resume: int | None = None
+) -> int:
+    """Run `plan` (or finish run `resume` with it) and return the run id."""
+    plan.options.check()
+    graders = build_graders(plan.suite, plan.judge)
+    fp = await asyncio.to_thread(plan.provider.fingerprint)
+    if resume is None:
+        run_id = _open_run(engine, plan, fp, graders)
+    else:
+        run_id = resume
+        with write_transaction(engine) as conn:
+            run = get_run(conn, run_id)
+            if run.fingerprint != fp:
+                raise ConflictError(
+                    f"run {run_id} was made with {run.fingerprint}; resuming it needs the same "
+                    f"provider, not {fp}"
+                )
+            conn.execute(
+                update(eval_runs)
+                .where(eval_runs.c.id == run_id)
+                .values(status="running", finished_at=None)
+            )
+    await _execute(engine, plan, run_id, _Execution(engine, plan, graders, fp), progress)
+    return run_id
+
+
+def run_suite(
+    engine: Engine, plan: RunPlan, *, progress: Progress | None = None, resume: int | None = None
+) -> int:
+    """Sync front door of :func:`run_suite_async` (not for use inside a running event loop)."""
+    return asyncio.run(run_suite_async(engine, plan, progress=progress, resume=resume))
+
+
+def resume_plan(
+    engine: Engine, run_id: int, base: RunPlan, options: RunOptions | None = None
+) -> RunPlan:
+    """`base` with the suite and parameters run `run_id` was started with, and its options
+    unless `options` overrides them."""
+    with engine.connect() as conn:
+        run = get_run(conn, run_id)
+        suite = stored_suite(conn, suite_id_of_run(conn, run_id))
+    return replace(
+        base,
+        suite=suite,
+        params=GenerationParams(**{**run.params, "stop": tuple(run.params.get("stop") or ())}),
+        options=options or RunOptions(**run.options),
+        provider_spec=run.provider_spec,
+    )

@@ -1,0 +1,218 @@
+"""Loading evaluation suites from YAML, JSONL or CSV files; errors name the file, line and field.
+
+YAML holds a whole suite (name, description, defaults, cases); JSONL holds one case per line;
+CSV one case per row, with ``var.NAME`` columns for template variables and JSON in ``graders``
+and ``meta``. Defaults (from YAML or the caller) are laid under every case.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+from pydantic import ValidationError
+
+from mentor.errors import ConflictError, InputError
+from mentor.evals.cases import Case, Suite
+from mentor.evals.specs import CaseSpec, case_from_spec, suite_hash, validation_message
+
+SUITE_KEYS = ("name", "description", "defaults", "cases")
+FORMATS = ("yaml", "jsonl", "csv")
+
+LineMap = dict[tuple[str | int, ...], int]
+
+
+def _line_map(node: yaml.Node, path: tuple[str | int, ...], out: LineMap) -> LineMap:
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _line_map(value, (*path, str(key.value)), out)
+            out[(*path, str(key.value))] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _line_map(item, (*path, index), out)
+    return out
+
+
+def _line(lines: LineMap, path: tuple[str | int, ...]) -> int:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+def _case(raw: Any, defaults: Mapping[str, Any], position: int, where: str, at: Any) -> Case:
+    """Validate one case dict (over the defaults); `at(loc)` gives the place of a field."""
+    if not isinstance(raw, dict):
+        raise InputError(
+            f"a case must be a mapping of fields, got {type(raw).__name__}", where=where
+        )
+    try:
+        spec = CaseSpec.model_validate({**defaults, **raw})
+    except ValidationError as exc:
+        message, loc = validation_message(exc)
+        field = ".".join(map(str, loc)) or None
+        raise InputError(message, where=at(loc), field=field) from exc
+    try:
+        return case_from_spec(spec, position, where)
+    except InputError as exc:
+        if exc.field is None:
+            raise
+        raise InputError(exc.reason, where=at((exc.field,))) from exc
+
+
+def _yaml_cases(path: Path, defaults: Mapping[str, Any]) -> tuple[dict[str, Any], list[Case]]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"not valid YAML: {problem}", where=f"{path}{line}") from exc
+    if not isinstance(data, dict) or node is None:
+        raise InputError("a suite file must be a mapping with 'cases'", where=f"{path}:1")
+    lines = _line_map(node, (), {})
+    for key in data:
+        if key not in SUITE_KEYS:
+            raise InputError(
+                f"unknown suite field; expected one of: {', '.join(SUITE_KEYS)}",
+                where=f"{path}:{_line(lines, (str(key),))}",
+                field=str(key),
+            )
+    if not isinstance(data.get("cases"), list) or not data["cases"]:
+        raise InputError(
+            "a suite needs a non-empty list of cases", where=f"{path}:1", field="cases"
+        )
+    merged = {**defaults, **(data.get("defaults") or {})}
+    cases = []
+    for index, raw in enumerate(data["cases"]):
+        base = ("cases", index)
+
+        def at(loc: tuple[Any, ...], base: tuple[str | int, ...] = base) -> str:
+            here = (*base, *loc)
+            if here not in lines and loc and ("defaults", loc[0]) in lines:
+                here = ("defaults", *loc)
+            return f"{path}:{_line(lines, here)}"
+
+        cases.append(_case(raw, merged, index + 1, at(()), at))
+    return data, cases
+
+
+def _jsonl_cases(path: Path, defaults: Mapping[str, Any]) -> Iterator[Case]:
+    with path.open(encoding="utf-8") as fh:
+        position = 0
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                raw = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON ({exc})", where=where) from exc
+            position += 1
+            yield _case(raw, defaults, position, where, lambda _loc, w=where: w)
+
+
+def _csv_value(column: str, cell: str, where: str) -> tuple[str, Any]:
+    if column.startswith("var."):
+        return column, cell
+    if column in ("graders", "meta", "messages"):
+        try:
+            return column, orjson.loads(cell)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"expected JSON ({exc})", where=where, field=column) from exc
+    if column == "tags":
+        return column, [t.strip() for t in cell.replace("|", ";").split(";") if t.strip()]
+    if column == "should_refuse":
+        truth = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+        if cell.strip().lower() not in truth:
+            raise InputError(f"expected true or false, got {cell!r}", where=where, field=column)
+        return column, truth[cell.strip().lower()]
+    return column, cell
+
+
+def _csv_cases(path: Path, defaults: Mapping[str, Any]) -> Iterator[Case]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for column in reader.fieldnames or []:
+            if not column.startswith("var.") and column not in CaseSpec.model_fields:
+                raise InputError(
+                    "unknown column; use a case field or var.NAME for a template variable",
+                    where=f"{path}:1",
+                    field=column,
+                )
+        for position, row in enumerate(reader, start=1):
+            where = f"{path}:{reader.line_num}"
+            raw: dict[str, Any] = {}
+            variables: dict[str, Any] = {}
+            for column, cell in row.items():
+                if column is None or cell is None or cell == "":
+                    continue
+                key, value = _csv_value(column, cell, where)
+                if key.startswith("var."):
+                    variables[key.removeprefix("var.")] = value
+                else:
+                    raw[key] = value
+            if variables:
+                raw["vars"] = variables
+            yield _case(raw, defaults, position, where, lambda _loc, w=where: w)
+
+
+def _format(path: Path, fmt: str | None) -> str:
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise InputError(
+                f"unknown suite format '{fmt}'; expected {', '.join(FORMATS)}", where="--format"
+            )
+        return fmt
+    suffixes = path.suffixes
+    if suffixes and suffixes[-1] in (".yaml", ".yml"):
+        return "yaml"
+    if suffixes and suffixes[-1] in (".jsonl", ".csv"):
+        return suffixes[-1][1:]
+    raise InputError(
+        "cannot tell the suite format from the file name; use .yaml, .jsonl or .csv",
+        where=str(path),
+    )
+
+
+def load_suite(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    fmt: str | None = None,
+    defaults: Mapping[str, Any] | None = None,
+) -> Suite:
+    """Read a suite file; the name comes from `name`, the file's ``name:``, or the file stem."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such suite file", where=str(path))
+    kind = _format(path, fmt)
+    header: dict[str, Any] = {}
+    if kind == "yaml":
+        header, cases = _yaml_cases(path, defaults or {})
+    elif kind == "jsonl":
+        cases = list(_jsonl_cases(path, defaults or {}))
+    else:
+        cases = list(_csv_cases(path, defaults or {}))
+    if not cases:
+        raise InputError("the suite has no cases", where=str(path))
+    seen: dict[str, int] = {}
+    for position, case in enumerate(cases, start=1):
+        if case.id in seen:
+            raise ConflictError(
+                f"{path}: case id '{case.id}' is used by cases {seen[case.id]} and {position}"
+            )
+        seen[case.id] = position
+    suite = Suite(
+        name=str(name or header.get("name") or path.name.split(".")[0]),
+        cases=tuple(cases),
+        description=str(header.get("description") or ""),
+    )
+    return replace(suite, content_hash=suite_hash(suite.cases))

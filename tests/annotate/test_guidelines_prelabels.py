@@ -1,0 +1,121 @@
+"""Guideline versions and clarifications; pre-labels and the agreement recorded with them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mentor
+from mentor.annotate import ModelPreLabeler
+from mentor.errors import ConfigError, ConflictError
+from mentor.evals import providers
+from mentor.evals.providers.base import Completion, GenerationParams
+from tests.annotate.helpers import careful, pairwise, work_through
+
+
+def test_an_answered_question_becomes_a_clarification_in_guideline_v2(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
+    pairwise(ws, tmp_path, n=2)
+    task = ws.projects.next_item("prefs", "cleo")
+    assert task is not None and task.guideline == "prefs@v1"
+    asked = ws.projects.ask(
+        "prefs", "Is a lecture worse than a refusal?", item_id=task.item_id, annotator="cleo"
+    )
+    assert [q.id for q in ws.projects.questions("prefs", open_only=True)] == [asked.id]
+    done = ws.projects.answer("prefs", asked.id, "Yes: prefer the short, kind refusal.")
+    assert (done.answered_by, done.guideline_version) == ("tester", 2)
+    v2 = ws.projects.guideline("prefs")
+    assert v2.ref == "prefs@v2" and v2.body == ws.projects.guideline("prefs", 1).body
+    assert "## Clarifications" in v2.text and "prefer the short, kind refusal" in v2.text
+    assert "Is a lecture worse than a refusal?" in v2.text and "Asked by cleo" in v2.text
+    assert ws.projects.get("prefs").guideline == "prefs@v2"
+    with pytest.raises(ConflictError, match="was answered by tester"):
+        ws.projects.answer("prefs", asked.id, "again")
+    ws.projects.submit("prefs", task.item_id, careful(task), client_id="c", annotator="cleo")
+    assert ws.projects.annotations("prefs")[0].guideline_version == 2
+    v3 = ws.projects.update_guideline("prefs", "# Labels\nA, B or tie.\n", note="shorter")
+    assert v3.number == 3 and [c.id for c in v3.clarifications] == [asked.id]
+    assert v3.missing_sections == ["definitions", "examples", "counterexamples", "decision rules"]
+    assert [v.number for v in ws.projects.guideline_versions("prefs")] == [1, 2, 3]
+
+
+def test_record_prelabels_are_shown_in_the_order_shown_and_agreement_is_recorded(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
+    pairwise(ws, tmp_path, n=6, overlap=1, prelabel="record")
+    assert ws.projects.get("prefs").settings.prelabel == "record"
+
+    def half(task: Any) -> dict[str, str]:
+        assert task.suggestion == careful(task)  # the record's chosen side, wherever it is shown
+        return careful(task) if task.item_id % 2 else {"choice": "tie"}
+
+    work_through(ws, "prefs", "ana", half)
+    labels = ws.projects.annotations("prefs")
+    assert [a.prelabel_agrees for a in labels] == [bool(a.item_id % 2) for a in labels]
+    assert ws.projects.progress("prefs").prelabel_agreement == pytest.approx(0.5)
+
+
+class Scripted:
+    """A provider that answers from a script (stands in for a model in this test)."""
+
+    name = "scripted"
+    model = "scripted-1"
+
+    def __init__(self, answers: list[str]):
+        self.answers = answers
+        self.seen: list[list[dict[str, Any]]] = []
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"name": self.name}
+
+    async def complete(
+        self, messages: list[dict[str, Any]], params: GenerationParams
+    ) -> Completion:
+        self.seen.append(messages)
+        return Completion(text=self.answers[len(self.seen) - 1], model=self.model)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def test_a_model_prelabeler_parses_json_and_skips_what_does_not_validate(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
+    pairwise(ws, tmp_path, n=3, overlap=1)
+    model = Scripted(['Sure! {"choice": "B"}', "no idea", '{"choice": "Z"}'])
+    result = ws.projects.prelabel("prefs", ModelPreLabeler(model))
+    assert (result.suggested, result.without) == (1, 2)
+    assert "Pairwise preference" in model.seen[0][0]["content"]
+    shown = []
+    while (task := ws.projects.next_item("prefs", "ana")) is not None:
+        shown.append(task.suggestion)
+        ws.projects.submit(
+            "prefs", task.item_id, {"choice": "tie"}, client_id=str(task.item_id), annotator="ana"
+        )
+    assert sum(s is not None for s in shown) == 1
+
+
+def test_model_prelabel_specs_go_through_the_providers_package(
+    ws: mentor.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("build_provider", "provider_from_spec", "resolve_provider", "get_provider"):
+        monkeypatch.delattr(providers, name, raising=False)
+    with pytest.raises(ConfigError, match="cannot build a provider from a spec"):
+        pairwise(ws, tmp_path, n=1, prelabel="model:smollm2")
+    with pytest.raises(ConfigError, match="unknown pre-labeler 'oracle'"):
+        pairwise(ws, tmp_path, n=1, name="p2", prelabel="oracle")
+    built: list[str] = []
+
+    def build_provider(spec: str) -> Scripted:
+        built.append(spec)
+        return Scripted(['{"choice": "A"}'] * 2)
+
+    monkeypatch.setattr(providers, "build_provider", build_provider, raising=False)
+    pairwise(ws, tmp_path, n=2, name="p3", prelabel="model:smollm2")
+    assert built == ["smollm2"]
+    assert ws.projects.progress("p3").items == 2
+    task = ws.projects.next_item("p3", "ana")
+    assert task is not None and task.suggestion is not None

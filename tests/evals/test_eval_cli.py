@@ -1,0 +1,91 @@
+"""`mentor eval run|show|runs` as a user types them, against the bundled model and a stub."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from tests.conftest import run_cli
+from tests.evals.conftest import Reply, Stub, completion_body, write_suite
+
+CAPITALS = """\
+name: capitals
+cases:
+  - id: france
+    prompt: What is the capital of France?
+    severity: critical
+    graders: [{type: contains, value: Paris}]
+  - id: japan
+    prompt: What is the capital of Japan?
+    graders: [{type: contains, value: Tokyo}]
+"""
+
+
+def test_run_the_bundled_model_over_http_then_show_it(model_server: str, tmp_path: Path) -> None:
+    suite = tmp_path / "capitals.yaml"
+    suite.write_text(CAPITALS, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    spec = f"openai:SmolLM2-135M-Instruct@{model_server}"
+    ran = run_cli(
+        "eval", "run", str(suite), "--provider", spec, "--param", "max_tokens=24", "--json", db=db
+    )
+    assert ran.returncode == 0, ran.stderr
+    run = json.loads(ran.stdout)
+    assert run["status"] == "completed" and run["done"] == 2
+    assert run["fingerprint"]["base_url"] == model_server and run["params"]["max_tokens"] == 24
+    assert run["counts"].get("passed", 0) >= 1  # the model knows Paris
+    shown = run_cli("eval", "show", str(run["id"]), db=db)
+    assert shown.returncode == 0, shown.stderr
+    assert "france" in shown.stdout and "Paris" in shown.stdout and "critical" in shown.stdout
+    listed = run_cli("eval", "runs", db=db)
+    assert "capitals" in listed.stdout and "SmolLM2-135M-Instruct" in listed.stdout
+
+
+def test_summary_failures_and_json(stub: Stub, tmp_path: Path) -> None:
+    stub.reset(
+        lambda p, n: (
+            Reply(500) if p == "q3" else Reply(body=completion_body("echo" if p != "q2" else "no"))
+        )
+    )
+    suite = write_suite(tmp_path / "s.yaml", ["q1", "q2", "q3"])
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    ran = run_cli(
+        "eval", "run", str(suite), "--provider", f"openai:m@{stub.url}", "--retries", "1", db=db
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "run 1: 50.0% passed" in ran.stdout
+    assert "1 passed, 1 failed" in ran.stdout and "errors     1" in ran.stdout
+    assert "1 cases errored" in ran.stderr and "--resume 1" in ran.stderr
+    failures = json.loads(run_cli("eval", "show", "1", "--failures", "--json", db=db).stdout)
+    assert [(r["case"]["id"], r["status"]) for r in failures["results"]] == [
+        ("c2", "failed"),
+        ("c3", "error"),
+    ]
+    assert failures["results"][1]["error"].startswith(
+        f"{stub.url}/chat/completions answered HTTP 500"
+    )
+    stub.reset()
+    resumed = run_cli("eval", "run", str(suite), "--resume", "1", "--json", db=db)
+    assert json.loads(resumed.stdout)["counts"] == {"passed": 2, "failed": 1}
+    assert stub.prompts() == ["q3"]
+
+
+def test_mistakes_get_a_clear_message_and_exit_code(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CAPITALS.replace("severity: critical", "severity: urgent"), encoding="utf-8")
+    cmd = f"command:{sys.executable} -c print(1)"
+    ran = run_cli("eval", "run", str(bad), "--provider", cmd, db=db)
+    assert ran.returncode == 4
+    assert f"{bad}:5: field 'severity': must be critical, major or minor" in ran.stderr
+    good = tmp_path / "good.yaml"
+    good.write_text(CAPITALS, encoding="utf-8")
+    unknown = run_cli("eval", "run", str(good), "--provider", "gpt-5", db=db)
+    assert unknown.returncode == 2 and "unknown provider 'gpt-5'" in unknown.stderr
+    missing = run_cli("eval", "run", str(good), db=db)
+    assert missing.returncode == 4 and "--provider" in missing.stderr
+    param = run_cli("eval", "run", str(good), "--provider", cmd, "--param", "temp", db=db)
+    assert param.returncode == 4 and "'temp' is not KEY=VALUE" in param.stderr
+    nothing = run_cli("eval", "show", "42", db=db)
+    assert nothing.returncode == 3 and "no evaluation run 42" in nothing.stderr
