@@ -29,6 +29,7 @@ bench: dev
 	$(BIN)/python benchmarks/agreement_bench.py
 	$(BIN)/python benchmarks/qa_near_dup.py
 	$(BIN)/python benchmarks/qa_pii.py
+	$(BIN)/python benchmarks/qa_full_scan.py
 
 ## docs: regenerate the CLI and settings reference from --help
 docs: install

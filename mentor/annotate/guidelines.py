@@ -103,6 +103,8 @@ def publish(
     note: str,
 ) -> int:
     """Write the next version of a guideline; returns its id."""
+    # Concurrent publishers queue on the guideline's row (PostgreSQL) for the next number.
+    conn.execute(select(guidelines.c.id).where(guidelines.c.id == guideline_id).with_for_update())
     number = 1 + (
         conn.execute(
             select(func.max(guideline_versions.c.number)).where(

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine, select, update
 
@@ -24,10 +24,12 @@ from mentor.annotate.items import record_of
 from mentor.annotate.projects import ProjectInfo
 from mentor.annotate.tasks import Payload, TaskType, View
 from mentor.errors import ConfigError, InputError
-from mentor.evals.providers.base import GenerationParams
 from mentor.records import Record
 from mentor.store.annotation_tables import project_items
 from mentor.store.engine import write_transaction
+
+if TYPE_CHECKING:
+    from mentor.evals.providers.base import GenerationParams
 
 _OBJECT = re.compile(r"\{.*\}", re.DOTALL)
 
@@ -78,6 +80,9 @@ class ModelPreLabeler:
     name = "model"
 
     def __init__(self, provider: Any, params: GenerationParams | None = None):
+        # Imported here: the evaluation package is only needed when a model pre-labels.
+        from mentor.evals.providers.base import GenerationParams
+
         self.provider = provider
         self.params = params or GenerationParams(temperature=0.0, max_tokens=512)
 

@@ -14,8 +14,11 @@ from mentor.annotate import guidelines
 from mentor.annotate.tasks import TaskType, task_type
 from mentor.datasets import versions
 from mentor.errors import ConflictError, InputError, NotFoundError
-from mentor.store.annotation_tables import project_items, projects
+from mentor.store.annotation_tables import guideline_versions, project_items, projects
+from mentor.store.annotation_tables import guidelines as guidelines_t
 from mentor.store.audit import aware, now, record_event
+from mentor.store.tables import datasets
+from mentor.store.tables import versions as versions_t
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
@@ -149,13 +152,22 @@ def _info(conn: Connection, row: Any) -> ProjectInfo:
             .group_by(project_items.c.is_gold)
         )
     }
-    guideline = guidelines.by_id(conn, row.guideline_version_id)
+    dataset = conn.execute(
+        select(datasets.c.name, versions_t.c.number)
+        .join(datasets, datasets.c.id == versions_t.c.dataset_id)
+        .where(versions_t.c.id == row.dataset_version_id)
+    ).one()
+    guideline = conn.execute(
+        select(guidelines_t.c.name, guideline_versions.c.number)
+        .join(guidelines_t, guidelines_t.c.id == guideline_versions.c.guideline_id)
+        .where(guideline_versions.c.id == row.guideline_version_id)
+    ).one()
     return ProjectInfo(
         id=row.id,
         name=row.name,
         task_type=row.task_type,
-        dataset=versions.by_id(conn, row.dataset_version_id).ref,
-        guideline=guideline.ref,
+        dataset=f"{dataset.name}@v{dataset.number}",
+        guideline=f"{guideline.name}@v{guideline.number}",
         settings=ProjectSettings(
             overlap=row.overlap,
             gold_rate=row.gold_rate,

@@ -120,16 +120,14 @@ def line_chart(
     for i, name in enumerate(xs):
         if i % every == 0:
             px, _ = at(name, lo)
-            parts.append(
-                text(px, TOP + PLOT_H + 16, short(name, 12), "middle", f' fill="{GREY}"')
-            )
+            parts.append(text(px, TOP + PLOT_H + 16, short(name, 12), "middle", f' fill="{GREY}"'))
     legend_y = TOP + PLOT_H + 34
     if len(drawn) > 1:
         for n, s in enumerate(drawn):
-            x = LEFT + n * 110
+            x = LEFT + n * 150
             parts.append(
                 f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" '
-                f'fill="{PALETTE[n % len(PALETTE)]}"/>' + text(x + 16, legend_y, short(s.name, 14))
+                f'fill="{PALETTE[n % len(PALETTE)]}"/>' + text(x + 16, legend_y, short(s.name, 20))
             )
         legend_y += 14
     return svg(LEFT + PLOT_W + 48, legend_y, "".join(parts), label)

@@ -171,7 +171,7 @@ def show(
             [
                 r.case_id,
                 r.case.severity,
-                r.status,
+                r.status + (" (cached)" if r.cached else ""),
                 "" if r.score is None else f"{r.score:.2f}",
                 " ".join((r.output or "").split())[:60],
                 r.error

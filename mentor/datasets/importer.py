@@ -8,41 +8,33 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
-import hashlib
-import os
 import pickle
 import queue
-import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final, Protocol
 
 import orjson
 from sqlalchemy import Connection, Engine
 
-import mentor
 from mentor.datasets import maps
-from mentor.datasets.readers import Reader, open_reader
+from mentor.datasets.prepared import FRAME, Batch, Finished, Job, boot_program, file_sha256, prepare
+from mentor.datasets.readers import open_reader
 from mentor.datasets.versions import VersionInfo, by_id, check_name, resolve
-from mentor.datasets.writer import Prepared, VersionSpec, VersionWriter, claim_dataset
-from mentor.errors import InputError, MentorError, NotFoundError, RecordError
-from mentor.records import validate
+from mentor.datasets.writer import VersionSpec, VersionWriter, claim_dataset
+from mentor.errors import InputError, MentorError, NotFoundError
 from mentor.store.engine import write_transaction
 
-_BATCH_ROWS: Final = 2000
 # From this input size on, a second process reads, validates and serialises the rows while this
 # one writes them (the two halves cost about the same); below it, starting one (a fresh
 # interpreter that imports Mentor, about 0.75 s) costs more than it saves.
 _WORKER_MIN_BYTES: Final = 256 << 20
 _AHEAD: Final = 8
-_FRAME: Final = struct.Struct("<Q")
 
 
 class Progress(Protocol):
@@ -78,19 +70,6 @@ class ImportResult:
 
 class _Unchanged(Exception):
     """The file holds exactly what the newest version holds: keep that version."""
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, or of every file under a folder (names and contents, sorted)."""
-    digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
-        if path.is_dir():
-            digest.update(str(file.relative_to(path)).encode() + b"\0")
-        with file.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-    return digest.hexdigest()
 
 
 class _Quarantine:
@@ -138,7 +117,7 @@ def import_file(
     reader = open_reader(path, opts.format, max_line_bytes, opts.split)
     fmt = type(reader).__name__.removesuffix("Reader").lower()
     quarantine = _Quarantine(opts.quarantine if opts.skip_invalid else None, path)
-    job = _Job(path, opts.format, max_line_bytes, opts.split, opts.map, opts.map_file)
+    job = Job(path, opts.format, max_line_bytes, opts.split, opts.map, opts.map_file)
     worker = _Worker(job) if _worth_a_worker(path) else None
     try:
         with write_transaction(engine) as conn:
@@ -165,15 +144,15 @@ def import_file(
                 spec,
                 on_reject=lambda line, err: quarantine.add(line, err.reason, err.field, None),
             )
-            prepare = functools.partial(_prepare, reader, row_map)
-            batches = worker.batches(prepare) if worker else prepare()
+            read_here = functools.partial(prepare, reader, row_map)
+            batches = worker.batches(read_here) if worker else read_here()
             _write_batches(batches, writer, quarantine, progress)
             writer.flush()
             if writer.count == 0:
                 raise InputError(_empty_reason(quarantine), where=str(path))
             writer.add_source(
                 str(path.resolve()),
-                worker.sha256 if worker else reader.sha256 or file_sha256(path),
+                (worker.sha256 if worker else "") or reader.sha256 or file_sha256(path),
                 _size(path),
                 fmt,
             )
@@ -197,51 +176,8 @@ def import_file(
     )
 
 
-@dataclass(frozen=True)
-class _Rejected:
-    """A row refused before writing; `before` is its place among its batch's records."""
-
-    before: int
-    line: int | None
-    reason: str
-    field: str | None
-    raw: object
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """Up to _BATCH_ROWS input rows, validated and serialised, and how far the reader has got."""
-
-    records: Prepared
-    rejected: list[_Rejected]
-    done: int
-    total: int
-
-
-def _prepare(reader: Reader, row_map: maps.RowMap) -> Iterator[_Batch]:
-    """Read, map, validate and serialise the rows, in batches."""
-    records, rejected = Prepared(), list[_Rejected]()
-    for seen, row in enumerate(reader.rows(), start=1):
-        if row.data is None:
-            rejected.append(
-                _Rejected(len(records), row.line, row.error or "unreadable row", None, row.raw)
-            )
-        else:
-            try:
-                raw = row_map(row.data)
-                rec = validate(raw)
-            except RecordError as err:
-                rejected.append(_Rejected(len(records), row.line, err.reason, err.field, row.data))
-            else:
-                records.append(rec, row.line, derived=not raw.get("id"))
-        if seen % _BATCH_ROWS == 0:
-            yield _Batch(records, rejected, reader.done, reader.total)
-            records, rejected = Prepared(), []
-    yield _Batch(records, rejected, reader.total, reader.total)
-
-
 def _write_batches(
-    batches: Iterator[_Batch],
+    batches: Iterator[Batch],
     writer: VersionWriter,
     quarantine: _Quarantine,
     progress: Progress | None,
@@ -258,26 +194,6 @@ def _write_batches(
             progress(batch.done, batch.total)
 
 
-@dataclass(frozen=True)
-class _Job:
-    """What the reading process is to read, and how (a map file is loaded again there)."""
-
-    path: Path
-    format: str | None
-    max_line_bytes: int
-    split: str | None
-    map: str | None
-    map_file: Path | None
-
-
-@dataclass(frozen=True)
-class _Finished:
-    """The reading process's last message: the input's SHA-256, or what went wrong."""
-
-    sha256: str = ""
-    error: BaseException | None = field(default=None)
-
-
 def _worth_a_worker(path: Path) -> bool:
     python = Path(sys.executable or "").name.lower().startswith("python")
     return (
@@ -292,21 +208,19 @@ class _Worker:
     """A second Python process that runs `_prepare` and streams the batches back through a pipe.
 
     A fresh interpreter (not a fork), so that it is safe from threads and the open database
-    connection. A thread here reads the pipe a few batches ahead, so neither process waits on the
-    other's bursts (a flush, a slow row); at most `_AHEAD` batches are held in memory.
+    connection; it loads only the modules that reading needs (see `prepared.boot_program`). A
+    thread here reads the pipe a few batches ahead, so neither process waits on the other's
+    bursts (a flush, a slow row); at most `_AHEAD` batches are held in memory.
     """
 
-    def __init__(self, job: _Job):
-        root = str(Path(mentor.__file__).resolve().parent.parent)
-        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+    def __init__(self, job: Job):
         self.sha256 = ""
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self._proc = subprocess.Popen(
-            [sys.executable, "-P", "-c", "from mentor.datasets.importer import _serve; _serve()"],
+            [sys.executable, "-P", "-c", boot_program()],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
-            env={**os.environ, "PYTHONPATH": path},
         )
         assert self._proc.stdin is not None
         with self._proc.stdin as stdin, contextlib.suppress(BrokenPipeError):
@@ -319,8 +233,8 @@ class _Worker:
     def _read_frames(self) -> None:
         assert self._proc.stdout is not None
         while not self._closing.is_set():
-            head = self._proc.stdout.read(_FRAME.size)
-            size = _FRAME.unpack(head)[0] if len(head) == _FRAME.size else -1
+            head = self._proc.stdout.read(FRAME.size)
+            size = FRAME.unpack(head)[0] if len(head) == FRAME.size else -1
             frame = self._proc.stdout.read(size) if size >= 0 else b""
             whole = len(frame) == size
             while not self._closing.is_set():
@@ -332,7 +246,7 @@ class _Worker:
             if not whole:
                 return
 
-    def batches(self, fallback: Callable[[], Iterator[_Batch]]) -> Iterator[_Batch]:
+    def batches(self, fallback: Callable[[], Iterator[Batch]]) -> Iterator[Batch]:
         """The batches in input order; raises what the reading process raised. If that process
         could not start at all (an unusual Python setup), `fallback` reads them here instead."""
         started = False
@@ -350,10 +264,10 @@ class _Worker:
                 )
             started = True
             item = pickle.loads(frame)
-            if isinstance(item, _Batch):
+            if isinstance(item, Batch):
                 yield item
                 continue
-            assert isinstance(item, _Finished)
+            assert isinstance(item, Finished)
             if item.error is not None:
                 raise item.error
             self.sha256 = item.sha256
@@ -369,41 +283,6 @@ class _Worker:
         if self._proc.stdout is not None:
             self._proc.stdout.close()
         self._stderr.close()
-
-
-def _serve() -> None:
-    """The reading process: a `_Job` on stdin; framed, pickled batches on stdout."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the importing process
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # whatever else prints goes to stderr, not into the frames
-    try:
-        job: _Job = pickle.load(sys.stdin.buffer)
-        # Everything imported so far lives as long as this process: keep the collector from
-        # going through it again and again while the rows' short-lived objects come and go.
-        gc.freeze()
-        reader = open_reader(job.path, job.format, job.max_line_bytes, job.split)
-        for batch in _prepare(reader, maps.resolve(job.map, job.map_file)):
-            _send(out, batch)
-        finished = _Finished(sha256=reader.sha256 or file_sha256(job.path))
-    except Exception as exc:  # raised again in the importing process
-        finished = _Finished(error=_picklable(exc))
-    with contextlib.suppress(BrokenPipeError):  # the importing process has stopped already
-        _send(out, finished)
-
-
-def _send(out: IO[bytes], item: _Batch | _Finished) -> None:
-    data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(_FRAME.pack(len(data)))
-    out.write(data)
-    out.flush()
-
-
-def _picklable(exc: Exception) -> Exception:
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
-    return exc
 
 
 def _latest(conn: Connection, name: str) -> VersionInfo | None:

@@ -11,8 +11,9 @@ import hashlib
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 from typing import Any, Final
 
 import orjson
@@ -20,6 +21,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from mentor.datasets.prepared import Prepared, exact
 from mentor.errors import RecordError
 from mentor.records import Record, canonical_json
 from mentor.store.audit import now, record_event
@@ -58,44 +60,6 @@ class VersionSpec:
     note: str = ""
     guideline_version: str | None = None
     description: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """Validated records as they are stored, column by column (cheap to batch and to pickle).
-
-    For each record: its id and kind, its canonical JSON, that JSON's SHA-256, the input line it
-    came from and whether its id was derived from its content.
-    """
-
-    ids: list[str] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)
-    bodies: list[bytes] = field(default_factory=list)
-    digests: list[str] = field(default_factory=list)
-    lines: list[int | None] = field(default_factory=list)
-    derived: list[bool] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def append(self, rec: Record, line: int | None = None, derived: bool = False) -> None:
-        """Add one validated record, serialised and hashed."""
-        body = canonical_json(rec)
-        self.ids.append(rec["id"])
-        self.kinds.append(rec["kind"])
-        self.bodies.append(body)
-        self.digests.append(hashlib.sha256(body).hexdigest())
-        self.lines.append(line)
-        self.derived.append(derived)
-
-    def extend(self, other: Prepared, start: int, stop: int) -> None:
-        """Add the records ``other[start:stop]``."""
-        self.ids.extend(other.ids[start:stop])
-        self.kinds.extend(other.kinds[start:stop])
-        self.bodies.extend(other.bodies[start:stop])
-        self.digests.extend(other.digests[start:stop])
-        self.lines.extend(other.lines[start:stop])
-        self.derived.extend(other.derived[start:stop])
 
 
 def claim_dataset(conn: Connection, spec: VersionSpec) -> int:
@@ -148,11 +112,9 @@ class VersionWriter:
         self.kinds: Counter[str] = Counter()
         self._hash = hashlib.sha256()
         self._pending = Prepared()
-        # The queued bodies, end to end (bytes objects from orjson take several times their
-        # length in memory while they live), and where each one ends.
         self._blob_hashes: list[str] = []
-        self._blob_ends: list[int] = []
-        self._blob_data = bytearray()
+        self._blob_bodies: list[bytes] = []
+        self._blob_bytes = 0
         self._suffixes: dict[str, int] = {}
         self.dataset_id = self._dataset(spec)
         self.number = 1 + (
@@ -219,7 +181,7 @@ class VersionWriter:
         pending, self._pending = self._pending, Prepared()
         if pending and not self._write_run(pending, 0, len(pending), one_by_one=False):
             self._write_around_repeats(pending)
-        if len(self._blob_data) >= _BLOB_BYTES:
+        if self._blob_bytes >= _BLOB_BYTES:
             self._write_blobs()
 
     def _write_run(self, p: Prepared, start: int, stop: int, *, one_by_one: bool = True) -> bool:
@@ -250,30 +212,20 @@ class VersionWriter:
 
     def _queue_blobs(self, digests: list[str], bodies: list[bytes]) -> None:
         self._blob_hashes.extend(digests)
-        data, ends = self._blob_data, self._blob_ends
-        for body in bodies:
-            data += body
-            ends.append(len(data))
+        self._blob_bodies.extend(bodies)
+        self._blob_bytes += sum(map(len, bodies))
 
     def _write_blobs(self) -> None:
         """Write the queued bodies in hash order (a body stored already is left as it is)."""
-        hashes, ends, data = self._blob_hashes, self._blob_ends, self._blob_data
-        if not hashes:
+        if not self._blob_hashes:
             return
-        self._blob_hashes, self._blob_ends, self._blob_data = [], [], bytearray()
-        starts = [0, *ends[:-1]]
-        with memoryview(data) as view:
-            # Slices of the buffer are bound as they are, without copying them out.
-            blobs = [
-                (hashes[i], view[starts[i] : ends[i]])
-                for i in sorted(range(len(hashes)), key=hashes.__getitem__)
-            ]
-            if self._sqlite is not None:
-                self._sqlite.executemany(_SQLITE_BLOBS, blobs)
-            else:
-                rows = [{"hash": h, "body": str(b, "utf-8")} for h, b in blobs]
-                self.conn.execute(self._blob_insert, rows)
-            del blobs
+        blobs = sorted(zip(self._blob_hashes, self._blob_bodies, strict=True), key=itemgetter(0))
+        self._blob_hashes, self._blob_bodies, self._blob_bytes = [], [], 0
+        if self._sqlite is not None:
+            self._sqlite.executemany(_SQLITE_BLOBS, blobs)
+        else:
+            rows = [{"hash": h, "body": b.decode()} for h, b in blobs]
+            self.conn.execute(self._blob_insert, rows)
 
     def _write_around_repeats(self, p: Prepared) -> None:
         """Write the rows between repeated ids in runs, and each repeated one on its own."""
@@ -342,7 +294,7 @@ class VersionWriter:
             # so start there rather than trying -2, -3, ... again for every repeat.
             attempt = max(attempt, self._suffixes.get(base, 1)) + 1
             rid = f"{base}-{attempt}"
-            body = canonical_json({**orjson.loads(p.bodies[i]), "id": rid})
+            body = exact(canonical_json({**orjson.loads(p.bodies[i]), "id": rid}))
             digest = hashlib.sha256(body).hexdigest()
         if attempt > 1:
             self._suffixes[base] = attempt

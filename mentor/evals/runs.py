@@ -21,6 +21,7 @@ from mentor.store.audit import aware, now
 from mentor.store.eval_tables import eval_cases, eval_grades, eval_results, eval_runs, eval_suites
 
 PAGE = 500
+STATUS_ORDER = ("passed", "failed", "error", "unparsed", "ungraded")  # as in outcomes.py
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,9 @@ def status_counts(conn: Connection, run_id: int) -> dict[str, int]:
         .where(eval_results.c.run_id == run_id)
         .group_by(eval_results.c.state)
     )
-    return {str(state): int(n) for state, n in rows}
+    found = {str(state): int(n) for state, n in rows}
+    order = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+    return dict(sorted(found.items(), key=lambda item: (order.get(item[0], 99), item[0])))
 
 
 def called_case_ids(conn: Connection, run_id: int) -> set[str]:

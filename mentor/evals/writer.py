@@ -7,6 +7,7 @@ most one batch in memory, so a run's memory does not grow with its number of cas
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,22 +91,27 @@ def grade_rows(run_id: int, done: FinishedCase) -> list[dict[str, Any]]:
 
 
 class ResultWriter:
-    """Buffers finished cases and writes them `batch_size` at a time (one writer at a time)."""
+    """Buffers finished cases and writes them `batch_size` at a time, or after `max_delay_s`
+    for slow models, so a result is in the store (and survives a crash) soon after it is done."""
 
-    def __init__(self, engine: Engine, run_id: int, batch_size: int = 50):
+    def __init__(self, engine: Engine, run_id: int, batch_size: int = 50, max_delay_s: float = 1.0):
         self.engine = engine
         self.run_id = run_id
         self.batch_size = max(1, batch_size)
+        self.max_delay_s = max_delay_s
         self.written = 0
         self._pending: list[FinishedCase] = []
         self._lock = asyncio.Lock()
+        self._last = time.monotonic()
 
     async def add(self, done: FinishedCase) -> None:
-        """Queue one case; writes the batch when it is full."""
+        """Queue one case; writes the batch when it is full or has waited long enough."""
         self._pending.append(done)
-        if len(self._pending) >= self.batch_size:
+        due = time.monotonic() - self._last >= self.max_delay_s
+        if len(self._pending) >= self.batch_size or (due and not self._lock.locked()):
             async with self._lock:
                 batch, self._pending = self._pending, []
+                self._last = time.monotonic()
                 await asyncio.to_thread(self._write, batch)
 
     def flush(self) -> None:

@@ -40,7 +40,7 @@ class _Model:
     moves: NDArray[np.uint32]  # next state: moves[row_of[state] * 256 + byte]
     row_of: NDArray[np.int64]  # each state's row in `moves`, times 256
     feature: NDArray[np.int32]  # the feature a state emits, or -1
-    weights: NDArray[np.float32]  # (features, classes): log P(feature | class)
+    weights: NDArray[np.float16]  # (features, classes): log P(feature | class), as shipped
     prior: NDArray[np.float32]  # (classes,): log P(class)
     classes: tuple[str, ...]
     aliases: tuple[tuple[int, int], ...]  # (first, duplicate) columns of one label
@@ -69,7 +69,7 @@ def _model() -> _Model:
                 else np.asarray(found.tk_nextmove, dtype=np.uint32),
                 np.asarray(found.tk_row, dtype=np.int64) << 8,
                 np.asarray(found.tk_output, dtype=np.int32),
-                np.asarray(found.nb_ptc, dtype=np.float32),
+                np.asarray(found.nb_ptc),
                 np.asarray(found.nb_pc, dtype=np.float32),
                 classes,
                 tuple(aliases),
@@ -85,21 +85,31 @@ def _encoded(text: str) -> bytes:
     return unicodedata.normalize("NFC", text).encode("utf-8", "surrogatepass")
 
 
-def _features(model: _Model, data: list[bytes]) -> tuple[NDArray[np.int64], Any]:
-    """Walk the automaton over every text at once; (each text's feature counts as a sparse
-    (texts, features) matrix of log(1 + count), the texts' byte lengths)."""
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+@dataclass(frozen=True)
+class _Counts:
+    """The features of a chunk of texts, longest text first (``order`` maps back): text i has
+    features ``columns[offsets[i]:offsets[i + 1]]``, each seen ``log(1 + count)`` times."""
 
+    order: NDArray[np.int64]
+    lengths: NDArray[np.int64]  # bytes, in `order`
+    columns: NDArray[np.int32]
+    weights: NDArray[np.float32]
+    offsets: NDArray[np.int64]
+
+
+def _features(model: _Model, data: list[bytes]) -> _Counts:
+    """Walk the automaton over every text at once, one byte position at a time."""
     n = len(data)
     lengths = np.fromiter(map(len, data), dtype=np.int64, count=n)
     order = np.argsort(-lengths, kind="stable")  # longest first: active texts are a prefix
-    width = int(lengths.max()) if n else 0
-    columns = np.zeros((width, n), np.uint8)  # byte position x text (in `order`)
+    lengths = lengths[order]
+    width = int(lengths[0]) if n else 0
+    columns = np.zeros((width, n), np.uint8)  # byte position x text
     for column, i in enumerate(order.tolist()):
-        columns[: lengths[i], column] = np.frombuffer(data[i], np.uint8)
+        columns[: len(data[i]), column] = np.frombuffer(data[i], np.uint8)
     # how many texts (a prefix of `order`) are longer than each byte position
-    active = np.searchsorted(-lengths[order], -np.arange(width), side="left").tolist()
-    emitted = np.full((width, n), -1, np.int32)  # byte position x text
+    active = np.searchsorted(-lengths, -np.arange(width), side="left").tolist()
+    emitted = np.full((width, n), -1, np.int32)
     state = np.zeros(n, np.int64)
     for at, k in enumerate(active):
         moved = model.moves[model.row_of[state[:k]] + columns[at, :k]]
@@ -110,27 +120,31 @@ def _features(model: _Model, data: list[bytes]) -> tuple[NDArray[np.int64], Any]
     by_text.sort(axis=1)
     flat = by_text.ravel()
     before = np.empty_like(flat)
-    before[0] = -2
+    before[:1] = -2
     before[1:] = flat[:-1]
-    if width:
-        before[::width] = -2  # a row's first feature starts a run
+    before[:: max(width, 1)] = -2  # a row's first feature starts a run
     heads = np.flatnonzero((flat >= 0) & (flat != before))
     rows = heads // max(width, 1)
     ends = np.minimum(np.append(heads[1:], flat.size), (rows + 1) * width)
     counts = np.log1p((ends - heads).astype(np.float32))
-    indptr = np.searchsorted(rows, np.arange(n + 1))
-    matrix = csr_matrix((counts, flat[heads], indptr), shape=(n, len(model.weights)))
-    inverse = np.empty(n, np.int64)
-    inverse[order] = np.arange(n)
-    return lengths, matrix[inverse]
+    offsets = np.searchsorted(rows, np.arange(n + 1))
+    return _Counts(order, lengths, flat[heads], counts, offsets)
 
 
 def _classify(model: _Model, data: list[bytes]) -> tuple[list[str], NDArray[np.float32]]:
     """py3langid's ``classify`` (normalised probabilities) of each of the encoded texts."""
-    lengths, matrix = _features(model, data)
-    scores = np.asarray(matrix @ model.weights, dtype=np.float32) + model.prior
-    scores[np.diff(matrix.indptr) == 0] = 0.0  # no features: every class alike
-    scores *= (1.0 / np.sqrt(np.maximum(lengths, 1))).astype(np.float32)[:, None]
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+
+    found = _features(model, data)
+    # Only the rows of the features these texts have, widened to float32 as py3langid does.
+    present, column = np.unique(found.columns, return_inverse=True)
+    matrix = csr_matrix((found.weights, column, found.offsets), shape=(len(data), len(present)))
+    ranked = np.asarray(matrix @ model.weights[present].astype(np.float32), np.float32)
+    ranked += model.prior
+    ranked[np.diff(found.offsets) == 0] = 0.0  # no features: every class alike
+    ranked *= (1.0 / np.sqrt(np.maximum(found.lengths, 1))).astype(np.float32)[:, None]
+    scores = np.empty_like(ranked)
+    scores[found.order] = ranked
     scores -= scores.max(axis=1, keepdims=True)
     np.exp(scores, out=scores)
     scores /= scores.sum(axis=1, keepdims=True)

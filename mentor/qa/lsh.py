@@ -53,29 +53,39 @@ class Sketch:
 
 
 class _Growing:
-    """An array appended to at its end and grown in place by ``realloc``, which remaps large
-    blocks instead of copying them: memory stays near the final size, never twice it."""
+    """An array appended to a part at a time, kept as the parts until it is read whole.
+
+    Reading it joins the parts into one array of exactly the final size, freeing each part as
+    it is copied: memory stays at the data's size (plus one part), where growing one array by
+    a factor would hold up to that factor more, zero-filled and resident.
+    """
 
     def __init__(self, dtype: DTypeLike, width: int | None = None):
-        self._data: NDArray[Any] = np.empty((0,) if width is None else (0, width), dtype)
+        self._shape = (0,) if width is None else (0, width)
+        self._dtype = np.dtype(dtype)
+        self._parts: list[NDArray[Any]] = []
         self.size = 0
 
     def extend(self, part: NDArray[Any]) -> None:
-        need = self.size + len(part)
-        if need > len(self._data):
-            rows = max(need, len(self._data) * 3 // 2, 1024)
-            try:
-                self._data.resize((rows, *self._data.shape[1:]))  # refuses while a view exists
-            except ValueError:  # a view (or a profiler) holds the array: grow a copy instead
-                grown = np.empty((rows, *self._data.shape[1:]), self._data.dtype)
-                grown[: self.size] = self._data[: self.size]
-                self._data = grown
-        self._data[self.size : need] = part
-        self.size = need
+        part = np.asarray(part, self._dtype)
+        if part.base is not None:  # a view would keep its (maybe far larger) base alive
+            part = part.copy()
+        self._parts.append(part)
+        self.size += len(part)
 
     @property
     def array(self) -> NDArray[Any]:
-        return self._data[: self.size]
+        if len(self._parts) != 1:
+            whole = np.empty((self.size, *self._shape[1:]), self._dtype)
+            at = 0
+            self._parts.reverse()
+            while self._parts:
+                part = self._parts.pop()
+                whole[at : at + len(part)] = part
+                at += len(part)
+                del part
+            self._parts = [whole]
+        return self._parts[0]
 
 
 class Index:

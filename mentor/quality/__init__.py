@@ -5,9 +5,9 @@ from mentor.quality.agreement_report import AgreementReport, Metric, agreement_r
 from mentor.quality.annotators import AnnotatorQuality, GoldPoint, GoldWatch
 from mentor.quality.consensus import ConsensusAgreement, consensus_agreement
 from mentor.quality.drift import Change, Drift, Round, drift
-from mentor.quality.kpis import DEFINITIONS, Kpi, KpiPart, KpiReport, workspace_kpis
+from mentor.quality.kpis import Kpi, KpiPart, KpiReport, workspace_kpis
 from mentor.quality.label_files import LabelTable, read_label_table
-from mentor.quality.periods import PERIODS, Period
+from mentor.quality.periods import Period
 from mentor.quality.project_labels import Question, questions
 from mentor.quality.project_quality import (
     ProjectQuality,
@@ -24,7 +24,6 @@ __all__ = [
     "AnnotatorQuality",
     "Change",
     "ConsensusAgreement",
-    "DEFINITIONS",
     "Difference",
     "Drift",
     "GoldPoint",
@@ -35,7 +34,6 @@ __all__ = [
     "LabelTable",
     "Matrix",
     "Metric",
-    "PERIODS",
     "Period",
     "ProjectQuality",
     "QualityConfig",

@@ -52,9 +52,10 @@ def link(href: str, text: str) -> Raw:
 def table(columns: Sequence[str], rows: Sequence[Sequence[object]], cls: str = "") -> str:
     """A table with a header row; numeric-looking columns are right-aligned by CSS class."""
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    head = f"<thead><tr>{head}</tr></thead>" if any(columns) else ""
     body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in rows)
     attr = f' class="{cls}"' if cls else ""
-    return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table{attr}>{head}<tbody>{body}</tbody></table>"
 
 
 def section(title: str, *parts: str, anchor: str = "") -> str:

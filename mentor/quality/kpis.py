@@ -110,6 +110,8 @@ class Kpi:
             return f"{self.value:.3f}"
         if self.unit == "findings":
             return f"{self.value:,.0f} findings"
+        if self.unit == "days":
+            return f"{self.value:,.2f} days"
         return f"{self.value:,.1f} {self.unit}"
 
 

@@ -50,7 +50,7 @@ def _overview(q: ProjectQuality) -> str:
         ["labels (gold left out)", f"{q.labels:,} from {len(q.annotators)} annotators"],
         [
             "gold accuracy",
-            f"{pct(q.gold.value)} {interval(q.gold.low, q.gold.high, True)} "
+            f"{pct(q.gold.value)} (95% CI {interval(q.gold.low, q.gold.high, True)}) "
             f"over {q.gold.n:,} gold answers"
             if q.gold.n
             else NO_DATA + ": no gold answer yet",
@@ -220,7 +220,7 @@ def annotator_body(p: AnnotatorQuality, threshold: float) -> str:
         ["labels (gold left out)", f"{p.labels:,}"],
         [
             "gold accuracy",
-            f"{pct(p.gold_accuracy)} {interval(p.gold_low, p.gold_high, True)} over "
+            f"{pct(p.gold_accuracy)} (95% CI {interval(p.gold_low, p.gold_high, True)}) over "
             f"{p.gold_answered} gold items"
             if p.gold_answered
             else NO_DATA + ": no gold item answered yet",
@@ -266,8 +266,9 @@ def page(title: str, body: str) -> str:
     )
 
 
-def write_report(q: ProjectQuality, path: Path) -> Path:
+def write_report(q: ProjectQuality, path: str | Path) -> Path:
     """Write the project's report as one HTML file."""
+    path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page(f"Quality report: {q.project}", project_body(q)), encoding="utf-8")

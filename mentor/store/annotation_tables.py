@@ -5,7 +5,6 @@ The invariant "at most k distinct annotators per item" rests on two things here:
 lease, submission and rejection locks before counting (at most k; see ``annotate.queues``).
 """
 
-
 from sqlalchemy import (
     JSON,
     Boolean,

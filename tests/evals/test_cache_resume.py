@@ -114,6 +114,32 @@ def test_a_killed_run_resumes_without_asking_again(db_url: str, stub: Stub, tmp_
         assert resumed.status == "completed" and resumed.counts == {"passed": 60}
 
 
+def test_ctrl_c_stops_the_run_cleanly_and_keeps_what_finished(
+    sqlite_ws: mentor.Workspace, stub: Stub, tmp_path: Path
+) -> None:
+    stub.reset(lambda p, n: Reply(body=completion_body("echo"), delay=0.1))
+    suite = write_suite(tmp_path / "s.yaml", [f"q{n}" for n in range(200)])
+    db = str(sqlite_ws.engine.url)
+    env = {**os.environ, "MENTOR_DB": db, "MENTOR_USER": "tester"}
+    argv = [sys.executable, "-m", "mentor", "eval", "run", str(suite), "--provider", provider(stub)]
+    proc = subprocess.Popen(
+        [*argv, "--concurrency", "2"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _stored(db, 1) < 4:  # a result is stored within 1 s
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)
+    run = sqlite_ws.evals.get_run(1)
+    assert run.status == "interrupted" and run.finished_at is not None
+    assert 4 <= run.done == _stored(db, 1) < 200
+    assert run.done >= len(stub.prompts()) - 2  # at most the calls in flight were lost
+
+
 def test_replay_reproduces_a_run_without_calls(ws: mentor.Workspace, stub: Stub) -> None:
     stub.reset(lambda p, n: Reply(body=completion_body("echo" if p != "question 1" else "nope")))
     original = ws.evals.run(suite_of(4), provider(stub), options=FAST)

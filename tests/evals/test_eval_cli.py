@@ -38,7 +38,7 @@ def test_run_the_bundled_model_over_http_then_show_it(model_server: str, tmp_pat
     shown = run_cli("eval", "show", str(run["id"]), db=db)
     assert shown.returncode == 0, shown.stderr
     assert "france" in shown.stdout and "Paris" in shown.stdout and "critical" in shown.stdout
-    listed = run_cli("eval", "runs", db=db)
+    listed = run_cli("eval", "runs", db=db, env={"COLUMNS": "200"})
     assert "capitals" in listed.stdout and "SmolLM2-135M-Instruct" in listed.stdout
 
 

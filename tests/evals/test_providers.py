@@ -78,14 +78,14 @@ def test_openai_provider_against_the_real_bundled_model(model_server: str) -> No
     assert first.raw["choices"][0]["message"]["content"] == first.text
 
 
-def test_the_in_process_model_answers_like_the_served_one(model_server: str) -> None:
-    served = complete(f"openai:SmolLM2-135M-Instruct@{model_server}", CAPITAL, max_tokens=16)
-    local = complete("smollm2", CAPITAL, max_tokens=16)
-    assert local.text == served.text
-    assert local.completion_tokens == served.completion_tokens
-    fingerprint = build_provider("smollm2").fingerprint()
+def test_the_bundled_model_is_found_and_fingerprinted_without_loading_it() -> None:
+    """The server above runs this same provider; here only what identifies it (no 30 s load)."""
+    provider = build_provider("smollm2")
+    fingerprint = provider.fingerprint()
+    assert (provider.name, provider.model) == ("smollm2", "SmolLM2-135M-Instruct")
     assert fingerprint["file"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
-    assert len(fingerprint["sha256"]) == 64
+    assert fingerprint["sha256"] == hashlib.sha256(provider.path.read_bytes()).hexdigest()
+    assert "path" not in fingerprint  # the install folder differs between machines
 
 
 def test_http_failures_carry_status_and_retry_after(stub: Stub) -> None:

@@ -43,7 +43,7 @@ def test_429_waits_as_long_as_retry_after_says(sqlite_ws: mentor.Workspace, stub
     assert run.counts == {"passed": 2}
     for prompt in ("question 0", "question 1"):
         first, second = stub.times(prompt)
-        assert 1.0 <= second - first < 2.0  # waited the full second, not the 0.05 s backoff
+        assert 1.0 <= second - first < 3.0  # waited the full second, not the 0.05 s backoff
     assert {r.attempts for r in sqlite_ws.evals.results(run.id)} == {2}
 
 
@@ -67,9 +67,10 @@ def test_500s_back_off_and_recover_within_the_retry_budget(
     run = sqlite_ws.evals.run(suite_of(1), provider(stub), options=options)
     times = stub.times("question 0")
     assert len(times) == 3 and run.counts == {"passed": 1}
-    # equal jitter: the first wait is 0.1-0.2 s, the second 0.2-0.4 s
-    assert 0.1 <= times[1] - times[0] < 0.35
-    assert 0.2 <= times[2] - times[1] < 0.55
+    # equal jitter: the first wait is 0.1-0.2 s, the second 0.2-0.4 s (upper bounds loose: a
+    # busy machine can only make waits longer)
+    assert 0.1 <= times[1] - times[0] < 1.0
+    assert 0.2 <= times[2] - times[1] < 1.5
 
 
 def test_a_call_failing_after_all_retries_is_an_error_not_a_fail(
@@ -111,13 +112,14 @@ def test_a_hanging_endpoint_times_out_into_errored_results(
 def test_rate_limit_spaces_the_calls(sqlite_ws: mentor.Workspace, stub: Stub) -> None:
     options = RunOptions(concurrency=8, rate=20, timeout_s=10)
     started = time.monotonic()
-    run = sqlite_ws.evals.run(suite_of(20), provider(stub), options=options)
+    run = sqlite_ws.evals.run(suite_of(30), provider(stub), options=options)
     elapsed = time.monotonic() - started
     starts = sorted(s.at for s in stub.seen)
-    assert run.counts == {"passed": 20}
-    assert starts[-1] - starts[0] >= 19 / 20 * 0.9 and elapsed >= 0.9
-    # in any half second, at most 20/s * 0.5 s + 1 calls (arrival times jitter a little)
-    assert max(sum(1 for t in starts if a <= t < a + 0.5) for a in starts) <= 11
+    assert run.counts == {"passed": 30}
+    assert starts[-1] - starts[0] >= 29 / 20 * 0.9 and elapsed >= 1.3
+    # in any half second about 20/s * 0.5 s + 1 = 11 calls; unlimited, all 30 would land at once
+    # (a little slack: on a busy machine requests leave on time but arrive in small bunches)
+    assert max(sum(1 for t in starts if a <= t < a + 0.5) for a in starts) <= 13
 
 
 def test_concurrency_bounds_calls_in_flight(sqlite_ws: mentor.Workspace, stub: Stub) -> None:

@@ -415,3 +415,30 @@ def test_trainer_publishes_a_guideline_and_releases_the_labels(
         own = csrf_of(ana.get("/annotate").text)
         refused = ana.post("/projects/sft/release", data={"csrf_token": own})
         assert refused.status_code == 403 and "may not create and change" in refused.text
+
+
+def test_trainer_creates_a_project_from_the_form(
+    people: dict[str, httpx.Client], world: str
+) -> None:
+    trina = people["trina"]
+    page = trina.get("/projects/new")
+    assert page.status_code == 200 and "prefs@v1" in page.text
+    form = {
+        "name": "web-made", "dataset": "chats@v1", "task": "classification",
+        "guideline": "# Labels\n\nsafe or not", "config": '{"labels": ["safe", "unsafe"',
+        "overlap": "2", "review_rate": "0.5", "lease_seconds": "600", "limit": "1",
+        "csrf_token": csrf_of(page.text),
+    }  # fmt: skip
+    refused = trina.post("/projects", data=form)
+    assert refused.status_code == 400
+    assert "field &#39;config&#39;: not valid JSON" in refused.text
+    assert "safe or not</textarea>" in refused.text  # what was typed comes back
+    made = trina.post("/projects", data={**form, "config": '{"labels": ["safe", "unsafe"]}'})
+    assert made.status_code == 303 and made.headers["location"] == "/projects/web-made"
+    with mentor.connect(world) as ws:
+        project = ws.projects.get("web-made")
+    assert (project.items, project.settings.overlap, project.settings.review_rate) == (1, 2, 0.5)
+    assert project.created_by == "trina"
+    assert people["ana"].get("/projects/new").status_code == 403
+    task = take(people["ana"], "web-made")
+    assert "unsafe" in task.html

@@ -3,15 +3,20 @@ and the forms that answer questions, publish a guideline version and release the
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+import json
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from mentor.accounts import Permission, User
+from mentor.annotate.projects import ProjectSettings
+from mentor.errors import InputError, MentorError
 from mentor.web import nav, render
 from mentor.web.session import UserWorkspace, require
 from mentor.web.workspace import CurrentWorkspace
+from mentor.workspace import Workspace
 
 router = APIRouter()
 Reader = Annotated[User, require(Permission.VIEW_DATA)]
@@ -25,6 +30,85 @@ def projects(request: Request, user: Reader, ws: CurrentWorkspace) -> HTMLRespon
     """Every project with where it stands."""
     rows = [(p, ws.projects.progress(p.name)) for p in ws.projects.all()]
     return render.page(request, "annotate/projects.html", rows=rows)
+
+
+def _number(form: FormData, key: str, kind: type[int] | type[float], default: Any) -> Any:
+    value = str(form.get(key, "") or "").strip()
+    if not value:
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        raise InputError(f"expected a number, got {value!r:.40}", field=key) from None
+
+
+def _config(form: FormData) -> dict[str, Any]:
+    text = str(form.get("config", "") or "").strip()
+    if not text:
+        return {}
+    try:
+        found = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg} (line {exc.lineno})", field="config") from None
+    if not isinstance(found, dict):
+        raise InputError("expected a JSON object of the task type's settings", field="config")
+    return found
+
+
+def _create(ws: Workspace, form: FormData) -> str:
+    """Read the new-project form and create the project; returns its name."""
+    text = {k: str(form.get(k, "") or "").strip() for k in ("name", "dataset", "task", "prelabel")}
+    settings = ProjectSettings(
+        overlap=_number(form, "overlap", int, 1),
+        review_rate=_number(form, "review_rate", float, 0.0),
+        lease_seconds=_number(form, "lease_seconds", int, 1800),
+        prelabel=text["prelabel"] or None,
+        seed=_number(form, "seed", int, 0),
+    )
+    created = ws.projects.create(
+        text["name"],
+        dataset=text["dataset"],
+        task=text["task"],
+        guideline=str(form.get("guideline", "") or "").replace("\r\n", "\n")[:_TEXT_LIMIT],
+        settings=settings,
+        config=_config(form),
+        limit=_number(form, "limit", int, None),
+        description=str(form.get("description", "") or "").strip()[:10_000],
+    )
+    return created.name
+
+
+def _new_page(
+    request: Request, ws: Workspace, values: dict[str, Any], error: str, status: int
+) -> HTMLResponse:
+    refs = [f"{d.name}@v{d.latest}" for d in ws.datasets() if d.latest]
+    return render.page(
+        request,
+        "annotate/new_project.html",
+        status,
+        task_types=ws.projects.task_types(),
+        datasets=refs,
+        values=values,
+        error=error,
+    )
+
+
+@router.get("/projects/new", response_class=HTMLResponse)
+def new_project(request: Request, user: Manager, ws: CurrentWorkspace) -> HTMLResponse:
+    """The form that creates a project from a dataset version (``mentor projects create``)."""
+    return _new_page(request, ws, {}, "", 200)
+
+
+@router.post("/projects", response_class=HTMLResponse)
+async def create_project(request: Request, user: Manager, ws: UserWorkspace) -> Response:
+    """Create a project; a refused form comes back with what was typed and the reason."""
+    form = await request.form()
+    try:
+        name = _create(ws, form)
+    except MentorError as exc:
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        return _new_page(request, ws, values, str(exc), 400)
+    return RedirectResponse(f"/projects/{name}", status_code=303)
 
 
 @router.get("/projects/{name}", response_class=HTMLResponse)
