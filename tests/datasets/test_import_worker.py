@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -11,16 +12,31 @@ import pytest
 
 import mentor
 from mentor.datasets import importer
+from mentor.datasets.prepared import Batch
 from mentor.errors import InputError
 from tests.conftest import HH
 from tests.datasets.test_bad_input import assert_nothing_written, lines
 from tests.datasets.test_import import PREF, RANK, RATE, SFT, TIE, write_jsonl
 
 
+def force_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start the reading process whatever the file's size (normally from 256 MB on), and fail
+    if it does not start (rather than quietly reading in this process instead)."""
+    monkeypatch.setattr(importer, "_WORKER_MIN_BYTES", 0)
+    batches = importer._Worker.batches
+
+    def no_fallback(self: importer._Worker, fallback: object) -> Iterator[Batch]:
+        def fail() -> Iterator[Batch]:
+            raise AssertionError("the reading process did not start")
+
+        return batches(self, fail)
+
+    monkeypatch.setattr(importer._Worker, "batches", no_fallback)
+
+
 @pytest.fixture
 def every_file_gets_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Start the reading process whatever the file's size (normally from 256 MB on)."""
-    monkeypatch.setattr(importer, "_WORKER_MIN_BYTES", 0)
+    force_worker(monkeypatch)
 
 
 def test_worker_import_matches_the_pinned_hh_rlhf_hash(
@@ -45,7 +61,7 @@ def test_worker_and_in_process_imports_store_the_same_records(
     rows += [{"messages": [{"role": "user", "content": f"q{i % 7}"}]} for i in range(300)]
     path = write_jsonl(tmp_path / "many.jsonl", rows)
     here = sqlite_ws.import_file(path, "here", skip_invalid=True, quarantine=tmp_path / "q1")
-    monkeypatch.setattr(importer, "_WORKER_MIN_BYTES", 0)
+    force_worker(monkeypatch)
     there = sqlite_ws.import_file(path, "there", skip_invalid=True, quarantine=tmp_path / "q2")
     assert (there.imported, there.rejected) == (here.imported, here.rejected) == (4804, 2)
     assert there.version.content_hash == here.version.content_hash
