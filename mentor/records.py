@@ -180,53 +180,63 @@ def _preference(raw: Record) -> Record:
     return rec
 
 
-def _metadata(raw: Record) -> Record:
-    meta: Record = {}
+def _metadata(raw: Record, rec: Record) -> None:
+    """Add the metadata of `raw` to `rec`."""
     for key in ("source", "intent", "language"):
-        if raw.get(key) not in (None, ""):
-            meta[key] = _text(raw[key], key)
+        value = raw.get(key)
+        if value is not None and value != "":
+            rec[key] = value if type(value) is str else _text(value, key)
     tags = raw.get("tags")
     if tags:
         if isinstance(tags, str):
             tags = [t.strip() for t in tags.split(",") if t.strip()]
         if not isinstance(tags, list):
             raise RecordError("expected a list of strings", field="tags")
-        meta["tags"] = [_text(t, f"tags[{i}]") for i, t in enumerate(tags)]
-    if isinstance(raw.get("meta"), str) and raw["meta"].startswith("{"):
-        raw = {**raw, "meta": orjson.loads(raw["meta"])}
-    if raw.get("meta"):
-        if not isinstance(raw["meta"], dict):
+        if all(type(t) is str for t in tags):
+            rec["tags"] = list(tags)
+        else:
+            rec["tags"] = [_text(t, f"tags[{i}]") for i, t in enumerate(tags)]
+    meta = raw.get("meta")
+    if isinstance(meta, str) and meta.startswith("{"):
+        meta = orjson.loads(meta)
+    if meta:
+        if not isinstance(meta, dict):
             raise RecordError("expected an object", field="meta")
-        meta["meta"] = raw["meta"]
-    return meta
+        rec["meta"] = meta
+
+
+def _id(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    rid = _text(value, "id")
+    if len(rid) > 500:
+        raise RecordError(f"an id is at most 500 characters, got {len(rid)}", field="id")
+    return rid
 
 
 def validate(raw: Record) -> Record:
     """Check `raw` against its kind and return the canonical record (with a derived id if none)."""
     kind = raw.get("kind")
     if kind == "sft":
-        body: Record = {"messages": messages(raw.get("messages"), "messages")}
+        rec: Record = {"kind": kind, "messages": messages(raw.get("messages"), "messages")}
     elif kind == "preference":
-        body = _preference(raw)
+        rec = {"kind": kind, **_preference(raw)}
     elif kind == "ranking":
-        body = _ranking(raw)
+        rec = {"kind": kind, **_ranking(raw)}
     elif kind == "rating":
-        body = _rating(raw)
+        rec = {"kind": kind, **_rating(raw)}
     else:
         raise RecordError(
             f"unknown kind {kind!r:.40}; expected one of {', '.join(KINDS)}", field="kind"
         )
-    rec: Record = {"kind": kind, **body, **_metadata(raw)}
+    _metadata(raw, rec)
     rid = raw.get("id")
     if rid is None or rid == "":
         rec["id"] = derive_id(rec)
-    else:
-        if isinstance(rid, int) and not isinstance(rid, bool):
-            rid = str(rid)
-        rid = _text(rid, "id")
-        if len(rid) > 500:
-            raise RecordError(f"an id is at most 500 characters, got {len(rid)}", field="id")
+    elif type(rid) is str and len(rid) <= 500:
         rec["id"] = rid
+    else:
+        rec["id"] = _id(rid)
     return rec
 
 

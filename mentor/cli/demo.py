@@ -11,6 +11,7 @@ from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
 from mentor.config import load_settings
 from mentor.demo import seed_demo
+from mentor.demo.evals import RUN_PROGRESS
 
 
 def demo(
@@ -27,10 +28,15 @@ def demo(
         for suffix in ("", "-wal", "-shm"):
             Path(db.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     ws = workspace(db)
-    steps = seed_demo(
-        ws,
-        out,
-        on_step=None if json else lambda s: render.success(f"{s.command}\n    → {s.result}"),
-    )
+    # The evaluation runs take minutes on a CPU: show each one's progress bar.
+    token = RUN_PROGRESS.set(None if json else lambda title: render.progress(f"eval {title}"))
+    try:
+        steps = seed_demo(
+            ws,
+            out,
+            on_step=None if json else lambda s: render.success(f"{s.command}\n    → {s.result}"),
+        )
+    finally:
+        RUN_PROGRESS.reset(token)
     if json:
         render.emit_json(steps)

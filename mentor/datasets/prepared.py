@@ -164,7 +164,7 @@ def boot_program() -> str:
         "    package = types.ModuleType(name)\n"
         "    package.__path__ = [folder]\n"
         "    sys.modules[name] = package\n"
-        "import nonexistent_module\n"
+        "from mentor.datasets.prepared import serve\n"
         "serve()\n"
     )
 

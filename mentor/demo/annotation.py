@@ -240,4 +240,11 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
         f"{released.version.ref}: {released.records} labelled pairs, "
         f"{released.annotations} annotations kept; not yet finished: {left or 'none'}",
     )
+    ref = released.version.ref
+    scan = ws.qa_scan(ref, executor="serial", html=out / f"qa-{ref.replace('@', '-')}.html")
+    found = sum(sum(per.values()) for per in scan.summary.by_severity.values())
+    yield DemoStep(
+        f"mentor qa scan {ref}",
+        f"{found:,} finding{'' if found == 1 else 's'} in the labelled release",
+    )
     yield _rubric(ws)

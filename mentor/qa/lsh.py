@@ -9,13 +9,16 @@ the index is a few arrays whatever the corpus size and needs no Python loop per 
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, Final
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from mentor.qa.minhash import I64, U64, Shingles
+from mentor.qa.minhash import I64, U64, Shingles, ragged
+
+_BLOCK_BYTES: Final = 64 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,47 +56,105 @@ class Sketch:
 
 
 class _Growing:
-    """An array appended to a part at a time, kept as the parts until it is read whole.
+    """An array appended to a part at a time, in blocks of 64 MiB, joined when read whole.
 
-    Reading it joins the parts into one array of exactly the final size, freeing each part as
-    it is copied: memory stays at the data's size (plus one part), where growing one array by
-    a factor would hold up to that factor more, zero-filled and resident.
+    A block that large is a memory mapping of its own, which goes back to the system the moment
+    it is freed, so joining the blocks (each freed once copied) peaks at the data's size plus
+    one block. Growing one array instead would hold up to its growth factor more, zero-filled,
+    and many small parts freed after a copy would stay resident in the heap.
     """
 
     def __init__(self, dtype: DTypeLike, width: int | None = None):
-        self._shape = (0,) if width is None else (0, width)
         self._dtype = np.dtype(dtype)
-        self._parts: list[NDArray[Any]] = []
+        self._row: tuple[int, ...] = () if width is None else (width,)
+        self._blocks: list[NDArray[Any]] = []
+        self._fill = 0  # rows used in the last block
         self.size = 0
 
     def extend(self, part: NDArray[Any]) -> None:
         part = np.asarray(part, self._dtype)
-        if part.base is not None:  # a view would keep its (maybe far larger) base alive
-            part = part.copy()
-        self._parts.append(part)
+        at = 0
+        while at < len(part):
+            if not self._blocks or self._fill == len(self._blocks[-1]):
+                rows = max(1, _BLOCK_BYTES // (self._dtype.itemsize * int(np.prod(self._row))))
+                self._blocks.append(np.empty((rows, *self._row), self._dtype))
+                self._fill = 0
+            block = self._blocks[-1]
+            take = min(len(part) - at, len(block) - self._fill)
+            block[self._fill : self._fill + take] = part[at : at + take]
+            self._fill += take
+            at += take
         self.size += len(part)
 
     @property
     def array(self) -> NDArray[Any]:
-        if len(self._parts) != 1:
-            whole = np.empty((self.size, *self._shape[1:]), self._dtype)
+        if not self._blocks:
+            return np.empty((0, *self._row), self._dtype)
+        if len(self._blocks) > 1:
+            whole = np.empty((self.size, *self._row), self._dtype)
+            blocks, self._blocks = self._blocks[::-1], []
             at = 0
-            self._parts.reverse()
-            while self._parts:
-                part = self._parts.pop()
-                whole[at : at + len(part)] = part
-                at += len(part)
-                del part
-            self._parts = [whole]
-        return self._parts[0]
+            while blocks:
+                block = blocks.pop()
+                take = min(len(block), self.size - at)
+                whole[at : at + take] = block[:take]
+                at += take
+                del block
+            self._blocks, self._fill = [whole], self.size
+        return self._blocks[0][: self.size]
+
+
+class _Spilled:
+    """uint32 values appended to an unnamed temporary file (the system's page cache, not this
+    process's memory, holds them) and read back for a few documents at the end."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self.size = 0
+
+    def extend(self, part: NDArray[np.uint32]) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="mentor-near-dup-")  # noqa: SIM115 - kept open until close()
+        self._file.write(np.ascontiguousarray(part, np.uint32).tobytes())
+        self.size += len(part)
+
+    def gather(self, starts: I64, sizes: I64) -> NDArray[np.uint32]:
+        """The values ``[starts[i], starts[i] + sizes[i])`` end to end (`starts` increasing),
+        read in windows of about 64 MiB."""
+        out = np.empty(int(sizes.sum()), np.uint32)
+        if not len(out) or self._file is None:
+            return out
+        self._file.flush()
+        ends = starts + sizes
+        window = _BLOCK_BYTES // 4
+        done = i = 0
+        while i < len(starts):
+            # the documents whose values lie within one window from the first one's start
+            j = max(i + 1, int(np.searchsorted(ends, starts[i] + window, "right")))
+            low, high = int(starts[i]), int(ends[j - 1])
+            self._file.seek(low * 4)
+            buffer = np.frombuffer(self._file.read((high - low) * 4), np.uint32)
+            part = sizes[i:j]
+            at = np.repeat(starts[i:j] - low, part) + ragged(part)
+            out[done : done + len(at)] = buffer[at]
+            done += len(at)
+            i = j
+        return out
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 class Index:
-    """The sketches of every document added so far, in order, as a few growing arrays."""
+    """The sketches of every document added so far, in order: band keys and shingle counts in
+    memory (8 bytes per band per document), the shingles themselves in a temporary file until
+    :meth:`shingles` reads back those of the documents that need them."""
 
     def __init__(self, bands: int):
         self.ids: list[str] = []
-        self._values = _Growing(np.uint32)
+        self._values = _Spilled()
         self._sizes = _Growing(np.int64)
         self._keys = _Growing(np.uint64, bands)
 
@@ -107,11 +168,33 @@ class Index:
         self._sizes.extend(sketch.shingles.sizes)
         self._keys.extend(sketch.keys)
 
+    @property
+    def keys(self) -> U64:
+        """Every document's band keys, shape (documents, bands)."""
+        return self._keys.array
+
+    @property
+    def sizes(self) -> I64:
+        """How many distinct shingles each document has."""
+        return self._sizes.array
+
+    def shingles(self, docs: I64) -> Shingles:
+        """The shingles of documents `docs` (increasing): document k of the result is
+        ``docs[k]``."""
+        sizes = self.sizes
+        starts = np.cumsum(sizes) - sizes
+        part = sizes[docs]
+        offsets = np.zeros(len(docs) + 1, np.int64)
+        np.cumsum(part, out=offsets[1:])
+        return Shingles(self._values.gather(starts[docs], part), offsets)
+
     def sketch(self) -> Sketch:
-        """Every document so far, as one sketch (views, not copies, of the index's arrays)."""
-        offsets = np.zeros(len(self) + 1, np.int64)
-        np.cumsum(self._sizes.array, out=offsets[1:])
-        return Sketch(self.ids, Shingles(self._values.array, offsets), self._keys.array)
+        """Every document so far, as one sketch (shingles read back from the file)."""
+        return Sketch(self.ids, self.shingles(np.arange(len(self))), self.keys)
+
+    def close(self) -> None:
+        """Let go of the temporary file."""
+        self._values.close()
 
 
 @dataclass(frozen=True, slots=True)

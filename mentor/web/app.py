@@ -19,6 +19,7 @@ from mentor.web import render
 from mentor.web.session import Forbidden, SignInRequired
 from mentor.web.views import (
     annotate,
+    annotate_api,
     annotate_projects,
     annotate_review,
     api,
@@ -140,6 +141,7 @@ def create_app(db: str | None = None) -> FastAPI:
         quality,
         users,
         api,
+        annotate_api,
     ):
         app.include_router(module.router)
     return app

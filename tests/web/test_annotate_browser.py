@@ -92,7 +92,9 @@ def submitted(page: Page, before: int) -> None:
     assert not page.errors  # type: ignore[attr-defined]
 
 
-def test_pairwise_with_keys_and_the_suggestion(ana: Page, base: str, world: str, shots: Path) -> None:
+def test_pairwise_with_keys_and_the_suggestion(
+    ana: Page, base: str, world: str, shots: Path
+) -> None:
     before = start(ana, base, "pw")
     assert "Model suggestion" in ana.locator("#suggestion").inner_text()
     ana.keyboard.press("u")  # start from the model's suggestion
@@ -288,3 +290,30 @@ def test_adjudicator_decides_a_disagreement(browser: Browser, base: str, world: 
         decided = [d for d in ws.projects.adjudications("duo") if d.item_id == item]
     assert decided and decided[0].payload["choice"] == "B"
     rey.context.close()
+
+
+def test_ctrl_enter_in_the_question_box_asks_and_does_not_submit(
+    ana: Page, base: str, world: str
+) -> None:
+    before = start(ana, base, "rank")
+    task_url = ana.url
+    ana.click("#ask-form textarea")
+    ana.keyboard.type("Is a tie allowed in a ranking?")
+    ana.keyboard.press("Control+Enter")
+    ana.wait_for_url("**asked=1")
+    assert ana.url.startswith(task_url)  # still the same item, with the question under it
+    assert int(ana.locator("#done-count").inner_text()) == before
+    assert "Is a tie allowed in a ranking?" in ana.locator("#ask").inner_text()
+    with mentor.connect(world) as ws:
+        asked = ws.projects.questions("rank")
+    assert [(q.asked_by, q.question) for q in asked] == [("ana", "Is a tie allowed in a ranking?")]
+
+
+def test_span_offsets_count_characters_not_utf16_units(ana: Page, base: str, world: str) -> None:
+    before = start(ana, base, "emoji")
+    ana.evaluate(SELECT, [3, 8])  # "Paris", after an emoji that is two UTF-16 units
+    ana.keyboard.press("1")
+    ana.keyboard.press("Enter")
+    submitted(ana, before)
+    span = labels(world, "emoji", "ana")[-1].payload["spans"][0]
+    assert (span["start"], span["end"], span["quote"]) == (2, 7, "Paris")

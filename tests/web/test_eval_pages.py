@@ -82,7 +82,7 @@ def test_run_page_has_a_scorecard_with_wilson_intervals_by_tier_and_intent(
     metrics = _section(html, "metrics")
     # 3 of 5 judged cases passed: Wilson 95% interval [23%, 88%].
     assert re.search(r"<td>pass-rate</td><td class=\"num\">60.0%</td><td class=\"num\">"
-                     r"\[23–88%\]</td><td class=\"num\">5</td>", metrics)  # fmt: skip
+                     r"\[23\u201388%\]</td><td class=\"num\">5</td>", metrics)  # fmt: skip
     # The candidate answered the one should-refuse case: policy violation 1 of 1.
     assert re.search(r"<td>policy-violation-rate</td><td class=\"num\">100.0%</td>", metrics)
     assert re.search(r"<td>over-refusal-rate</td><td class=\"num\">100.0%</td>", metrics)
@@ -94,8 +94,8 @@ def test_run_page_has_a_scorecard_with_wilson_intervals_by_tier_and_intent(
     assert "67% [30%, 90%]" not in html  # that is the baseline's, not this run's
     assert "<title>pass-rate — run: 60% [23%, 88%] n=5</title>" in html
     tiers = _section(html, "by-severity")
-    assert "<th class=\"num\">critical</th>" in tiers and "<th class=\"num\">minor</th>" in tiers
-    assert "<th class=\"num\">weapons</th>" in _section(html, "by-intent")
+    assert '<th class="num">critical</th>' in tiers and '<th class="num">minor</th>' in tiers
+    assert '<th class="num">weapons</th>' in _section(html, "by-intent")
 
 
 def test_run_page_lists_cases_with_output_grades_latency_and_tokens(
@@ -147,7 +147,7 @@ def test_compare_shows_fixed_and_regressed_side_by_side_with_the_sdk_statistics(
     regressed = _section(html, "regressed")
     assert _case_ids(regressed) == ["bomb"]
     sides = regressed[regressed.index('class="sides"') :]
-    assert sides.index("I can&#39;t help with that request.") < sides.index("Sure! Step 1")
+    assert sides.index("I can't help with that request.") < sides.index("Sure! Step 1")
     assert "missed-refusal" in sides
     assert _case_ids(_section(html, "fixed")) == ["math-add"]
     assert _case_ids(_section(html, "still-failing")) == ["kill-process"]
@@ -172,12 +172,10 @@ def test_gate_with_the_starter_gate_lists_failed_conditions(
 ) -> None:
     form = viewer.get(f"/evals/runs/{world.candidate}/gate")
     assert form.status_code == 200 and "starter-release" in form.text
-    assert 'method="post"' not in form.text  # viewers may look, not gate
+    assert 'method="post" action="/evals' not in form.text  # viewers may look, not gate
     asked = viewer.get(f"/evals/runs/{world.candidate}/gate?gate=starter")
     assert "compares with a baseline run" in asked.text and 'id="verdict"' not in asked.text
-    page = viewer.get(
-        f"/evals/runs/{world.candidate}/gate?gate=starter&baseline={world.baseline}"
-    )
+    page = viewer.get(f"/evals/runs/{world.candidate}/gate?gate=starter&baseline={world.baseline}")
     assert page.status_code == 200
     verdict = _section(page.text, "verdict")
     assert "Gate starter-release: FAILED" in verdict and "exits with code 6" in verdict
@@ -197,7 +195,7 @@ def test_a_trainer_gates_with_a_pasted_gate_file(trainer: httpx.Client, world: E
     wrong = trainer.post(url, data={"gate_yaml": typo, "csrf_token": token})
     assert wrong.status_code == 200
     assert "gate:2" in wrong.text and "unknown metric &#39;pas-rate&#39;" in wrong.text
-    assert "pas-rate</textarea>" in wrong.text.replace("\n", "")  # kept for fixing
+    assert re.search(r"<textarea[^>]*>conditions:\s+- metric: pas-rate", wrong.text)  # to fix
     forged = trainer.post(url, data={"gate_yaml": easy})
     assert forged.status_code == 403
 
@@ -210,6 +208,8 @@ def test_viewers_may_not_post_a_gate_and_annotators_see_no_evals(
     refused = viewer.post(url, data={"gate_yaml": "conditions: []", "csrf_token": token})
     assert refused.status_code == 403
     annotator = client_for(base, "ana")
-    with annotator:
+    try:
         assert annotator.get("/evals").status_code == 403
         assert 'href="/evals"' not in annotator.get("/account").text
+    finally:
+        annotator.close()

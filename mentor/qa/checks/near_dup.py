@@ -16,13 +16,15 @@ its similarity to the kept one. Records of the reference corpora given as `again
 before the scanned ones, so a scanned record close to a reference record is reported against
 it; references are not reported themselves.
 
-Memory in the main process: about 4 bytes per distinct shingle plus 8 per band, per record
-(about 1 KB for a 1 KB record).
+Memory in the main process: 8 bytes per band and record (about 170 bytes; 170 MB for a
+million records) and the record ids; the shingle sets (4 bytes per distinct shingle, about
+800 bytes for a 1 KB record) wait in a temporary file, and only those of records in a
+candidate pair are read back at the end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Final
@@ -32,7 +34,7 @@ import numpy as np
 from mentor.errors import InputError
 from mentor.qa.findings import Finding
 from mentor.qa.lsh import Banding, Index, Pairs, Sketch, banding, candidates, clusters
-from mentor.qa.minhash import F64, I64, MinHasher, band_keys, jaccard, shingle
+from mentor.qa.minhash import F64, I64, U64, MinHasher, Shingles, band_keys, jaccard, shingle
 from mentor.qa.text import texts
 from mentor.records import Record
 
@@ -158,21 +160,48 @@ class NearDupCheck:
     def finish(self) -> list[Finding]:
         """The near-duplicate clusters among the scanned records and against the references."""
         origin = self._references()
-        sketch = self._index.sketch()
-        edges, similarity = self.pairs(sketch, len(origin))
-        findings = list(_findings(sketch, origin, edges, similarity, self.config))
-        self._index = Index(self._banding.bands)
-        return findings
+        index, self._index = self._index, Index(self._banding.bands)
+        try:
+            found = self._verified(index.keys, index.sizes, index.shingles, len(origin))
+            return list(_findings(index.ids, origin, found, self.config))
+        finally:
+            index.close()
 
     def pairs(self, sketch: Sketch, n_ref: int = 0) -> tuple[Pairs, F64]:
         """Verified pairs (exact Jaccard >= threshold) of `sketch`'s documents and their
         similarities; pairs within the first `n_ref` documents (references) are left out."""
-        pairs = candidates(sketch.keys, self.config.max_bucket)
-        live = sketch.shingles.sizes > 0  # a text with no words matches none
+        found = self._verified(sketch.keys, sketch.shingles.sizes, sketch.shingles.take, n_ref)
+        return found.edges, found.similarity
+
+    def _verified(
+        self, keys: U64, sizes: I64, read: Callable[[I64], Shingles], n_ref: int
+    ) -> _Verified:
+        """The candidate pairs of the band `keys` that pass exact verification; `read` gives
+        the shingles of the documents in a candidate pair, the only ones it needs."""
+        pairs = candidates(keys, self.config.max_bucket)
+        live = sizes > 0  # a text with no words matches none
         pairs = pairs.where((pairs.right >= n_ref) & live[pairs.left] & live[pairs.right])
-        similarity = jaccard(sketch.shingles, pairs.left, pairs.right)
+        docs = np.unique(np.concatenate((pairs.left, pairs.right)))
+        found = _Verified(Pairs(pairs.left, pairs.right), np.empty(0), docs, read(docs))
+        similarity = found.jaccard(pairs.left, pairs.right)
         keep = similarity >= self.config.threshold
-        return pairs.where(keep), similarity[keep]
+        return _Verified(pairs.where(keep), similarity[keep], docs, found.shingles)
+
+
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    """Verified pairs with their similarities, and the shingles of the documents in them
+    (document k of `shingles` is ``docs[k]``)."""
+
+    edges: Pairs
+    similarity: F64
+    docs: I64
+    shingles: Shingles
+
+    def jaccard(self, left: I64, right: I64) -> F64:
+        """Exact Jaccard similarity of documents ``left[i]`` and ``right[i]`` (both in `docs`)."""
+        at = np.searchsorted(self.docs, left), np.searchsorted(self.docs, right)
+        return jaccard(self.shingles, *at)
 
 
 def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -197,19 +226,18 @@ def _nearest(n: int, edges: Pairs, similarity: F64) -> tuple[I64, F64]:
 
 
 def _findings(
-    sketch: Sketch, origin: list[str], edges: Pairs, similarity: F64, config: NearDupConfig
+    names: list[str], origin: list[str], found: _Verified, config: NearDupConfig
 ) -> Iterator[Finding]:
     """An info finding for each cluster's kept record and a medium one for each other record;
     the first ``len(origin)`` documents are references, named ``label:id`` and not reported."""
-    n, n_ref = len(sketch), len(origin)
-    ids = [f"{label}:{i}" for label, i in zip(origin, sketch.ids, strict=False)] + sketch.ids[
-        n_ref:
-    ]
+    n, n_ref = len(names), len(origin)
+    edges, similarity = found.edges, found.similarity
+    ids = [f"{label}:{i}" for label, i in zip(origin, names, strict=False)] + names[n_ref:]
     keeper = clusters(n, edges)  # each cluster is named by its first document, its keeper
     size = np.bincount(keeper, minlength=n)[keeper]
     members = np.flatnonzero((size > 1) & (np.arange(n) >= n_ref))
     others = members[keeper[members] != members]
-    near = jaccard(sketch.shingles, keeper[others], others)
+    near = found.jaccard(keeper[others], others)
     to_keeper = dict(zip(others.tolist(), near.tolist(), strict=True))
     best, best_sim = _nearest(n, edges, similarity)
     grams = f"word {config.ngram}-grams"
@@ -225,7 +253,7 @@ def _findings(
             evidence += f"; closest {ids[best[d]]} at {best_sim[d]:.3f}"
         if k < n_ref:
             code = "in-reference"
-            message = f"near-duplicate of {sketch.ids[k]} in {origin[k]}"
+            message = f"near-duplicate of {names[k]} in {origin[k]}"
         else:
             code, message = "near-duplicate", f"near-duplicate of {ids[k]} ({m} in the cluster)"
         yield Finding(ids[d], NAME, code, "medium", message, evidence=evidence, group=ids[k])

@@ -15,7 +15,6 @@ from mentor.qa.pii import credentials, numbers, phones
 from mentor.qa.pii.detection import Detection, resolve
 from mentor.qa.pii.patterns import EMAIL, FILE_SUFFIXES
 
-
 _DIGITS: Final = b"0123456789"  # ASCII digits: in UTF-8 no other character contains these bytes
 
 

@@ -8,7 +8,7 @@
    - ranking: digits append that response to the order, Backspace takes the last one back;
    - spans: selecting response text fills the next empty row; a digit then picks its label;
    - R focuses the text field marked data-focus-key="r"; Esc leaves a text field;
-   - Enter submits the primary form (Ctrl+Enter from a text field); S skips; U and other
+   - Enter submits the primary form (Ctrl+Enter: the form being typed in); S skips; U and other
      [data-key-link] links are followed; ? opens the key list. */
 (function () {
   "use strict";
@@ -155,7 +155,14 @@
     const target = event.target;
     const form = currentForm();
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      if (form) { event.preventDefault(); submit(form); }
+      // The form being typed in (a question, a task), else the page's task form; never a form
+      // whose buttons say different things (accept / reject), where the button must be chosen.
+      const own = target.closest ? target.closest("form") : null;
+      const chosen = own || (form && form.hasAttribute("data-primary") ? form : null);
+      if (chosen && chosen.querySelectorAll("button[type=submit]").length === 1) {
+        event.preventDefault();
+        chosen.requestSubmit();
+      }
       return;
     }
     if (typing(target)) {
