@@ -7,7 +7,7 @@ DEMO_DB := sqlite:///$(DEMO_DIR)/mentor.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test bench lint docs install dev system-deps clean
+.PHONY: demo test bench bench-peers lint docs install dev system-deps clean
 
 ## demo: set everything up, seed the demo workspace (SQLite) and serve it at http://$(HOST):$(PORT)
 demo: install
@@ -30,6 +30,16 @@ bench: dev
 	$(BIN)/python benchmarks/qa_near_dup.py
 	$(BIN)/python benchmarks/qa_pii.py
 	$(BIN)/python benchmarks/qa_full_scan.py
+	$(MAKE) bench-peers
+	$(BIN)/python benchmarks/annotate_load.py --runs 3
+
+## bench-peers: the peers the benchmarks compare with, each in its own venv under benchmarks/.peers/
+PEERS := benchmarks/.peers
+bench-peers:
+	test -x $(PEERS)/labelstudio-venv/bin/label-studio || { \
+		$(PY) -m venv $(PEERS)/labelstudio-venv && \
+		$(PEERS)/labelstudio-venv/bin/pip install -q --upgrade pip && \
+		$(PEERS)/labelstudio-venv/bin/pip install -q 'label-studio==1.23.2'; }
 
 ## docs: regenerate the CLI and settings reference from --help
 docs: install

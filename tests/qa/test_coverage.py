@@ -11,7 +11,7 @@ import pytest
 
 from mentor.errors import ConfigError, InputError
 from mentor.qa.checks.coverage import CoverageCheck, CoverageConfig, read_priorities
-from mentor.qa.language import detect
+from mentor.qa.language import detect, detect_all
 from mentor.records import Record, validate
 from tests.qa.harness import scan
 
@@ -50,6 +50,46 @@ RECORDS = [
 )
 def test_language_is_detected_offline(text: str, language: str) -> None:
     assert detect(text) == language
+
+
+HH = Path(__file__).resolve().parents[2] / "mentor/demo/hh-rlhf-harmless-base-test.jsonl.gz"
+
+
+def _py3langid(texts: list[str], min_confidence: float) -> list[str]:
+    """The answers of py3langid's own classifier, one text at a time, as detection documents."""
+    langid = pytest.importorskip("py3langid.langid")
+    model = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    out = []
+    for text in texts:
+        sample = text[:300]
+        label, sure = model.classify(sample)
+        wordless = sum(c.isalpha() for c in sample[:200]) < 3
+        out.append("und" if wordless or sure < min_confidence or label == "zxx" else label)
+    return out
+
+
+def test_batched_detection_answers_as_py3langid_does() -> None:
+    import gzip
+    import json
+
+    with gzip.open(HH, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line, _ in zip(lines, range(600), strict=False)]
+    texts = [text for row in rows for text in (row["chosen"], row["rejected"][:60])]
+    texts += [t.upper() for t in texts[:50]] + ["", "?!", "ok", "Ünïcödé", "\ud800 broken text"]
+    texts += ["Wie kann ich mein Passwort zurücksetzen?", "今天天气怎么样？", "Привет, как дела?"]
+    for min_confidence in (0.1, 0.6):
+        found = detect_all(texts, min_confidence=min_confidence)
+        assert found == _py3langid(texts, min_confidence)
+        assert len(set(found)) > 3  # not one answer for everything
+    assert [detect(t) for t in texts[:40]] == detect_all(texts[:40])  # alone or in a batch
+
+
+def test_near_ties_are_settled_by_py3langid_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mentor.qa.language as language
+
+    texts = ["Je voudrais une table.", "Wie spät ist es?", "hello there friend", "ok ok ok"]
+    monkeypatch.setattr(language, "_CLOSE", 2.0)  # every text counts as a near-tie
+    assert detect_all(texts) == _py3langid(texts, 0.1)
 
 
 def test_distributions_by_intent_language_source_and_length() -> None:

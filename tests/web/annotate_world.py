@@ -148,6 +148,7 @@ def _records() -> dict[str, list[dict[str, Any]]]:
                 ],
             },
         ],
+        "emoji": [{"id": "e0", "messages": _chat("Where?", "\U0001f600 Paris is nice.")}],
         "xss": [
             {"id": f"x{i}", "prompt": p, "chosen": p, "rejected": p}
             for i, p in enumerate(XSS_PAYLOADS)
@@ -201,6 +202,7 @@ PROJECTS: Final[dict[str, tuple[str, str, dict[str, Any], ProjectSettings]]] = {
     "cls": ("chats", "classification", CLASSES, ProjectSettings(review_rate=1.0)),
     "fc": ("claims", "factcheck", {}, ProjectSettings(review_rate=1.0)),
     "turns": ("multi", "turns", {}, ProjectSettings(review_rate=1.0)),
+    "emoji": ("emoji", "spans", {}, ProjectSettings()),
     "img": ("images", "classification", CLASSES, ProjectSettings(overlap=3)),
     "duo": ("prefs", "pairwise", {}, ProjectSettings(overlap=2)),
     "xss": ("xss", "pairwise", {}, ProjectSettings(review_rate=1.0)),

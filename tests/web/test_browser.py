@@ -103,7 +103,9 @@ def test_click_from_home_to_version_lineage_and_datasheet(
 ) -> None:
     page.goto(server)
     assert page.locator("h1").first.inner_text() == "Datasets"
-    assert page.locator("#datasets tbody tr").count() == 7
+    # the demo's seven datasets plus the annotation project's labelled release
+    assert page.locator("#datasets tbody tr").count() == 8
+    assert page.locator("#datasets >> text=hh-harmless-prefs-labels").count() == 1
     page.screenshot(path=str(shots / "mentor-home.png"), full_page=True)
 
     page.click("#datasets >> text=harmless-mix")
