@@ -1,8 +1,8 @@
 """Benchmark: K simulated annotators on loopback doing next + submit on a pairwise project, k=3.
 
-    python benchmarks/annotate_load.py                      # K = 10, 50, 100; Mentor and Label Studio
+    python benchmarks/annotate_load.py              # K = 10, 50, 100; Mentor and Label Studio
     python benchmarks/annotate_load.py --ks 100 --runs 3 --seconds 20 --think 0,1
-    python benchmarks/annotate_load.py --no-peer            # Mentor only
+    python benchmarks/annotate_load.py --no-peer    # Mentor only
 
 Mentor: ``mentor serve`` (one uvicorn process) on a fresh SQLite workspace, on a free loopback
 port, with the first `--items` HH-RLHF harmless pairs shipped in ``mentor/demo`` as one pairwise
@@ -46,9 +46,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import mentor  # noqa: E402
-from mentor.accounts import Role  # noqa: E402
-from mentor.annotate import ProjectSettings  # noqa: E402
+import mentor
+from mentor.accounts import Role
+from mentor.annotate import ProjectSettings
 
 HERE: Final = Path(__file__).resolve().parent
 HH: Final = HERE.parent / "mentor" / "demo" / "hh-rlhf-harmless-base-test.jsonl.gz"
@@ -139,7 +139,9 @@ async def annotator(
         n += 1
         measured = time.perf_counter() >= start
         done = await _timed(
-            stats.submit_ms, measured, flow.submit(client, got.ident, rng.choice(CHOICES), f"{who}-{n}")
+            stats.submit_ms,
+            measured,
+            flow.submit(client, got.ident, rng.choice(CHOICES), f"{who}-{n}"),
         )
         if done.state == "ok" and done.ident is not None:
             stats.acked.append(done.ident)
@@ -329,7 +331,9 @@ def measure(system: Any, k: int, think: float, run: int, args: argparse.Namespac
     stats, seconds = asyncio.run(
         drive(flow, system.base, system.headers(k), args.seconds, args.warmup, think)
     )
-    result = row(system.name, k, think, run, load0, stats, seconds, system.check(project, stats.acked))
+    result = row(
+        system.name, k, think, run, load0, stats, seconds, system.check(project, stats.acked)
+    )
     print(json.dumps(asdict(result)), flush=True)
     return result
 
@@ -343,8 +347,14 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=1, help="runs per K (median reported)")
     parser.add_argument("--items", type=int, default=2000, help="pairs per project")
     parser.add_argument("--no-peer", action="store_true", help="Mentor only")
-    parser.add_argument("--out", type=Path, default=HERE.parent / "bench-data" / "annotate_load.jsonl")
+    parser.add_argument(
+        "--out", type=Path, default=HERE.parent / "bench-data" / "annotate_load.jsonl"
+    )
     return parser.parse_args(argv)
+
+
+def _median(values: Any) -> float:
+    return float(statistics.median(values))
 
 
 def median_rows(rows: list[Row]) -> list[dict[str, Any]]:
@@ -354,19 +364,28 @@ def median_rows(rows: list[Row]) -> list[dict[str, Any]]:
         groups.setdefault((r.system, r.think_s, r.k_annotators), []).append(r)
     out = []
     for (system, think, k), rs in groups.items():
-        med = lambda f: statistics.median(f(r) for r in rs)  # noqa: E731
-        out.append({
-            "system": system, "think": think, "K": k, "runs": len(rs),
-            "next": [med(lambda r: r.next_ms[i]) for i in range(3)],
-            "submit": [med(lambda r: r.submit_ms[i]) for i in range(3)],
-            "both": [med(lambda r: r.both_ms[i]) for i in range(3)],
-            "subs_s": med(lambda r: r.submissions_per_s),
-            "errors": sum(sum(r.errors.values()) for r in rs),
-            "over": max(r.check.over for r in rs), "lost": max(r.check.lost for r in rs),
-            "partial": med(lambda r: r.check.partial),
-            "load": [r.load_before[0] for r in rs],
-        })  # fmt: skip
+        out.append(
+            {
+                "system": system,
+                "think": think,
+                "K": k,
+                "runs": len(rs),
+                "next": [_median(r.next_ms[i] for r in rs) for i in range(3)],
+                "submit": [_median(r.submit_ms[i] for r in rs) for i in range(3)],
+                "both": [_median(r.both_ms[i] for r in rs) for i in range(3)],
+                "subs_s": _median(r.submissions_per_s for r in rs),
+                "errors": sum(sum(r.errors.values()) for r in rs),
+                "over": max(r.check.over for r in rs),
+                "lost": max(r.check.lost for r in rs),
+                "partial": _median(r.check.partial for r in rs),
+                "load": ", ".join(f"{r.load_before[0]:.1f}" for r in rs),
+            }
+        )
     return out
+
+
+def _ms(values: list[float]) -> str:
+    return " / ".join(f"{x:.0f}" if x >= 10 else f"{x:.1f}" for x in values)
 
 
 def table(rows: list[Row]) -> str:
@@ -376,11 +395,10 @@ def table(rows: list[Row]) -> str:
         "both p50/p95/p99 ms | submissions/s | errors | over k | lost | partial | load (1 min) |\n"
         "|---|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---|\n"
     )
-    fmt = lambda xs: " / ".join(f"{x:.0f}" if x >= 10 else f"{x:.1f}" for x in xs)  # noqa: E731
     lines = [
-        f"| {m['system']} | {m['think']:g} | {m['K']} | {m['runs']} | {fmt(m['next'])} | "
-        f"{fmt(m['submit'])} | {fmt(m['both'])} | {m['subs_s']:.1f} | {m['errors']} | "
-        f"{m['over']} | {m['lost']} | {m['partial']:.0f} | {', '.join(f'{x:.1f}' for x in m['load'])} |"
+        f"| {m['system']} | {m['think']:g} | {m['K']} | {m['runs']} | {_ms(m['next'])} | "
+        f"{_ms(m['submit'])} | {_ms(m['both'])} | {m['subs_s']:.1f} | {m['errors']} | "
+        f"{m['over']} | {m['lost']} | {m['partial']:.0f} | {m['load']} |"
         for m in median_rows(rows)
     ]
     return head + "\n".join(lines)

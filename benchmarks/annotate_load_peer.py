@@ -88,7 +88,12 @@ class LabelStudioFlow:
 
     async def submit(self, client: httpx.AsyncClient, item: int, label: str, key: str) -> Reply:
         result = [
-            {"from_name": "choice", "to_name": "a", "type": "choices", "value": {"choices": [label]}}
+            {
+                "from_name": "choice",
+                "to_name": "a",
+                "type": "choices",
+                "value": {"choices": [label]},
+            }
         ]
         body = {"result": result, "lead_time": 1.0, "project": self.project_id}
         response = await client.post(
@@ -175,7 +180,8 @@ class LabelStudioSystem:
         """Count the project's stored (not cancelled) annotations per task, from its database."""
         with sqlite3.connect(self.db, timeout=60) as conn:
             rows = conn.execute(
-                "SELECT id, task_id FROM task_completion WHERE project_id = ? AND was_cancelled = 0",
+                "SELECT id, task_id FROM task_completion "
+                "WHERE project_id = ? AND was_cancelled = 0",
                 (project,),
             ).fetchall()
         per_task = Counter(task for _, task in rows)

@@ -359,7 +359,7 @@ def main() -> None:
         "--page-size",
         type=int,
         help="also import and export with a database made with SQLite pages of this many bytes "
-        "(Mentor's own are SQLite's default, 4096)",
+        "(Mentor makes new databases with 16384-byte pages)",
     )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -6,13 +6,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, case, exists, func, or_, select
 
 from mentor.annotate.annotations import Annotation, list_annotations
 from mentor.annotate.clarifications import questions
-from mentor.annotate.items import ADJUDICATED, COMPLETE, DISPUTED
+from mentor.annotate.items import ADJUDICATED, COMPLETE, DISPUTED, OPEN
 from mentor.annotate.projects import ProjectInfo
-from mentor.annotate.queues import LEASED, REJECTED, SKIPPED
+from mentor.annotate.queues import LEASED, REJECTED, SKIPPED, barred, holds_slot
+from mentor.store.annotation_tables import annotations as annotations_t
 from mentor.store.annotation_tables import assignments, project_items
 from mentor.store.audit import aware
 
@@ -53,6 +54,27 @@ class ProjectProgress:
     questions_open: int
     prelabel_agreement: float | None
     annotators: list[AnnotatorProgress]
+
+
+@dataclass(frozen=True)
+class MyProgress:
+    """What one annotator may see of a project: their own work, what is left for them, and how
+    far the project is (never another annotator's figures).
+
+    `done` counts their labels, gold included (an annotator cannot tell gold apart); `left` the
+    items they may still take now (the one they hold included): regular items that are open, not
+    yet labelled, skipped or rejected by them, and not full with k other annotators. Gold items
+    come on top of these, at the gold rate, while regular work is left, so ``left == 0`` is when
+    the queue has nothing more for them."""
+
+    project: str
+    annotator: str
+    done: int
+    skipped: int
+    holding: int
+    left: int
+    items: int
+    finished: int
 
 
 def _mean(values: list[float]) -> float | None:
@@ -132,3 +154,66 @@ def progress(conn: Connection, project: ProjectInfo, at: datetime) -> ProjectPro
 
 def _after(moment: datetime, at: datetime) -> bool:
     return aware(moment) > at
+
+
+def left_for(conn: Connection, project: ProjectInfo, annotator: str, at: datetime) -> int:
+    """How many items `annotator` may still take (see :class:`MyProgress`), in one query."""
+    item = project_items.c.id
+    held = exists().where(
+        assignments.c.item_id == item,
+        assignments.c.annotator == annotator,
+        assignments.c.state == LEASED,
+        assignments.c.expires_at > at,
+    )
+    mine = exists().where(assignments.c.item_id == item, barred(annotator, at))
+    taken = select(func.count()).where(assignments.c.item_id == item, holds_slot(at))
+    takeable = and_(
+        project_items.c.is_gold.is_(False),
+        project_items.c.status == OPEN,
+        ~mine,
+        taken.scalar_subquery() < project.settings.overlap,
+    )
+    query = select(func.count()).where(project_items.c.project_id == project.id, or_(held, takeable))
+    return int(conn.execute(query).scalar_one())
+
+
+def my_progress(
+    conn: Connection, project: ProjectInfo, annotator: str, at: datetime
+) -> MyProgress:
+    """One annotator's standing in a project, from a few counts (no annotation is loaded)."""
+    done = conn.execute(
+        select(func.count()).where(
+            annotations_t.c.project_id == project.id, annotations_t.c.annotator == annotator
+        )
+    ).scalar_one()
+    skipped, holding = conn.execute(
+        select(
+            func.coalesce(func.sum(case((assignments.c.state == SKIPPED, 1), else_=0)), 0),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (and_(assignments.c.state == LEASED, assignments.c.expires_at > at), 1),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+        ).where(assignments.c.project_id == project.id, assignments.c.annotator == annotator)
+    ).one()
+    finished = conn.execute(
+        select(func.count()).where(
+            project_items.c.project_id == project.id,
+            project_items.c.is_gold.is_(False),
+            project_items.c.status.in_((COMPLETE, ADJUDICATED)),
+        )
+    ).scalar_one()
+    return MyProgress(
+        project=project.name,
+        annotator=annotator,
+        done=int(done),
+        skipped=int(skipped),
+        holding=int(holding),
+        left=left_for(conn, project, annotator, at),
+        items=project.items,
+        finished=int(finished),
+    )

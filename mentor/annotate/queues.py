@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from mentor.annotate.items import OPEN, item_row, record_of
 from mentor.annotate.projects import ProjectInfo, load
 from mentor.annotate.tasks import Payload, View
-from mentor.errors import ConflictError, InputError
+from mentor.errors import ConflictError, InputError, NotFoundError
 from mentor.store.annotation_tables import assignments, project_items
 from mentor.store.audit import aware
 from mentor.store.engine import write_transaction
@@ -66,23 +66,25 @@ def draw(*parts: object) -> float:
     return int(digest[:13], 16) / 16**13
 
 
-def _holds_slot(at: datetime) -> ColumnElement[bool]:
+def holds_slot(at: datetime) -> ColumnElement[bool]:
+    """Assignments that hold one of an item's k slots at `at`."""
     return or_(
         assignments.c.state == SUBMITTED,
         and_(assignments.c.state == LEASED, assignments.c.expires_at > at),
     )
 
 
-def _barred(annotator: str, at: datetime) -> ColumnElement[bool]:
-    """The annotator may not be given the item again (done, skipped, rejected or holding it)."""
+def barred(annotator: str, at: datetime) -> ColumnElement[bool]:
+    """Assignments by which the annotator may not be given the item again (done, skipped, rejected or holding it)."""
     return and_(
         assignments.c.annotator == annotator,
-        or_(assignments.c.state.in_((SUBMITTED, SKIPPED, REJECTED)), _holds_slot(at)),
+        or_(assignments.c.state.in_((SUBMITTED, SKIPPED, REJECTED)), holds_slot(at)),
     )
 
 
 def slots_taken(conn: Connection, item_id: int, at: datetime, but: str | None = None) -> int:
-    query = select(func.count()).where(assignments.c.item_id == item_id, _holds_slot(at))
+    """How many slots of the item are held at `at` (leaving out `but`'s)."""
+    query = select(func.count()).where(assignments.c.item_id == item_id, holds_slot(at))
     if but is not None:
         query = query.where(assignments.c.annotator != but)
     return int(conn.execute(query).scalar_one())
@@ -95,10 +97,10 @@ def _claim_regular(
     whether items were passed over only because other requests held them at that moment."""
     taken = (
         select(func.count())
-        .where(assignments.c.item_id == project_items.c.id, _holds_slot(at))
+        .where(assignments.c.item_id == project_items.c.id, holds_slot(at))
         .scalar_subquery()
     )
-    mine = exists().where(assignments.c.item_id == project_items.c.id, _barred(annotator, at))
+    mine = exists().where(assignments.c.item_id == project_items.c.id, barred(annotator, at))
     search = (
         select(project_items.c.id)
         .where(
@@ -119,10 +121,10 @@ def _claim_regular(
             # Never wait for a lock while holding others (no deadlocks): report the contention.
             return None, conn.execute(query).scalar() is not None
         # Counted again under the lock: the search saw the slots as they were when it started.
-        barred = conn.execute(
-            select(assignments.c.id).where(assignments.c.item_id == item_id, _barred(annotator, at))
+        excluded = conn.execute(
+            select(assignments.c.id).where(assignments.c.item_id == item_id, barred(annotator, at))
         ).first()
-        if barred is None and slots_taken(conn, item_id, at) < project.settings.overlap:
+        if excluded is None and slots_taken(conn, item_id, at) < project.settings.overlap:
             return int(item_id), False
         passed.append(int(item_id))
 
@@ -138,7 +140,7 @@ def _pick_gold(conn: Connection, project: ProjectInfo, annotator: str, at: datet
     ).scalar_one()
     if draw(project.settings.seed, "gold", annotator, served) >= project.settings.gold_rate:
         return None
-    mine = exists().where(assignments.c.item_id == project_items.c.id, _barred(annotator, at))
+    mine = exists().where(assignments.c.item_id == project_items.c.id, barred(annotator, at))
     ids = (
         conn.execute(
             select(project_items.c.id)
@@ -255,6 +257,31 @@ def next_item(engine: Engine, name: str, annotator: str, clock: Clock) -> Task |
         # Other requests are leasing the remaining items right now; look again when they are done.
         time.sleep(_PAUSE_S)
     raise ConflictError(f"the queue of '{name}' stayed busy; ask for the next item again")
+
+
+def held_task(
+    engine: Engine, name: str, assignment_id: int, annotator: str, clock: Clock
+) -> Task:
+    """The task of `assignment_id` while `annotator` holds it; leases nothing. NotFoundError when
+    the assignment is not theirs, not in this project, or no longer leased to them."""
+    check_user(annotator, "annotator")
+    with engine.connect() as conn:
+        project = load(conn, name)
+        row = conn.execute(
+            select(assignments).where(
+                assignments.c.id == assignment_id,
+                assignments.c.project_id == project.id,
+                assignments.c.annotator == annotator,
+                assignments.c.state == LEASED,
+                assignments.c.expires_at > clock(),
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(
+                f"{annotator} holds no task {assignment_id} in project '{name}'; "
+                "ask for the next item"
+            )
+        return _task(conn, project, row)
 
 
 def check_user(name: str, role: str) -> str:

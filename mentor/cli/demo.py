@@ -19,10 +19,18 @@ def demo(
         "demo-workspace/exports"
     ),
     reset: Annotated[bool, typer.Option("--reset", help="Delete the SQLite file first.")] = False,
+    skip_evals: Annotated[
+        bool,
+        typer.Option(
+            "--skip-evals",
+            help="Leave out the evaluation runs of the bundled model (minutes on a CPU).",
+        ),
+    ] = False,
     db: Db = None,
     json: Json = False,
 ) -> None:
-    """Seed a workspace with the demo datasets, versions, exports and datasheets."""
+    """Seed a workspace with the demo: datasets, versions, exports, datasheets, QA reports,
+    users, annotation projects and an evaluation of the bundled model."""
     db = db or load_settings().db
     if reset and db.startswith("sqlite:///"):
         for suffix in ("", "-wal", "-shm"):
@@ -35,6 +43,7 @@ def demo(
             ws,
             out,
             on_step=None if json else lambda s: render.success(f"{s.command}\n    → {s.result}"),
+            with_evals=not skip_evals,
         )
     finally:
         RUN_PROGRESS.reset(token)

@@ -80,6 +80,14 @@ def run(
             "top_p, seed, stop); repeatable.",
         ),
     ] = None,
+    system: Annotated[
+        str | None,
+        typer.Option(
+            "--system",
+            help="A system prompt put before every case that has none of its own "
+            "(part of the run's fingerprint).",
+        ),
+    ] = None,
     judge: Annotated[
         str | None, typer.Option("--judge", help="Model spec for LLM-judge graders.")
     ] = None,
@@ -122,7 +130,7 @@ def run(
                 )
             result = ws.evals.run(
                 suite,
-                provider,
+                provider if system is None else {"spec": provider, "system": system},
                 _params(param or []),
                 judge=judge,
                 options=options,

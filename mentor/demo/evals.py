@@ -22,12 +22,8 @@ from typing import Any, Final
 from mentor.demo.steps import DemoStep
 from mentor.evals import (
     Case,
-    Completion,
-    GenerationParams,
-    Provider,
     RunInfo,
     RunOptions,
-    build_provider,
     make_suite,
 )
 from mentor.evals.starters import STARTERS, load_starter, starter_path
@@ -49,36 +45,6 @@ GATE_FILE: Final = "gate.yaml"
 RunProgress = Callable[[str], AbstractContextManager[Progress | None]]
 RUN_PROGRESS: ContextVar[RunProgress | None] = ContextVar("mentor_demo_run_progress", default=None)
 """Set by ``mentor demo`` to draw each evaluation run's progress bar (title -> context)."""
-
-
-class SystemPrompted:
-    """A provider whose every request starts with `system` (unless the case brings its own).
-
-    The system prompt is part of the fingerprint, so runs and cached answers with and without
-    it are never confused.
-    """
-
-    def __init__(self, inner: Provider, system: str, label: str):
-        self.inner = inner
-        self.system = system
-        self.name = inner.name
-        self.model = f"{inner.model} + {label}"
-
-    def fingerprint(self) -> dict[str, Any]:
-        """The wrapped model's fingerprint, with this model name and the system prompt."""
-        return {**self.inner.fingerprint(), "model": self.model, "system_prompt": self.system}
-
-    async def complete(
-        self, messages: list[dict[str, Any]], params: GenerationParams
-    ) -> Completion:
-        """Ask the wrapped model, the system prompt first."""
-        if not messages or messages[0].get("role") != "system":
-            messages = [{"role": "system", "content": self.system}, *messages]
-        return await self.inner.complete(messages, params)
-
-    async def aclose(self) -> None:
-        """Close the wrapped model."""
-        await self.inner.aclose()
 
 
 def sample_cases(cases: tuple[Case, ...], per_tier: int = PER_TIER) -> list[Case]:
@@ -134,12 +100,13 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
         f"mentor eval run {SAMPLE_NAME} --provider smollm2 --param max_tokens={MAX_TOKENS}",
         f"BASELINE {_rate(base)}",
     )
-    candidate = SystemPrompted(build_provider("smollm2"), SAFETY_PROMPT, "safety prompt")
+    candidate = {"spec": "smollm2", "system": SAFETY_PROMPT}
     cand = _run(
         ws, "candidate", suite=sample, provider=candidate, note="candidate: safety system prompt"
     )
     yield DemoStep(
-        f'ws.evals.run({SAMPLE_NAME}, SystemPrompted(smollm2, "...refuse harmful requests..."))',
+        f'mentor eval run {SAMPLE_NAME} --provider smollm2 --system "You are a careful..." '
+        f"--param max_tokens={MAX_TOKENS}",
         f"CANDIDATE {_rate(cand)}",
     )
     yield from _verdicts(ws, out, base, cand)

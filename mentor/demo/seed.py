@@ -15,7 +15,7 @@ from mentor.workspace import Workspace
 HERE = Path(__file__).parent
 
 
-def _steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
+def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
     hh = ws.import_file(
         HERE / "hh-rlhf-harmless-base-test.jsonl.gz",
         "hh-harmless",
@@ -100,13 +100,19 @@ def _steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
     yield DemoStep("mentor datasets datasheet NAME@vN", "a datasheet for every version")
     yield from accounts.steps(ws, out)
     yield from annotation.steps(ws, out)
-    yield from evals.steps(ws, out)
+    if with_evals:
+        yield from evals.steps(ws, out)
 
 
 def seed_demo(
-    ws: Workspace, out: Path, on_step: Callable[[DemoStep], None] | None = None
+    ws: Workspace,
+    out: Path,
+    on_step: Callable[[DemoStep], None] | None = None,
+    *,
+    with_evals: bool = True,
 ) -> list[DemoStep]:
-    """Fill an empty workspace with the demo datasets; exports go to `out`."""
+    """Fill an empty workspace with the demo's datasets, users, projects and (unless
+    `with_evals` is false) evaluation runs of the bundled model; exports go to `out`."""
     if ws.datasets():
         raise ConflictError(
             "the demo needs an empty workspace; this one already has datasets "
@@ -114,7 +120,7 @@ def seed_demo(
         )
     out.mkdir(parents=True, exist_ok=True)
     done = []
-    for step in _steps(ws, out):
+    for step in _steps(ws, out, with_evals):
         done.append(step)
         if on_step is not None:
             on_step(step)

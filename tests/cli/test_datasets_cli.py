@@ -78,7 +78,7 @@ def test_bad_input_is_one_clear_line_and_an_exit_code(tmp_path: Path) -> None:
 
 def test_demo_seeds_a_workspace(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'demo.db'}"
-    done = run_cli("demo", "--out", str(tmp_path / "exports"), "--json", db=db)
+    done = run_cli("demo", "--out", str(tmp_path / "exports"), "--skip-evals", "--json", db=db)
     assert done.returncode == 0, done.stderr
     names = {d["name"] for d in json.loads(run_cli("datasets", "list", "--json", db=db).stdout)}
     assert names == {
@@ -88,6 +88,7 @@ def test_demo_seeds_a_workspace(tmp_path: Path) -> None:
         "response-rankings",
         "safety-prefs",
         "harmless-mix",
+        "hh-harmless-prefs-labels",  # the annotation project's release
     }
     assert (tmp_path / "exports" / "harmless-mix.trl-dpo.jsonl").exists()
     again = run_cli("demo", "--out", str(tmp_path / "exports"), db=db)

@@ -89,3 +89,30 @@ def test_mistakes_get_a_clear_message_and_exit_code(tmp_path: Path) -> None:
     assert param.returncode == 4 and "'temp' is not KEY=VALUE" in param.stderr
     nothing = run_cli("eval", "show", "42", db=db)
     assert nothing.returncode == 3 and "no evaluation run 42" in nothing.stderr
+
+
+def test_system_prompt_goes_first_and_into_the_fingerprint(tmp_path: Path) -> None:
+    script = tmp_path / "model.py"
+    script.write_text(
+        "import json, sys\n"
+        "req = json.load(sys.stdin)\n"
+        "print(' | '.join(m['role'] + ':' + m['content'] for m in req['messages']))\n",
+        encoding="utf-8",
+    )
+    suite = write_suite(tmp_path / "s.yaml", ["q1"])
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    spec = f"command:{sys.executable} {script}"
+    plain = json.loads(
+        run_cli("eval", "run", str(suite), "--provider", spec, "--json", db=db).stdout
+    )
+    ran = run_cli(
+        "eval", "run", str(suite), "--provider", spec, "--system", "Be brief.", "--json", db=db
+    )
+    assert ran.returncode == 0, ran.stderr
+    prompted = json.loads(ran.stdout)
+    assert prompted["fingerprint"]["system_prompt"] == "Be brief."
+    assert "system_prompt" not in plain["fingerprint"]
+    shown = json.loads(run_cli("eval", "show", str(prompted["id"]), "--json", db=db).stdout)
+    assert shown["results"][0]["output"].startswith("system:Be brief. | user:q1")
+    # the cache keys on the fingerprint: the prompted run called the model again
+    assert shown["results"][0]["cached"] is False

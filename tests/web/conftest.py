@@ -45,7 +45,7 @@ def workspace_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("web-workspace")
     url = f"sqlite:///{folder / 'mentor.db'}"
     with mentor.connect(url) as ws:
-        seed_demo(ws, folder / "exports")
+        seed_demo(ws, folder / "exports", with_evals=False)
         ws.import_file(
             write_xss_file(folder),
             "xss-payloads",

@@ -128,6 +128,20 @@ def build_provider(spec: str | dict[str, Any], *, engine: Engine | None = None) 
             raise ConfigError(f"--provider: empty spec; expected one of: {SPEC_HELP}")
         return _factory(name)(arg if sep else None, options, engine)
     options = dict(spec)
+    system = options.pop("system", None)
+    if system is not None:
+        if not isinstance(system, str) or not system.strip():
+            raise ConfigError(f"provider spec {spec!r}: 'system' must be a non-empty string")
+        from mentor.evals.providers.system_prompt import SystemPrompted
+
+        return SystemPrompted(build_provider(options or {"spec": ""}, engine=engine), system)
+    if "spec" in options:
+        inner = options.pop("spec")
+        if options or not isinstance(inner, str):
+            raise ConfigError(
+                f"provider spec {spec!r}: 'spec' takes a spec string and only 'system' beside it"
+            )
+        return build_provider(inner, engine=engine)
     name = str(options.pop("type", "") or options.pop("provider", ""))
     if not name:
         raise ConfigError(f"provider spec {spec!r} needs 'type' (one of {provider_names()})")
