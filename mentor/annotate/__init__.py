@@ -13,7 +13,7 @@ from mentor.annotate.prelabels import (
     RecordPreLabeler,
     register_prelabeler,
 )
-from mentor.annotate.progress import AnnotatorProgress, ProjectProgress
+from mentor.annotate.progress import AnnotatorProgress, MyProgress, ProjectProgress
 from mentor.annotate.projects import ProjectInfo, ProjectSettings
 from mentor.annotate.queues import Task
 from mentor.annotate.release import ReleaseResult
@@ -35,6 +35,7 @@ __all__ = [
     "ItemInfo",
     "LabelRows",
     "ModelPreLabeler",
+    "MyProgress",
     "PreLabeler",
     "PrelabelResult",
     "ProjectInfo",

@@ -3,6 +3,7 @@ final (it wins in the release over any aggregate of the annotators' labels)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,7 @@ from mentor.annotate.items import ADJUDICATED, DISPUTED, item_row, record_of, re
 from mentor.annotate.projects import ProjectInfo, load
 from mentor.annotate.queues import check_user
 from mentor.annotate.tasks import Payload, View
-from mentor.errors import ConflictError
+from mentor.errors import ConflictError, NotFoundError
 from mentor.store.annotation_tables import adjudications, project_items
 from mentor.store.audit import aware, now, record_event
 from mentor.store.engine import write_transaction
@@ -44,14 +45,7 @@ class Adjudication:
     created_at: datetime
 
 
-def adjudication_queue(conn: Connection, project: ProjectInfo, limit: int) -> list[Dispute]:
-    """Disputed items not yet decided, in queue order."""
-    rows = conn.execute(
-        select(project_items)
-        .where(project_items.c.project_id == project.id, project_items.c.status == DISPUTED)
-        .order_by(project_items.c.position)
-        .limit(limit)
-    ).all()
+def _disputes(conn: Connection, project: ProjectInfo, rows: Sequence[Any]) -> list[Dispute]:
     if not rows:
         return []
     labels = list_annotations(conn, project, item_ids=[r.id for r in rows])
@@ -65,6 +59,35 @@ def adjudication_queue(conn: Connection, project: ProjectInfo, limit: int) -> li
         )
         for r in rows
     ]
+
+
+def adjudication_queue(
+    conn: Connection, project: ProjectInfo, limit: int, after: int | None = None
+) -> list[Dispute]:
+    """Up to `limit` disputed items not yet decided, in queue order; `after` (an item id, the last
+    one of the previous page) pages on."""
+    query = (
+        select(project_items)
+        .where(project_items.c.project_id == project.id, project_items.c.status == DISPUTED)
+        .order_by(project_items.c.position)
+        .limit(limit)
+    )
+    if after is not None:
+        where = select(project_items.c.position).where(
+            project_items.c.id == after, project_items.c.project_id == project.id
+        )
+        query = query.where(project_items.c.position > where.scalar_subquery())
+    return _disputes(conn, project, conn.execute(query).all())
+
+
+def dispute(conn: Connection, project: ProjectInfo, item_id: int) -> Dispute:
+    """One item of the adjudication queue (NotFoundError unless it waits for a decision)."""
+    row = item_row(conn, project, item_id)
+    if row.status != DISPUTED:
+        raise NotFoundError(
+            f"item {item_id} of '{project.name}' is {row.status}, not waiting for adjudication"
+        )
+    return _disputes(conn, project, [row])[0]
 
 
 def adjudicate(

@@ -14,6 +14,7 @@ import asyncio
 import json
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol
@@ -162,10 +163,7 @@ async def _suggest_all(
     return dict(await asyncio.gather(*(one(i, r) for i, r in work)))
 
 
-def run_prelabels(
-    engine: Engine, project: ProjectInfo, labeler: PreLabeler, *, concurrency: int = 8
-) -> PrelabelResult:
-    """Ask `labeler` for a suggestion on every item that has none yet, and store them."""
+def _pending(engine: Engine, project: ProjectInfo) -> list[tuple[int, Record]]:
     with engine.connect() as conn:
         rows = conn.execute(
             select(project_items.c.id, project_items.c.record_hash, project_items.c.prelabel).where(
@@ -173,8 +171,10 @@ def run_prelabels(
             )
         ).all()
         # JSON columns keep None as JSON null, so which items lack one is decided here.
-        work = [(r.id, record_of(conn, r.record_hash)) for r in rows if r.prelabel is None]
-    found = asyncio.run(_suggest_all(labeler, project, work, concurrency))
+        return [(r.id, record_of(conn, r.record_hash)) for r in rows if r.prelabel is None]
+
+
+def _store(engine: Engine, found: dict[int, Payload | None]) -> PrelabelResult:
     with write_transaction(engine) as conn:
         for item_id, payload in found.items():
             if payload is not None:
@@ -185,3 +185,28 @@ def run_prelabels(
                 )
     suggested = sum(p is not None for p in found.values())
     return PrelabelResult(suggested, len(found) - suggested)
+
+
+async def run_prelabels_async(
+    engine: Engine, project: ProjectInfo, labeler: PreLabeler, *, concurrency: int = 8
+) -> PrelabelResult:
+    """Ask `labeler` for a suggestion on every item that has none yet, and store them (the
+    store is read and written in a worker thread, so the event loop keeps running)."""
+    work = await asyncio.to_thread(_pending, engine, project)
+    found = await _suggest_all(labeler, project, work, concurrency)
+    return await asyncio.to_thread(_store, engine, found)
+
+
+def run_prelabels(
+    engine: Engine, project: ProjectInfo, labeler: PreLabeler, *, concurrency: int = 8
+) -> PrelabelResult:
+    """:func:`run_prelabels_async` for synchronous callers. Called while an event loop runs in
+    this thread (Jupyter, an async web handler, Playwright's sync API), it runs in a worker
+    thread with a loop of its own, since this thread's loop cannot be re-entered."""
+    job = run_prelabels_async(engine, project, labeler, concurrency=concurrency)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(job)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mentor-prelabels") as pool:
+        return pool.submit(asyncio.run, job).result()

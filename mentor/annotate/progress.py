@@ -173,13 +173,13 @@ def left_for(conn: Connection, project: ProjectInfo, annotator: str, at: datetim
         ~mine,
         taken.scalar_subquery() < project.settings.overlap,
     )
-    query = select(func.count()).where(project_items.c.project_id == project.id, or_(held, takeable))
+    query = select(func.count()).where(
+        project_items.c.project_id == project.id, or_(held, takeable)
+    )
     return int(conn.execute(query).scalar_one())
 
 
-def my_progress(
-    conn: Connection, project: ProjectInfo, annotator: str, at: datetime
-) -> MyProgress:
+def my_progress(conn: Connection, project: ProjectInfo, annotator: str, at: datetime) -> MyProgress:
     """One annotator's standing in a project, from a few counts (no annotation is loaded)."""
     done = conn.execute(
         select(func.count()).where(

@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -21,6 +21,8 @@ from mentor.store.tables import datasets
 from mentor.store.tables import versions as versions_t
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+# Names the web app's own pages take under /projects/ (``/projects/new`` is the create form).
+RESERVED: Final = frozenset({"new"})
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,17 @@ class ProjectInfo:
 
 
 def check_name(name: str) -> str:
-    """A project name: letters, digits, '.', '_' and '-', starting with a letter or digit."""
+    """A project name: letters, digits, '.', '_' and '-', starting with a letter or digit, and
+    not one of the web app's reserved words (:data:`RESERVED`)."""
     if not NAME.match(name):
         raise InputError(
             f"'{name}' is not a usable project name; use letters, digits, '.', '_' and '-'",
-            where="NAME",
+            field="name",
+        )
+    if name in RESERVED:
+        raise InputError(
+            f"'{name}' is reserved (the web app's /projects/{name} page); pick another name",
+            field="name",
         )
     return name
 

@@ -75,7 +75,7 @@ def holds_slot(at: datetime) -> ColumnElement[bool]:
 
 
 def barred(annotator: str, at: datetime) -> ColumnElement[bool]:
-    """Assignments by which the annotator may not be given the item again (done, skipped, rejected or holding it)."""
+    """Assignments that bar the annotator from the item (done, skipped, rejected or holding)."""
     return and_(
         assignments.c.annotator == annotator,
         or_(assignments.c.state.in_((SUBMITTED, SKIPPED, REJECTED)), holds_slot(at)),
@@ -259,9 +259,7 @@ def next_item(engine: Engine, name: str, annotator: str, clock: Clock) -> Task |
     raise ConflictError(f"the queue of '{name}' stayed busy; ask for the next item again")
 
 
-def held_task(
-    engine: Engine, name: str, assignment_id: int, annotator: str, clock: Clock
-) -> Task:
+def held_task(engine: Engine, name: str, assignment_id: int, annotator: str, clock: Clock) -> Task:
     """The task of `assignment_id` while `annotator` holds it; leases nothing. NotFoundError when
     the assignment is not theirs, not in this project, or no longer leased to them."""
     check_user(annotator, "annotator")

@@ -4,11 +4,12 @@ or corrects it (the correction counts instead), with a comment."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Select, insert, select, update
 
 from mentor.annotate.annotations import Annotation, list_annotations
 from mentor.annotate.items import item_row, record_of, refresh_status
@@ -50,35 +51,61 @@ class ReviewTask:
     status: str
 
 
-def review_queue(
-    conn: Connection, project: ProjectInfo, reviewer: str, limit: int
-) -> list[ReviewTask]:
-    """Sampled annotations nobody reviewed yet, oldest first; never the reviewer's own."""
+def _waiting(project: ProjectInfo, reviewer: str) -> Select[int]:
+    """Ids of sampled annotations nobody reviewed yet, oldest first; never the reviewer's own."""
     reviewed = select(reviews.c.annotation_id).where(reviews.c.project_id == project.id)
-    ids = (
-        conn.execute(
-            select(annotations_t.c.id)
-            .where(
-                annotations_t.c.project_id == project.id,
-                annotations_t.c.review_sampled.is_(True),
-                annotations_t.c.annotator != reviewer,
-                annotations_t.c.id.not_in(reviewed),
-            )
-            .order_by(annotations_t.c.id)
-            .limit(limit)
+    return (
+        select(annotations_t.c.id)
+        .where(
+            annotations_t.c.project_id == project.id,
+            annotations_t.c.review_sampled.is_(True),
+            annotations_t.c.annotator != reviewer,
+            annotations_t.c.id.not_in(reviewed),
         )
+        .order_by(annotations_t.c.id)
+    )
+
+
+def _review_tasks(conn: Connection, project: ProjectInfo, ids: Sequence[int]) -> list[ReviewTask]:
+    if not ids:
+        return []
+    wanted = set(ids)
+    item_ids = (
+        conn.execute(select(annotations_t.c.item_id).where(annotations_t.c.id.in_(wanted)))
         .scalars()
         .all()
     )
-    if not ids:
-        return []
-    found = [a for a in list_annotations(conn, project) if a.id in set(ids)]
+    found = list_annotations(conn, project, item_ids=list(set(item_ids)))
     out = []
-    for annotation in found:
+    for annotation in (a for a in found if a.id in wanted):
         item = item_row(conn, project, annotation.item_id)
         view = project.task.view(record_of(conn, item.record_hash), project.config)
         out.append(ReviewTask(annotation, view, item.status))
     return out
+
+
+def review_queue(
+    conn: Connection, project: ProjectInfo, reviewer: str, limit: int, after: int | None = None
+) -> list[ReviewTask]:
+    """Up to `limit` sampled annotations nobody reviewed yet, oldest first, never the reviewer's
+    own; `after` (an annotation id, the last one of the previous page) pages on."""
+    query = _waiting(project, reviewer).limit(limit)
+    if after is not None:
+        query = query.where(annotations_t.c.id > after)
+    return _review_tasks(conn, project, conn.execute(query).scalars().all())
+
+
+def review_task(
+    conn: Connection, project: ProjectInfo, annotation_id: int, reviewer: str
+) -> ReviewTask:
+    """One annotation of the review queue (NotFoundError unless it waits for this reviewer)."""
+    query = _waiting(project, reviewer).where(annotations_t.c.id == annotation_id)
+    found = _review_tasks(conn, project, conn.execute(query).scalars().all())
+    if not found:
+        raise NotFoundError(
+            f"annotation {annotation_id} of '{project.name}' is not waiting for {reviewer}'s review"
+        )
+    return found[0]
 
 
 def _row(conn: Connection, project: ProjectInfo, annotation_id: int) -> Any:

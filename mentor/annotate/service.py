@@ -6,6 +6,7 @@ the workspace's actor (``ws.acting_as(user).projects`` in the web app) and can b
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,15 @@ from mentor.annotate.gold import GoldScore, load_gold
 from mentor.annotate.gold import gold_scores as score_gold
 from mentor.annotate.guidelines import GuidelineVersion
 from mentor.annotate.items import ItemInfo, add_items, list_items, version_records_of
-from mentor.annotate.prelabels import PreLabeler, PrelabelResult, prelabeler, run_prelabels
-from mentor.annotate.progress import ProjectProgress
+from mentor.annotate.prelabels import (
+    PreLabeler,
+    PrelabelResult,
+    prelabeler,
+    run_prelabels,
+    run_prelabels_async,
+)
+from mentor.annotate.progress import MyProgress, ProjectProgress
+from mentor.annotate.progress import my_progress as annotator_progress
 from mentor.annotate.progress import progress as project_progress
 from mentor.annotate.projects import (
     ProjectInfo,
@@ -42,6 +50,12 @@ from mentor.store.engine import write_transaction
 
 if TYPE_CHECKING:
     from mentor.workspace import Workspace
+
+
+def _labeler_of(project: ProjectInfo) -> PreLabeler:
+    if not project.settings.prelabel:
+        raise InputError(f"project '{project.name}' has no pre-label provider", where="--prelabel")
+    return prelabeler(project.settings.prelabel)
 
 
 class Projects:
@@ -109,6 +123,13 @@ class Projects:
         with self.ws.engine.connect() as conn:
             return project_progress(conn, load(conn, name), self.clock())
 
+    def my_progress(self, name: str, annotator: str | None = None) -> MyProgress:
+        """What an annotator may see of their standing: their labels, what is left for them
+        (``left``) and how far the project is. A few counts: cheap enough for every page."""
+        with self.ws.engine.connect() as conn:
+            project = load(conn, name)
+            return annotator_progress(conn, project, annotator or self.ws.actor, self.clock())
+
     def items(self, name: str, *, status: str | None = None) -> list[ItemInfo]:
         """The project's items in queue order (trainers only: gold items are marked)."""
         with self.ws.engine.connect() as conn:
@@ -119,18 +140,28 @@ class Projects:
         return [t.info() for t in task_types()]
 
     def prelabel(self, name: str, labeler: PreLabeler | None = None) -> PrelabelResult:
-        """Fill in suggestions for items without one, from `labeler` or the project's own."""
+        """Fill in suggestions for items without one, from `labeler` or the project's own.
+        Works inside a running event loop too (the work then runs in a worker thread)."""
         project = self.get(name)
-        if labeler is None:
-            if not project.settings.prelabel:
-                raise InputError(f"project '{name}' has no pre-label provider", where="--prelabel")
-            labeler = prelabeler(project.settings.prelabel)
-        return run_prelabels(self.ws.engine, project, labeler)
+        return run_prelabels(self.ws.engine, project, labeler or _labeler_of(project))
+
+    async def prelabel_async(self, name: str, labeler: PreLabeler | None = None) -> PrelabelResult:
+        """:meth:`prelabel` for code inside an event loop: the labeler's calls run on that loop,
+        the store is read and written in worker threads."""
+        project = await asyncio.to_thread(self.get, name)
+        labeler = labeler or _labeler_of(project)
+        return await run_prelabels_async(self.ws.engine, project, labeler)
 
     # annotators ---------------------------------------------------------------------------
     def next_item(self, name: str, annotator: str | None = None) -> Task | None:
         """The annotator's current lease, or the next item leased to them; None when done."""
         return queues.next_item(self.ws.engine, name, annotator or self.ws.actor, self.clock)
+
+    def task(self, name: str, assignment_id: int, annotator: str | None = None) -> Task:
+        """The task of `assignment_id` while the annotator holds it, without leasing anything;
+        NotFoundError when it is not theirs or no longer leased to them."""
+        who = annotator or self.ws.actor
+        return queues.held_task(self.ws.engine, name, assignment_id, who, self.clock)
 
     def skip(
         self, name: str, item_id: int, annotator: str | None = None, *, reason: str = ""
@@ -198,11 +229,19 @@ class Projects:
 
     # review and adjudication --------------------------------------------------------------
     def review_queue(
-        self, name: str, reviewer: str | None = None, *, limit: int = 20
+        self, name: str, reviewer: str | None = None, *, limit: int = 20, after: int | None = None
     ) -> list[ReviewTask]:
-        """Sampled annotations waiting for review (never the reviewer's own)."""
+        """Sampled annotations waiting for review, oldest first (never the reviewer's own); give
+        the last one's annotation id as `after` for the next page."""
+        who = reviewer or self.ws.actor
         with self.ws.engine.connect() as conn:
-            return reviewing.review_queue(conn, load(conn, name), reviewer or self.ws.actor, limit)
+            return reviewing.review_queue(conn, load(conn, name), who, limit, after)
+
+    def review_task(self, name: str, annotation_id: int, reviewer: str | None = None) -> ReviewTask:
+        """One annotation of the review queue; NotFoundError unless it waits for this reviewer."""
+        who = reviewer or self.ws.actor
+        with self.ws.engine.connect() as conn:
+            return reviewing.review_task(conn, load(conn, name), annotation_id, who)
 
     def review(
         self,
@@ -226,10 +265,18 @@ class Projects:
         with self.ws.engine.connect() as conn:
             return reviewing.list_reviews(conn, load(conn, name))
 
-    def adjudication_queue(self, name: str, *, limit: int = 20) -> list[Dispute]:
-        """Disputed items waiting for a decision."""
+    def adjudication_queue(
+        self, name: str, *, limit: int = 20, after: int | None = None
+    ) -> list[Dispute]:
+        """Disputed items waiting for a decision, in queue order; give the last one's item id
+        as `after` for the next page."""
         with self.ws.engine.connect() as conn:
-            return adjudication.adjudication_queue(conn, load(conn, name), limit)
+            return adjudication.adjudication_queue(conn, load(conn, name), limit, after)
+
+    def dispute(self, name: str, item_id: int) -> Dispute:
+        """One item of the adjudication queue; NotFoundError unless it waits for a decision."""
+        with self.ws.engine.connect() as conn:
+            return adjudication.dispute(conn, load(conn, name), item_id)
 
     def adjudicate(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,54 @@ def test_a_model_prelabeler_parses_json_and_skips_what_does_not_validate(
             "prefs", task.item_id, {"choice": "tie"}, client_id=str(task.item_id), annotator="ana"
         )
     assert sum(s is not None for s in shown) == 1
+
+
+def test_prelabels_work_from_inside_a_running_event_loop(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
+    # As in Jupyter, an async web handler or Playwright's sync API: a loop runs in this thread.
+    pairwise(ws, tmp_path, n=2, overlap=1)
+
+    async def inside() -> tuple[int, int]:
+        asyncio.get_running_loop()
+        first = ws.projects.prelabel("prefs", ModelPreLabeler(Scripted(['{"choice": "A"}'] * 2)))
+        pairwise(ws, tmp_path, n=3, name="made", prelabel="record")  # create pre-labels too
+        return first.suggested, len(_careful_suggestions(ws, "made"))
+
+    assert asyncio.run(inside()) == (2, 3)
+    assert len(_careful_suggestions(ws, "prefs")) == 2
+
+
+def test_prelabel_async_runs_the_labeler_on_the_callers_loop(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
+    pairwise(ws, tmp_path, n=3, overlap=1)
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    class OnLoop(Scripted):
+        async def complete(
+            self, messages: list[dict[str, Any]], params: GenerationParams
+        ) -> Completion:
+            loops.append(asyncio.get_running_loop())
+            return await super().complete(messages, params)
+
+    async def main() -> tuple[int, int, bool]:
+        labeler = ModelPreLabeler(OnLoop(['{"choice": "B"}', "no", '{"choice": "B"}']))
+        result = await ws.projects.prelabel_async("prefs", labeler)
+        return result.suggested, result.without, set(loops) == {asyncio.get_running_loop()}
+
+    assert asyncio.run(main()) == (2, 1, True)
+
+
+def _careful_suggestions(ws: mentor.Workspace, name: str) -> list[Any]:
+    """The items whose suggestion, as an annotator sees it, picks the careful (true A) side."""
+    found = []
+    for i, _ in enumerate(ws.projects.items(name)):
+        task = ws.projects.next_item(name, f"peek{i}")
+        assert task is not None
+        if task.suggestion is not None and task.suggestion["choice"] == careful(task)["choice"]:
+            found.append(task.item_id)
+    return found
 
 
 def test_model_prelabel_specs_go_through_the_providers_package(

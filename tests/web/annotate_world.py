@@ -32,6 +32,7 @@ PEOPLE: Final = (
     ("ana", Role.ANNOTATOR),
     ("ben", Role.ANNOTATOR),
     ("cleo", Role.ANNOTATOR),
+    ("dora", Role.ANNOTATOR),
     ("vic", Role.VIEWER),
 )
 GOLD_SECRET: Final = "GOLD-ANSWER-RATIONALE-never-shown"
@@ -206,6 +207,11 @@ PROJECTS: Final[dict[str, tuple[str, str, dict[str, Any], ProjectSettings]]] = {
     "img": ("images", "classification", CLASSES, ProjectSettings(overlap=3)),
     "duo": ("prefs", "pairwise", {}, ProjectSettings(overlap=2)),
     "xss": ("xss", "pairwise", {}, ProjectSettings(review_rate=1.0)),
+    "xss-spans": ("xss", "spans", {}, ProjectSettings(review_rate=1.0)),
+    # Reviewed and disputed: the reviewer's and adjudicator's pages, images and paging.
+    "imgrev": ("images", "classification", CLASSES, ProjectSettings(overlap=2, review_rate=1.0)),
+    "split": ("prefs", "pairwise", {}, ProjectSettings(overlap=2, review_rate=1.0)),
+    "quiet": ("prefs", "pairwise", {}, ProjectSettings()),  # only dora works here
 }
 
 

@@ -11,16 +11,20 @@ from typing import Any, Final
 
 import httpx
 import pytest
+from markupsafe import escape
 
 import mentor
+from mentor.annotate import Projects
 from mentor.web.app import create_app
 from mentor.web.session import route_rules
+from mentor.web.views import annotate_content, annotate_review
 
 from .annotate_world import GOLD_SECRET, PNG, build_world, client_for, live_server
 from .conftest import csrf_of
 
 _TASK_URL: Final = re.compile(r"/annotate/([\w.-]+)/tasks/(\d+)$")
 _CLIENT_ID: Final = re.compile(r'name="client_id" value="([0-9a-f]+)"')
+_ASSIGNMENT: Final = re.compile(r'name="assignment_id" value="(\d+)"')
 # A valid answer per project, as the task form posts it.
 ANSWERS: Final[dict[str, dict[str, Any]]] = {
     "pw": {"choice": "A", "strength": "2", "rationale": "clearer"},
@@ -79,9 +83,15 @@ class Taken:
         assert client_id is not None
         self.client_id = client_id.group(1)
         self.csrf = csrf_of(self.html)
+        assert _ASSIGNMENT.findall(self.html) == [str(self.assignment_id)] * 2  # task and ask forms
 
     def form(self, answer: dict[str, Any]) -> dict[str, Any]:
-        return {**answer, "csrf_token": self.csrf, "client_id": self.client_id}
+        return {
+            **answer,
+            "csrf_token": self.csrf,
+            "client_id": self.client_id,
+            "assignment_id": str(self.assignment_id),
+        }
 
 
 def take(client: httpx.Client, project: str) -> Taken:
@@ -442,3 +452,174 @@ def test_trainer_creates_a_project_from_the_form(
     assert people["ana"].get("/projects/new").status_code == 403
     task = take(people["ana"], "web-made")
     assert "unsafe" in task.html
+
+
+def _left_count(html: str) -> int:
+    found = re.search(r'id="left-count">(\d+)<', html)
+    assert found is not None
+    return int(found.group(1))
+
+
+def test_a_task_one_does_not_hold_is_not_found_and_leases_nothing(base: str, world: str) -> None:
+    with closing(client_for(base, "dora")) as dora:
+        for path in ("/annotate/quiet/tasks/999999", "/annotate/quiet/tasks/999999/images/0"):
+            response = dora.get(path)
+            assert response.status_code == 404, path
+            assert "you hold no task 999999 in project &#39;quiet&#39;" in response.text
+        token = csrf_of(dora.get("/annotate").text)
+        ask = {"question": "?", "assignment_id": "999999", "csrf_token": token}
+        assert dora.post("/annotate/quiet/questions", data=ask).status_code == 404
+        assert dora.get("/annotate/nowhere/tasks/1").status_code == 404
+    with mentor.connect(world) as ws:
+        assert ws.projects.my_progress("quiet", "dora").holding == 0
+        assert ws.projects.progress("quiet").active_leases == 0
+
+
+def test_annotator_pages_show_what_is_left_for_me_from_cheap_counts(
+    base: str, world: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an annotator page loaded every annotation of the project")
+
+    monkeypatch.setattr(Projects, "progress", refuse)  # the live server runs in this process
+    with closing(client_for(base, "dora")) as dora:
+        mine = dora.get("/annotate")
+        assert mine.status_code == 200 and "Left for you" in mine.text
+        row = mine.text.split('data-project="quiet"')[1].split("</tr>")[0]
+        assert '<td class="num left">3</td>' in row
+        start = dora.get("/annotate/quiet")
+        assert _left_count(start.text) == 3
+        task = take(dora, "quiet")
+        assert _left_count(task.html) == 3  # the item I hold is still mine to do
+        assert submit(dora, task, {"choice": "A"}).status_code == 303
+        after = dora.get("/annotate/quiet/next?saved=1", follow_redirects=True)
+        assert after.status_code == 200 and _left_count(after.text) == 2
+    with mentor.connect(world) as ws:
+        assert ws.projects.my_progress("quiet", "dora").left == 2
+
+
+def test_a_refused_answer_is_shown_again_without_leasing_another_item(
+    people: dict[str, httpx.Client], world: str
+) -> None:
+    ana = people["ana"]
+    task = take(ana, "split")
+    refused = submit(ana, task, {"strength": "2"})  # no choice
+    assert refused.status_code == 400 and "field &#39;choice&#39;" in refused.text
+    assert f'name="assignment_id" value="{task.assignment_id}"' in refused.text
+    # A form without its assignment (or with one I do not hold) gets the plain error page.
+    bare = {"strength": "2", "csrf_token": task.csrf, "client_id": task.client_id}
+    plain = ana.post(f"/annotate/split/items/{task.item_id}", data=bare)
+    assert plain.status_code == 400 and 'id="task-form"' not in plain.text
+    assert take(ana, "split").assignment_id == task.assignment_id
+
+
+def _label_all(client: httpx.Client, project: str, answer: dict[str, Any]) -> list[int]:
+    """Label every item `project` has for this annotator; returns the item ids."""
+    done = []
+    while True:
+        page = client.get(f"/annotate/{project}/next", follow_redirects=True)
+        if "/tasks/" not in str(page.url):
+            assert 'id="queue-empty"' in page.text
+            return done
+        task = Taken(page)
+        assert submit(client, task, answer).status_code == 303
+        done.append(task.item_id)
+
+
+def test_review_and_adjudication_queues_page_on(
+    people: dict[str, httpx.Client], world: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(annotate_review, "PAGE", 2)
+    ana, ben, rey = people["ana"], people["ben"], people["rey"]
+    assert len(_label_all(ana, "split", {"choice": "A"})) == 3
+    assert len(_label_all(ben, "split", {"choice": "tie"})) == 3  # every item is disputed
+    with mentor.connect(world) as ws:
+        waiting = [e.annotation.id for e in ws.projects.review_queue("split", "rey", limit=100)]
+        disputed = [d.item_id for d in ws.projects.adjudication_queue("split", limit=100)]
+    assert (len(waiting), len(disputed)) == (6, 3)
+    for area, marker, expected in (
+        ("review", "annotation", waiting),
+        ("adjudicate", "item", disputed),
+    ):
+        seen: list[int] = []
+        path = f"/{area}/split"
+        pages = 0
+        while path:
+            page = rey.get(path)
+            assert page.status_code == 200
+            shown = [int(i) for i in re.findall(rf'<article [^>]*id="{marker}-(\d+)"', page.text)]
+            assert 1 <= len(shown) <= 2
+            assert ('id="first-page"' in page.text) == (pages > 0)
+            seen += shown
+            pages += 1
+            found = re.search(r'rel="next" href="([^"]+)" id="next-page"', page.text)
+            path = found.group(1).replace("&amp;", "&") if found else ""
+        assert seen == expected and pages == len(expected) // 2 + len(expected) % 2
+    assert rey.get("/review/split?after=x").status_code == 400
+
+
+def test_reviewers_and_adjudicators_see_the_items_images(
+    people: dict[str, httpx.Client], world: str
+) -> None:
+    ana, ben, rey = people["ana"], people["ben"], people["rey"]
+    assert len(_label_all(ana, "imgrev", {"label": "safe"})) == 1
+    assert len(_label_all(ben, "imgrev", {"label": "harmful"})) == 1
+    review = rey.get("/review/imgrev").text
+    srcs = re.findall(r'<img src="([^"]+)"', review)
+    assert len(srcs) == 2 and all(re.fullmatch(r"/review/imgrev/annotations/\d+/images/0", s)
+                                  for s in srcs)  # fmt: skip
+    for src in srcs:
+        image = rey.get(src)
+        assert image.status_code == 200 and image.content == PNG
+    [decide] = re.findall(r'<img src="([^"]+)"', rey.get("/adjudicate/imgrev").text)
+    assert rey.get(decide).content == PNG
+    first = int(srcs[0].split("/")[4])
+    token = csrf_of(review)
+    data = {"verdict": "accept", "csrf_token": token}
+    assert rey.post(f"/review/imgrev/annotations/{first}", data=data).status_code == 303
+    assert rey.get(srcs[0]).status_code == 404  # reviewed: no longer waiting for me
+    assert rey.get("/review/imgrev/annotations/999999/images/0").status_code == 404
+    assert rey.get("/adjudicate/imgrev/items/999999/images/0").status_code == 404
+    assert ana.get(srcs[1]).status_code == 403
+
+
+def test_a_project_cannot_be_named_after_the_new_project_page(
+    people: dict[str, httpx.Client],
+) -> None:
+    trina = people["trina"]
+    page = trina.get("/projects/new")
+    form = {"name": "new", "dataset": "prefs@v1", "task": "pairwise", "guideline": "# Labels",
+            "csrf_token": csrf_of(page.text)}  # fmt: skip
+    refused = trina.post("/projects", data=form)
+    assert refused.status_code == 400
+    assert "field &#39;name&#39;: &#39;new&#39; is reserved" in refused.text
+    assert trina.get("/projects/new").status_code == 200  # still the form
+
+
+def test_marked_spans_are_cut_from_the_escaped_text() -> None:
+    text = "<b>Paris</b> \U0001f600 & Lyon"
+    spans = [
+        {"start": 3, "end": 8, "label": "hallucination"},
+        {"start": 5, "end": 15, "label": '"><script>'},  # overlaps the first
+        {"start": 20, "end": 99, "label": "pii"},  # past the end: left out
+        {"start": True, "end": 2, "label": "pii"},
+        "not a span",
+    ]
+    html = str(annotate_content.marked_text(text, spans))
+    assert html == (
+        "&lt;b&gt;"
+        '<mark class="span-mark" title="hallucination">Pa</mark>'
+        '<mark class="span-mark" title="hallucination, &#34;&gt;&lt;script&gt;">ris</mark>'
+        '<mark class="span-mark" title="&#34;&gt;&lt;script&gt;">&lt;/b&gt; \U0001f600 </mark>'
+        "&amp; Lyon"
+    )
+    assert str(annotate_content.marked_text(text, None)) == str(escape(text))
+
+
+def test_reviewers_see_the_marked_spans_in_the_text(people: dict[str, httpx.Client]) -> None:
+    page = people["rey"].get("/review/spans")
+    assert page.status_code == 200
+    marks = re.findall(r'<mark class="span-mark" title="([^"]*)">([^<]*)</mark>', page.text)
+    # ana marked "Paris": in her label and prefilled in the correction form
+    assert marks.count(("hallucination", "Paris")) == 2
+    assert "<mark" not in people["rey"].get("/review/rub").text

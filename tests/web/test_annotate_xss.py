@@ -168,3 +168,44 @@ def test_sanitising_alone_is_enough_without_the_csp(
     page.set_content(html)  # the HTML without the server's Content-Security-Policy
     assert_inert(page, dialogs)
     page.close()
+
+
+def _mark_everything(base: str) -> int:
+    """ana marks two overlapping spans on every item of the span project made of payloads (one
+    ends inside the payload's markup); returns how many items she labelled."""
+    done = 0
+    with closing(client_for(base, "ana")) as ana:
+        while "/tasks/" in str(
+            (page := ana.get("/annotate/xss-spans/next", follow_redirects=True)).url
+        ):
+            html = page.text
+            length = re.search(r"\((\d+) characters;", html)
+            item = re.search(r'action="/annotate/xss-spans/items/(\d+)"', html)
+            client_id = re.search(r'name="client_id" value="(\w+)"', html)
+            assert length and item and client_id
+            n = int(length.group(1))
+            data = {
+                "span-0-start": "0", "span-0-end": str(n), "span-0-label": "unsafe",
+                "span-1-start": "1", "span-1-end": str(max(2, n // 2)), "span-1-label": "pii",
+                "client_id": client_id.group(1), "csrf_token": csrf_of(html),
+            }  # fmt: skip
+            posted = ana.post(f"/annotate/xss-spans/items/{item.group(1)}", data=data)
+            assert posted.status_code == 303, posted.text
+            done += 1
+    return done
+
+
+def test_marked_spans_over_payloads_stay_text(browser: Browser, base: str) -> None:
+    labelled = _mark_everything(base)
+    assert labelled == len(XSS_PAYLOADS)
+    page = signed_in(browser, base, "rey")
+    dialogs = watched(page)
+    page.goto(f"{base}/review/xss-spans")
+    assert_inert(page, dialogs)
+    # In her label and in the correction form: each item's text, marked, reads as the payload.
+    assert page.locator("mark.span-mark").count() >= 2 * 2 * labelled
+    texts = page.locator("[data-span-text]").all_inner_texts()
+    assert len(texts) == labelled
+    for payload in XSS_PAYLOADS:
+        assert any(payload.split("\n")[0].strip() in text for text in texts), payload
+    page.context.close()

@@ -5,7 +5,6 @@ them, and never a gold answer or another annotator's label."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -25,38 +24,20 @@ Annotator = Annotated[User, require(Permission.ANNOTATE)]
 nav.add_link("Annotate", "/annotate", Permission.ANNOTATE)
 
 
-@dataclass(frozen=True)
-class MyProgress:
-    """What an annotator sees of a project's progress: their own count and what is left."""
-
-    done: int
-    left: int
-    items: int
-    finished: int
-
-
-def my_progress(ws: Workspace, name: str, annotator: str) -> MyProgress:
-    """My submissions (gold included: an annotator cannot tell them apart) and the project's
-    open items nobody has started, never other annotators' figures."""
-    found = ws.projects.progress(name)
-    mine = next((a for a in found.annotators if a.annotator == annotator), None)
-    done = mine.submitted + mine.gold_answered if mine else 0
-    return MyProgress(done, found.remaining, found.items, found.done)
-
-
 def _task_path(name: str, assignment_id: int) -> str:
     return f"/annotate/{name}/tasks/{assignment_id}"
 
 
 def _held(ws: Workspace, name: str, user: User, assignment_id: int) -> Task:
-    """The task of `assignment_id` if it is the one this annotator holds now (else 404)."""
-    task = ws.projects.next_item(name, user.name)
-    if task is None or task.assignment_id != assignment_id:
+    """The task of `assignment_id` if this annotator holds it now (else 404); leases nothing."""
+    try:
+        return ws.projects.task(name, assignment_id, user.name)
+    except NotFoundError:
+        ws.projects.get(name)  # an unknown project is named as such
         raise NotFoundError(
             f"you hold no task {assignment_id} in project '{name}'; take the next one at "
             f"/annotate/{name}/next"
-        )
-    return task
+        ) from None
 
 
 def task_page(
@@ -85,19 +66,20 @@ def task_page(
         values=values,
         suggestion=task.suggestion,
         guideline=ws.projects.guideline(name),
-        progress=my_progress(ws, name, user.name),
+        progress=ws.projects.my_progress(name, user.name),
         client_id=uuid.uuid4().hex,
         error=error,
         saved=request.query_params.get("saved") == "1",
         questions=[q for q in mine if q.item_id == task.item_id],
         show=annotate_content.content,
+        marked=annotate_content.marked_text,
     )
 
 
 @router.get("/annotate", response_class=HTMLResponse)
 def my_projects(request: Request, user: Annotator, ws: UserWorkspace) -> HTMLResponse:
     """Every project with my progress in it."""
-    rows = [(p, my_progress(ws, p.name, user.name)) for p in ws.projects.all()]
+    rows = [(p, ws.projects.my_progress(p.name, user.name)) for p in ws.projects.all()]
     return render.page(request, "annotate/my_projects.html", rows=rows)
 
 
@@ -110,7 +92,7 @@ def project_start(request: Request, name: str, user: Annotator, ws: UserWorkspac
         "annotate/start.html",
         project=ws.projects.get(name),
         guideline=ws.projects.guideline(name),
-        progress=my_progress(ws, name, user.name),
+        progress=ws.projects.my_progress(name, user.name),
         questions=questions,
         asked=request.query_params.get("asked") == "1",
     )
@@ -125,7 +107,7 @@ def next_task(request: Request, name: str, user: Annotator, ws: UserWorkspace) -
             request,
             "annotate/done.html",
             project=ws.projects.get(name),
-            progress=my_progress(ws, name, user.name),
+            progress=ws.projects.my_progress(name, user.name),
         )
     saved = "?saved=1" if request.query_params.get("saved") == "1" else ""
     return RedirectResponse(_task_path(name, task.assignment_id) + saved, status_code=303)
@@ -147,6 +129,16 @@ def task_image(
     return annotate_content.image_response(_held(ws, name, user, assignment_id).view, number)
 
 
+def _refused_task(ws: Workspace, name: str, user: User, assignment: object) -> Task | None:
+    """The task a refused form was shown for, to show again with the reason (leases nothing)."""
+    if not (isinstance(assignment, str) and assignment.isascii() and assignment.isdigit()):
+        return None
+    try:
+        return ws.projects.task(name, int(assignment), user.name)
+    except NotFoundError:
+        return None
+
+
 @router.post("/annotate/{name}/items/{item_id}", response_class=HTMLResponse)
 async def submit(
     request: Request, name: str, item_id: int, user: Annotator, ws: UserWorkspace
@@ -158,7 +150,7 @@ async def submit(
     try:
         ws.projects.submit(name, item_id, payload, client_id=client_id(form), annotator=user.name)
     except InputError as exc:
-        task = ws.projects.next_item(name, user.name)
+        task = _refused_task(ws, name, user, form.get("assignment_id"))
         if task is None or task.item_id != item_id:
             raise
         return task_page(request, ws, user, task, values=payload, error=str(exc), status=400)

@@ -1,4 +1,5 @@
-"""Item content on annotation pages: chat text as sanitised Markdown, and images.
+"""Item content on annotation pages: chat text as sanitised Markdown, images, and the span
+task's text with its marked spans.
 
 An item may carry images as content parts. The page never lets the browser fetch a URL an item
 names: only images embedded in the item as ``data:`` URLs of PNG, JPEG, GIF or WebP (whose bytes
@@ -12,10 +13,11 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Final
 
 from fastapi.responses import Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mentor.errors import NotFoundError
 from mentor.web import markup
@@ -151,3 +153,41 @@ def content(value: Any) -> Markup:
         else:
             parts.append(Markup('<p class="part">[{} part]</p>').format(part.get("type")))
     return Markup("").join(parts)
+
+
+def _fits(span: Any, length: int) -> bool:
+    """Whether `span` is a dict with whole-number offsets [start, end) inside the text."""
+    if not isinstance(span, dict):
+        return False
+    start, end = span.get("start"), span.get("end")
+    if not (isinstance(start, int) and isinstance(end, int)):
+        return False
+    if isinstance(start, bool) or isinstance(end, bool):
+        return False
+    return 0 <= start < end <= length
+
+
+def marked_text(text: Any, spans: Any) -> Markup:
+    """The span task's text with every marked span in a ``<mark>`` naming its labels.
+
+    The text is cut at the spans' offsets (characters, as the spans task counts them) and each
+    piece is escaped on its own, so nothing in the text becomes markup; the page's text content
+    stays exactly the item's text, so selecting in it still gives the same offsets. Spans that do
+    not fit the text are left out; overlapping spans split into pieces carrying every label.
+    """
+    if not isinstance(text, str):
+        return Markup("")
+    marks = [s for s in spans if _fits(s, len(text))] if isinstance(spans, list) else []
+    cuts = sorted({0, len(text), *(s["start"] for s in marks), *(s["end"] for s in marks)})
+    pieces = []
+    for start, end in pairwise(cuts):
+        labels = [str(s.get("label", "")) for s in marks if s["start"] <= start and end <= s["end"]]
+        if labels:
+            pieces.append(
+                Markup('<mark class="span-mark" title="{}">{}</mark>').format(
+                    ", ".join(labels), text[start:end]
+                )
+            )
+        else:
+            pieces.append(escape(text[start:end]))
+    return Markup("").join(pieces)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from mentor.accounts import Permission, User
 from mentor.annotate.adjudication import Dispute
 from mentor.annotate.reviews import ReviewTask
-from mentor.errors import NotFoundError
+from mentor.errors import InputError
 from mentor.web import nav, render
 from mentor.web.session import UserWorkspace, require
 from mentor.web.views import annotate_content
@@ -22,8 +22,6 @@ router = APIRouter()
 Reviewer = Annotated[User, require(Permission.REVIEW)]
 Adjudicator = Annotated[User, require(Permission.ADJUDICATE)]
 PAGE: Final = 20
-# Images are looked up among the items a page can show; a queue longer than this is paged.
-_LOOKUP: Final = 1000
 nav.add_link("Review", "/review", Permission.REVIEW, ("/review/", "/adjudicate"))
 
 
@@ -48,10 +46,29 @@ def _review_view(name: str, entry: ReviewTask) -> ReviewTask:
     return ReviewTask(entry.annotation, view, entry.status)
 
 
+def _after(request: Request) -> int | None:
+    """The page cursor: the id after which this page starts (None: the first page)."""
+    value = request.query_params.get("after", "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise InputError(f"expected the id the page starts after, got {value!r:.40}", field="after")
+    return int(value)
+
+
+def _next_link(name: str, area: str, more: bool, last: int) -> str:
+    """The address of the next page ('' on the last page)."""
+    return f"/{area}/{name}?after={last}" if more else ""
+
+
 @router.get("/review/{name}", response_class=HTMLResponse)
 def review_queue(request: Request, name: str, user: Reviewer, ws: UserWorkspace) -> HTMLResponse:
-    """Sampled annotations of other people waiting for my verdict, oldest first."""
-    entries = ws.projects.review_queue(name, user.name, limit=PAGE)
+    """Sampled annotations of other people waiting for my verdict, oldest first, a page at a
+    time (``?after=ANNOTATION_ID`` pages on)."""
+    after = _after(request)
+    found = ws.projects.review_queue(name, user.name, limit=PAGE + 1, after=after)
+    entries = found[:PAGE]
+    last = entries[-1].annotation.id if entries else 0
     return render.page(
         request,
         "annotate/review.html",
@@ -59,6 +76,9 @@ def review_queue(request: Request, name: str, user: Reviewer, ws: UserWorkspace)
         entries=[_review_view(name, e) for e in entries],
         reviewed=request.query_params.get("reviewed", ""),
         show=annotate_content.content,
+        marked=annotate_content.marked_text,
+        paged=after is not None,
+        next_page=_next_link(name, "review", len(found) > PAGE, last),
     )
 
 
@@ -67,10 +87,8 @@ def review_image(
     name: str, annotation_id: int, number: int, user: Reviewer, ws: UserWorkspace
 ) -> Response:
     """An image of an item waiting for my review."""
-    for entry in ws.projects.review_queue(name, user.name, limit=_LOOKUP):
-        if entry.annotation.id == annotation_id:
-            return annotate_content.image_response(entry.view, number)
-    raise NotFoundError(f"annotation {annotation_id} of '{name}' is not waiting for your review")
+    entry = ws.projects.review_task(name, annotation_id, user.name)
+    return annotate_content.image_response(entry.view, number)
 
 
 @router.post("/review/{name}/annotations/{annotation_id}")
@@ -110,8 +128,12 @@ def adjudicate_home(request: Request, user: Adjudicator, ws: UserWorkspace) -> H
 def adjudication_queue(
     request: Request, name: str, user: Adjudicator, ws: UserWorkspace
 ) -> HTMLResponse:
-    """Disputed items with every annotation side by side, and a form to decide each."""
-    disputes = ws.projects.adjudication_queue(name, limit=PAGE)
+    """Disputed items with every annotation side by side, and a form to decide each, a page at
+    a time (``?after=ITEM_ID`` pages on)."""
+    after = _after(request)
+    found = ws.projects.adjudication_queue(name, limit=PAGE + 1, after=after)
+    disputes = found[:PAGE]
+    last = disputes[-1].item_id if disputes else 0
     return render.page(
         request,
         "annotate/adjudicate.html",
@@ -120,6 +142,9 @@ def adjudication_queue(
         decided=request.query_params.get("decided", ""),
         adjudicator=user.name,
         show=annotate_content.content,
+        marked=annotate_content.marked_text,
+        paged=after is not None,
+        next_page=_next_link(name, "adjudicate", len(found) > PAGE, last),
     )
 
 
@@ -128,10 +153,7 @@ def dispute_image(
     name: str, item_id: int, number: int, user: Adjudicator, ws: UserWorkspace
 ) -> Response:
     """An image of a disputed item."""
-    for dispute in ws.projects.adjudication_queue(name, limit=_LOOKUP):
-        if dispute.item_id == item_id:
-            return annotate_content.image_response(dispute.view, number)
-    raise NotFoundError(f"item {item_id} of '{name}' is not waiting for adjudication")
+    return annotate_content.image_response(ws.projects.dispute(name, item_id).view, number)
 
 
 @router.post("/adjudicate/{name}/items/{item_id}")
