@@ -341,7 +341,9 @@ def report(args: argparse.Namespace, data: Path, runs: list[Run], costs: list[Co
         "",
         f"- under 5 minutes: {wall:.0f} s wall (median of {len(runs)}), {_met(wall < 300)}"
         f"{'' if records >= 1_000_000 else f' (but only {records:,} records)'}; "
-        f"{cpu:.0f} CPU s in all.",
+        f"{cpu:.0f} CPU s in all, so the scan had {cpu / wall:.2f} of the machine's "
+        f"{os.cpu_count()} cores on average (the 1-minute load average was "
+        f"{first.load_before:.1f} when it started).",
         f"- peak memory under 2 GB: {_mb(pss)} of RAM (PSS) and {_mb(rss)} counting shared "
         f"pages in every process (RSS), {_mb(max(r.peaks.get('main', 0) for r in runs))} in "
         f"the main process: {_met(rss < 2e9)} on RSS, {_met(pss < 2e9)} on PSS.",

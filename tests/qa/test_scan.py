@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from collections.abc import Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -171,6 +173,17 @@ def test_executors_keep_results_in_order_and_few_batches_in_flight() -> None:
             out.append(result)
             assert pulled - len(out) <= limit
         assert out == [i + 100 for i in range(40)]
+
+
+def _slow_pid(shared: float, item: int) -> int:
+    time.sleep(shared)
+    return os.getpid()
+
+
+def test_the_main_process_works_while_the_pool_starts_and_the_workers_help() -> None:
+    pids = list(LocalExecutor(workers=2).map(_slow_pid, 0.05, range(100)))
+    assert pids[0] == os.getpid()  # the first batch did not wait for a worker to start
+    assert set(pids) - {os.getpid()}  # but the workers, once up, took some
 
 
 def test_a_file_is_scanned_through_the_import_maps_without_writing(
