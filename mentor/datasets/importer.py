@@ -205,7 +205,7 @@ def _worth_a_worker(path: Path) -> bool:
 
 
 class _Worker:
-    """A second Python process that runs `_prepare` and streams the batches back through a pipe.
+    """A second Python process that runs `prepared.serve`: it streams the batches back in a pipe.
 
     A fresh interpreter (not a fork), so that it is safe from threads and the open database
     connection; it loads only the modules that reading needs (see `prepared.boot_program`). A

@@ -223,8 +223,9 @@ class VersionWriter:
         self._blob_hashes, self._blob_bodies, self._blob_bytes = [], [], 0
         if self._sqlite is not None:
             self._sqlite.executemany(_SQLITE_BLOBS, blobs)
-        else:
-            rows = [{"hash": h, "body": b.decode()} for h, b in blobs]
+            return
+        for start in range(0, len(blobs), self.batch):  # decoded a batch at a time
+            rows = [{"hash": h, "body": b.decode()} for h, b in blobs[start : start + self.batch]]
             self.conn.execute(self._blob_insert, rows)
 
     def _write_around_repeats(self, p: Prepared) -> None:

@@ -26,8 +26,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     # Takes effect only when the database is new (an existing one keeps its page size). Pages of
     # 16 KiB waste less space around record bodies of a few KB than the default 4 KiB and need a
-    # quarter of the page reads and writes for the same data: importing a million records of
-    # ~1 KB took a fifth less CPU in SQLite, and its commit (WAL checkpoint) half the time.
+    # quarter of the page reads and writes for the same data: the inserts and commit of a million
+    # records of ~1 KB took 30% less CPU in SQLite (benchmarks/RESULTS.md).
     cur.execute("PRAGMA page_size=16384")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
