@@ -1,7 +1,7 @@
 """Benchmark: K simulated annotators on loopback doing next + submit on a pairwise project, k=3.
 
     python benchmarks/annotate_load.py              # K = 10, 50, 100; Mentor and Label Studio
-    python benchmarks/annotate_load.py --ks 100 --runs 3 --seconds 20 --think 0,1
+    python benchmarks/annotate_load.py --ks 100 --runs 3 --seconds 20 --think 0,1,5
     python benchmarks/annotate_load.py --no-peer    # Mentor only
 
 Mentor: ``mentor serve`` (one uvicorn process) on a fresh SQLite workspace, on a free loopback
@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 import httpx
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -173,23 +174,33 @@ async def drive(
 
 @dataclass(frozen=True)
 class Check:
-    """What the system's own database holds after a run."""
+    """What the system's own database holds after a run: items with more than k annotations,
+    of them with more than k distinct annotators, items an annotator labelled twice,
+    acknowledged submissions not stored, items with 1..k-1 and with k annotations."""
 
     over: int
+    over_distinct: int
+    twice: int
     lost: int
     partial: int
     complete: int
     stored: int
 
 
-def check_counts(per_item: dict[int, int], stored_ids: set[int], acked: list[int]) -> Check:
-    """Items over k, acknowledged-but-missing submissions, items with 1..k-1 and with k."""
+def check_counts(stored: list[tuple[int, int, str]], acked: list[int]) -> Check:
+    """The Check of `stored` (annotation id, item id, annotator) against the acknowledged ids."""
+    per_item = Counter(item for _, item, _ in stored)
+    people: dict[int, set[str]] = {}
+    for _, item, who in stored:
+        people.setdefault(item, set()).add(who)
     return Check(
         over=sum(n > OVERLAP for n in per_item.values()),
-        lost=len(set(acked) - stored_ids),
+        over_distinct=sum(len(p) > OVERLAP for p in people.values()),
+        twice=sum(len(people[i]) < n for i, n in per_item.items()),
+        lost=len(set(acked) - {i for i, _, _ in stored}),
         partial=sum(0 < n < OVERLAP for n in per_item.values()),
         complete=sum(n == OVERLAP for n in per_item.values()),
-        stored=len(stored_ids),
+        stored=len(stored),
     )
 
 
@@ -218,12 +229,13 @@ class Row:
     requests: int
     errors: dict[str, int]
     empty: int
+    server_cpu_ms_per_submission: float
     check: Check
 
 
 def row(system: str, k: int, think: float, run: int, load0: Any, stats: Stats, seconds: float,
-        check: Check) -> Row:  # fmt: skip
-    """Summarise one run."""
+        cpu_s: float, check: Check) -> Row:  # fmt: skip
+    """Summarise one run (`cpu_s`: the server's CPU seconds over the whole run)."""
     both = stats.next_ms + stats.submit_ms
     q = (50, 95, 99)
     return Row(
@@ -240,6 +252,7 @@ def row(system: str, k: int, think: float, run: int, load0: Any, stats: Stats, s
         requests=len(both),
         errors={k: v for k, v in stats.errors.items() if v},
         empty=stats.empty,
+        server_cpu_ms_per_submission=round(cpu_s * 1000 / max(len(stats.acked), 1), 2),
         check=check,
     )
 
@@ -316,24 +329,30 @@ class MentorSystem:
         """Count the project's stored annotations per item."""
         with mentor.connect(self.url, user="bench") as ws:
             labels = ws.projects.annotations(project)
-        per_item = Counter(a.item_id for a in labels)
-        return check_counts(dict(per_item), {a.id for a in labels}, acked)
+        return check_counts([(a.id, a.item_id, a.annotator) for a in labels], acked)
 
     def close(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=30)
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the server process has used so far."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def measure(system: Any, k: int, think: float, run: int, args: argparse.Namespace) -> Row:
     """One measured run of `system` with k annotators on a fresh project."""
     flow, project = system.new_project()
     load0 = os.getloadavg()
+    cpu0 = server_cpu(system.proc.pid)
     stats, seconds = asyncio.run(
         drive(flow, system.base, system.headers(k), args.seconds, args.warmup, think)
     )
-    result = row(
-        system.name, k, think, run, load0, stats, seconds, system.check(project, stats.acked)
-    )
+    cpu = server_cpu(system.proc.pid) - cpu0
+    check = system.check(project, stats.acked)
+    result = row(system.name, k, think, run, load0, stats, seconds, cpu, check)
     print(json.dumps(asdict(result)), flush=True)
     return result
 
@@ -341,8 +360,8 @@ def measure(system: Any, k: int, think: float, run: int, args: argparse.Namespac
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ks", default="10,50,100", help="K values, comma-separated")
-    parser.add_argument("--think", default="0", help="think times in seconds, comma-separated")
-    parser.add_argument("--seconds", type=float, default=20.0, help="measured window per run")
+    parser.add_argument("--think", default="0,5", help="think times in seconds, comma-separated")
+    parser.add_argument("--seconds", type=float, default=15.0, help="measured window per run")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds first")
     parser.add_argument("--runs", type=int, default=1, help="runs per K (median reported)")
     parser.add_argument("--items", type=int, default=2000, help="pairs per project")
@@ -374,8 +393,11 @@ def median_rows(rows: list[Row]) -> list[dict[str, Any]]:
                 "submit": [_median(r.submit_ms[i] for r in rs) for i in range(3)],
                 "both": [_median(r.both_ms[i] for r in rs) for i in range(3)],
                 "subs_s": _median(r.submissions_per_s for r in rs),
+                "cpu": _median(r.server_cpu_ms_per_submission for r in rs),
                 "errors": sum(sum(r.errors.values()) for r in rs),
                 "over": max(r.check.over for r in rs),
+                "people": max(r.check.over_distinct for r in rs),
+                "twice": max(r.check.twice for r in rs),
                 "lost": max(r.check.lost for r in rs),
                 "partial": _median(r.check.partial for r in rs),
                 "load": ", ".join(f"{r.load_before[0]:.1f}" for r in rs),
@@ -392,13 +414,15 @@ def table(rows: list[Row]) -> str:
     """The Markdown table of medians."""
     head = (
         "| system | think s | K | runs | next p50/p95/p99 ms | submit p50/p95/p99 ms | "
-        "both p50/p95/p99 ms | submissions/s | errors | over k | lost | partial | load (1 min) |\n"
-        "|---|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---|\n"
+        "both p50/p95/p99 ms | submissions/s | server CPU ms/submission | errors | over k | "
+        "over k people | one person twice | lost | partial | load (1 min) |\n"
+        "|---|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
     )
     lines = [
         f"| {m['system']} | {m['think']:g} | {m['K']} | {m['runs']} | {_ms(m['next'])} | "
-        f"{_ms(m['submit'])} | {_ms(m['both'])} | {m['subs_s']:.1f} | {m['errors']} | "
-        f"{m['over']} | {m['lost']} | {m['partial']:.0f} | {m['load']} |"
+        f"{_ms(m['submit'])} | {_ms(m['both'])} | {m['subs_s']:.1f} | {m['cpu']:.1f} | "
+        f"{m['errors']} | {m['over']} | {m['people']} | {m['twice']} | {m['lost']} | "
+        f"{m['partial']:.0f} | {m['load']} |"
         for m in median_rows(rows)
     ]
     return head + "\n".join(lines)

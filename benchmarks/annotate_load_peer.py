@@ -14,7 +14,6 @@ import os
 import sqlite3
 import subprocess
 import textwrap
-from collections import Counter
 from pathlib import Path
 from typing import Any, Final
 
@@ -180,12 +179,11 @@ class LabelStudioSystem:
         """Count the project's stored (not cancelled) annotations per task, from its database."""
         with sqlite3.connect(self.db, timeout=60) as conn:
             rows = conn.execute(
-                "SELECT id, task_id FROM task_completion "
+                "SELECT id, task_id, completed_by_id FROM task_completion "
                 "WHERE project_id = ? AND was_cancelled = 0",
                 (project,),
             ).fetchall()
-        per_task = Counter(task for _, task in rows)
-        return check_counts(dict(per_task), {i for i, _ in rows}, acked)
+        return check_counts([(i, task, str(who)) for i, task, who in rows], acked)
 
     def close(self) -> None:
         self.admin.close()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,11 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from mentor.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# One writer at a time per SQLite engine, queued in this process. SQLite's own busy handler
+# makes a waiting writer sleep and poll (1, 2, 5, 10 ... 100 ms), so under contention the write
+# lock sits free while every waiter sleeps; a lock here wakes the next writer the moment the
+# last one commits. Other processes still meet busy_timeout, as before.
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -45,8 +52,9 @@ def _sqlite_begin(conn: Connection) -> None:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that will write: on SQLite it takes the write lock at once (BEGIN IMMEDIATE),
-    so concurrent writers queue instead of failing half-way with 'database is locked'."""
-    with engine.connect() as conn:
+    so concurrent writers queue instead of failing half-way with 'database is locked'. Writers of
+    one process queue on an in-process lock first (see _WRITERS)."""
+    with _WRITERS.get(engine) or nullcontext(), engine.connect() as conn:
         conn = conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
             yield conn
@@ -70,6 +78,7 @@ def open_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        _WRITERS[engine] = threading.RLock()
         return engine
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
