@@ -45,7 +45,7 @@ def test_demo_evaluates_the_bundled_model_compares_and_gates(
         assert run.params["max_tokens"] == evals.MAX_TOKENS
         assert f"run {run.id}:" in steps[1 if title == "baseline" else 2].result
     assert base.model == "SmolLM2-135M-Instruct"
-    assert cand.model == "SmolLM2-135M-Instruct + safety prompt"
+    assert cand.model == "SmolLM2-135M-Instruct + system prompt"
     assert cand.fingerprint["system_prompt"] == evals.SAFETY_PROMPT
     assert cand.fingerprint["sha256"] == base.fingerprint["sha256"]  # same weights
     outputs = [r.output for r in sqlite_ws.evals.results(cand.id)]
