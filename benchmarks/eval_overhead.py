@@ -1,8 +1,8 @@
 """Evaluation-harness overhead: Mentor beside promptfoo and Inspect AI against one instant model.
 
-    .venv/bin/python benchmarks/eval_overhead.py                       # 1k, 10k, 100k cases
-    .venv/bin/python benchmarks/eval_overhead.py --sizes 1000 --runs 1 # a quick look
-    .venv/bin/python benchmarks/eval_overhead.py --record              # rewrite its RESULTS.md section
+    .venv/bin/python benchmarks/eval_overhead.py                        # 1k, 10k, 100k cases
+    .venv/bin/python benchmarks/eval_overhead.py --sizes 1000 --runs 1  # a quick look
+    .venv/bin/python benchmarks/eval_overhead.py --record  # also rewrite its RESULTS.md section
 
 The model is ``benchmarks/eval_stub.py``: an OpenAI-compatible endpoint on loopback (TCP_NODELAY,
 keep-alive) that answers "Say w42" with "w42" at once. Every harness runs the same N cases in its
@@ -40,7 +40,6 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,7 +70,7 @@ HARNESSES: Final = ("mentor", "promptfoo", "inspect")
 MODEL: Final = "stub-model"
 POLL_S: Final = 0.05
 
-INSPECT_TASK: Final = '''"""The overhead benchmark's task: say the word back, exact string equality."""
+INSPECT_TASK: Final = '''"""The overhead benchmark's task: say the word back, exact equality."""
 import os
 
 from inspect_ai import Task, task
@@ -91,7 +90,8 @@ def equals():
 
 @task
 def overhead():
-    return Task(dataset=json_dataset(os.environ["BENCH_DATASET"]), solver=generate(), scorer=equals())
+    dataset = json_dataset(os.environ["BENCH_DATASET"])
+    return Task(dataset=dataset, solver=generate(), scorer=equals())
 '''
 
 
@@ -198,7 +198,9 @@ class TreeWatch:
 
 def _stub(port: int, path: str, post: bool = False) -> dict[str, Any]:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", data=b"" if post else None, method="POST" if post else "GET"
+        f"http://127.0.0.1:{port}{path}",
+        data=b"" if post else None,
+        method="POST" if post else "GET",
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         result: dict[str, Any] = json.loads(response.read())
@@ -330,7 +332,9 @@ def passed_inspect(output: str, folder: Path, tag: str) -> int | None:
     if not logs:
         return None
     dump = subprocess.run(  # the log is zstd-compressed; let Inspect read it
-        [str(INSPECT), "log", "dump", "--header-only", str(logs[-1])], capture_output=True, text=True
+        [str(INSPECT), "log", "dump", "--header-only", str(logs[-1])],
+        capture_output=True,
+        text=True,
     )
     header = json.loads(dump.stdout or "{}")
     try:
@@ -373,10 +377,12 @@ def versions() -> dict[str, str]:
         meta = json.loads((PROMPTFOO.parents[2] / "package.json").read_text())
         found["promptfoo"] = meta["version"]
     if NODE.exists():
-        found["node"] = subprocess.run([str(NODE), "--version"], capture_output=True, text=True).stdout.strip()
+        found["node"] = subprocess.run(
+            [str(NODE), "--version"], capture_output=True, text=True
+        ).stdout.strip()
     if INSPECT.exists():
         found["inspect"] = subprocess.run(
-            [str(INSPECT.parent / "python"), "-c", "import inspect_ai; print(inspect_ai.__version__)"],
+            [str(INSPECT.parent / "python"), "-c", "import inspect_ai as i; print(i.__version__)"],
             capture_output=True, text=True,
         ).stdout.strip()  # fmt: skip
     return found
@@ -418,7 +424,9 @@ def median_run(runs: list[Measured]) -> Measured:
     return ordered[(len(ordered) - 1) // 2]
 
 
-def run_all(args: argparse.Namespace) -> tuple[dict[tuple[str, int], list[Measured]], dict[str, Any]]:
+def run_all(
+    args: argparse.Namespace,
+) -> tuple[dict[tuple[str, int], list[Measured]], dict[str, Any]]:
     harnesses = [h for h in args.harnesses if installed(h) is None]
     for h in args.harnesses:
         if installed(h) is not None:
@@ -470,22 +478,18 @@ def _cell(m: Measured | None, value: Callable[[Measured], str]) -> str:
     return value(m)
 
 
-def report(
-    found: dict[tuple[str, int], list[Measured]], top: dict[str, Any], args: argparse.Namespace
-) -> str:
-    """The RESULTS.md section."""
-    sizes = args.sizes
-    harnesses = sorted({h for h, _ in found}, key=HARNESSES.index)
-    pick = {key: median_run(runs) for key, runs in found.items()}
+Invocation = tuple[dict[tuple[str, int], list[Measured]], dict[str, Any], argparse.Namespace]
+
+
+def _header(invocations: list[Invocation]) -> list[str]:
     v = versions()
-    today = datetime.date.today().isoformat()
-    lines = [
+    return [
         HEADING,
         "",
-        f"Command: `.venv/bin/python benchmarks/eval_overhead.py {' '.join(args.argv)}`"
-        f" (`make bench`). Date {today}. Machine: {machine()}, shared with other work while it ran"
-        " (the 1-minute load average before each run is in the tables; compare ratios, which"
-        " come from one invocation with the harnesses interleaved run by run).",
+        f"Date {datetime.date.today().isoformat()}. Machine: {machine()}, shared with other"
+        " agents' work while it ran: the 1-minute load average before each run is in the"
+        " tables. Compare ratios, which come from one invocation with the harnesses"
+        " interleaved run by run.",
         f"Versions: Mentor {v.get('mentor', '?')}; promptfoo {v.get('promptfoo', '?')} on node"
         f" {v.get('node', '?')}; Inspect AI {v.get('inspect', '?')}.",
         "",
@@ -494,26 +498,44 @@ def report(
         " was checked) against `benchmarks/eval_stub.py` (OpenAI-compatible, loopback,"
         " TCP_NODELAY, keep-alive), concurrency 32, caching off, least output each tool allows."
         " Mentor stores every result and grade in a fresh SQLite workspace; promptfoo runs with"
-        " `--no-write --no-table`; Inspect with `--no-log-samples --display none`."
-        f" {args.runs} runs (median by wall time) up to {args.repeat_up_to:,} cases, one run"
-        f" above; a run is cut off after {args.timeout:g} s.",
+        " `--no-write --no-table`; Inspect with `--no-log-samples --display none`.",
+        "",
+        "cases/s = N / wall time of the harness process, start to exit (what a user waits for);"
+        " calling/s = calls / time between the first and last call the stub answered (start-up"
+        " and shut-down left out); CPU = user + system seconds of the process tree; core share"
+        " = CPU / wall (how much of a core the harness got); peak RSS = largest sum over the"
+        " process tree. On a loaded machine each harness gets only part of a core, so wall"
+        " times move with the load; cases per CPU-second is the figure the load changes least.",
+    ]
+
+
+def _invocation(found: dict[tuple[str, int], list[Measured]], top: dict[str, Any],
+                args: argparse.Namespace) -> tuple[list[str], list[float]]:  # fmt: skip
+    """The tables of one invocation, and Mentor's ratio to the faster peer at 10,000 cases."""
+    sizes = sorted({n for _, n in found})
+    harnesses = sorted({h for h, _ in found}, key=HARNESSES.index)
+    pick = {key: median_run(runs) for key, runs in found.items()}
+    loads = [m.load_before for ms in found.values() for m in ms]
+    command = " ".join([".venv/bin/python benchmarks/eval_overhead.py", *args.argv])
+    stub_share = max((m.stub_cpu_s / m.wall_s for ms in found.values() for m in ms), default=0)
+    lines = [
+        "",
+        f"### {', '.join(f'{n:,}' for n in sizes)} cases (load {min(loads):.1f} to"
+        f" {max(loads):.1f})",
+        "",
+        f"Command: `{command}`. {args.runs} run{'s' if args.runs > 1 else ''} (the median by"
+        f" wall time is shown) up to {args.repeat_up_to:,} cases, one run above; a run is cut"
+        f" off after {args.timeout:g} s.",
         "",
         f"The stub is not the bottleneck: a minimal raw-socket client (2 processes, 32"
         f" keep-alive connections) got {top['rate']:,} answers/s out of it at load"
         f" {top['load']:.1f}, the stub spending {top['stub_cpu_us_per_request']:.0f} µs of CPU"
         f" per answer (about {top['stub_capacity_per_core']:,} answers/s per core); during the"
-        " harness runs below it used at most"
-        f" {max((m.stub_cpu_s / m.wall_s for ms in found.values() for m in ms), default=0):.0%}"
-        " of a core.",
+        f" harness runs it used at most {stub_share:.0%} of a core.",
         "",
-        "cases/s = N / wall time of the harness process, start to exit (what a user waits for);"
-        " calling/s = calls / time between the first and last call the stub answered (start-up"
-        " and shut-down left out); CPU = user + system seconds of the process tree; peak RSS ="
-        " largest sum over the process tree.",
-        "",
-        "| harness | N | wall s | cases/s | calling/s | CPU s | cases per CPU-s | peak RSS MB |"
-        " load | runs (wall s) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| harness | N | wall s | cases/s | calling/s | CPU s | core share | cases per CPU-s |"
+        " peak RSS MB | load | runs (wall s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for n in sizes:
         for h in harnesses:
@@ -521,61 +543,136 @@ def report(
             if m is None:
                 continue
             walls = ", ".join(f"{r.wall_s:.1f}" for r in found[(h, n)])
+            share = f"{m.cpu_s / m.wall_s:.0%}"
             if not m.ok:
+                calling = f"{m.calling_rate:,.0f}" if m.calls else "—"
                 lines.append(
-                    f"| {h} | {n:,} | {_cell(m, str)} | — | — | {m.cpu_s:.1f} | — |"
-                    f" {m.peak_rss_mb:,.0f} | {m.load_before:.1f} | {walls} |"
+                    f"| {h} | {n:,} | {_cell(m, str)} | — | {calling} | {m.cpu_s:.1f} | {share} |"
+                    f" — | {m.peak_rss_mb:,.0f} | {m.load_before:.1f} | {walls} |"
                 )
                 continue
             lines.append(
                 f"| {h} | {n:,} | {m.wall_s:.1f} | {m.rate:,.0f} | {m.calling_rate:,.0f} |"
-                f" {m.cpu_s:.1f} | {m.n / m.cpu_s:,.0f} | {m.peak_rss_mb:,.0f} |"
+                f" {m.cpu_s:.1f} | {share} | {m.n / m.cpu_s:,.0f} | {m.peak_rss_mb:,.0f} |"
                 f" {m.load_before:.1f} | {walls} |"
             )
-    lines += ["", "Mentor against the faster peer at each N (target: at least 2x on cases/s):", ""]
-    lines += ["| N | faster peer | Mentor / peer cases/s | calling/s ratio | CPU-efficiency ratio |",
-              "|---:|---|---:|---:|---:|"]  # fmt: skip
-    verdicts = []
+    lines += [
+        "",
+        "| N | faster peer | Mentor / peer cases/s | calling/s | cases per CPU-s |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    headline = []
     for n in sizes:
         mentor = pick.get(("mentor", n))
-        peers = [pick[(h, n)] for h in harnesses if h != "mentor" and (h, n) in pick]
-        done = [p for p in peers if p.ok]
+        done = [pick[(h, n)] for h in harnesses if h != "mentor" and (h, n) in pick]
+        done = [p for p in done if p.ok]
         if mentor is None or not mentor.ok or not done:
-            lines.append(f"| {n:,} | — | — | — | — |")
             continue
         best = max(done, key=lambda p: p.rate)
         ratio = mentor.rate / best.rate
-        verdicts.append((n, ratio))
+        if n == 10_000:
+            headline.append(ratio)
         lines.append(
-            f"| {n:,} | {best.harness} | {ratio:.2f}x | {mentor.calling_rate / best.calling_rate:.2f}x"
+            f"| {n:,} | {best.harness} | {ratio:.2f}x |"
+            f" {mentor.calling_rate / best.calling_rate:.2f}x"
             f" | {(mentor.n / mentor.cpu_s) / (best.n / best.cpu_s):.2f}x |"
         )
-    lines.append("")
-    lines.append("Memory against N (peak RSS at the largest N over the smallest):")
-    lines.append("")
-    for h in harnesses:
-        small, large = pick.get((h, sizes[0])), pick.get((h, sizes[-1]))
-        if small is None or large is None:
-            continue
-        growth = large.peak_rss_mb / small.peak_rss_mb
-        flat = "flat" if growth <= 1.25 else "grows"
-        tail = "" if large.ok else " (the large run did not finish)"
-        lines.append(
-            f"- {h}: {small.peak_rss_mb:,.0f} MB at {sizes[0]:,}, {large.peak_rss_mb:,.0f} MB at"
-            f" {sizes[-1]:,} ({growth:.2f}x, {flat}){tail}."
-        )
-    lines.append("")
-    headline = [r for n, r in verdicts if n == 10_000] or [r for _, r in verdicts]
+    if len(sizes) > 1:
+        lines += ["", f"Peak RSS from {sizes[0]:,} to {sizes[-1]:,} cases (flat: at most 1.25x):"]
+        lines.append("")
+        for h in harnesses:
+            small, large = pick.get((h, sizes[0])), pick.get((h, sizes[-1]))
+            if small is None or large is None:
+                continue
+            growth = large.peak_rss_mb / small.peak_rss_mb
+            tail = "" if large.ok else f" when it was stopped at {large.calls:,} calls"
+            lines.append(
+                f"- {h}: {small.peak_rss_mb:,.0f} MB, then {large.peak_rss_mb:,.0f} MB{tail}"
+                f" ({growth:.2f}x, {'flat' if growth <= 1.25 else 'grows'})."
+            )
+    return lines, headline
+
+
+def report(invocations: list[Invocation]) -> str:
+    """The RESULTS.md section: one part per invocation, then the verdict."""
+    lines = _header(invocations)
+    headline: list[float] = []
+    for found, top, args in invocations:
+        part, ratios = _invocation(found, top, args)
+        lines += part
+        headline += ratios
     if headline:
         met = all(r >= 2.0 for r in headline)
-        lines.append(
-            f"Target (>= 2x the faster peer at 10,000 cases): **{'met' if met else 'not met'}**"
-            f" ({', '.join(f'{r:.2f}x' for r in headline)})."
-        )
+        lines += [
+            "",
+            f"Target, at least 2x the faster peer's cases/s at 10,000 cases:"
+            f" **{'met' if met else 'not met'}** ({', '.join(f'{r:.2f}x' for r in headline)}).",
+        ]
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+PROFILE_RULES: Final[tuple[tuple[str, str], ...]] = (
+    # (what, a regular expression on the whole stack); the first that matches takes the sample
+    (
+        "(pool threads waiting for work: not CPU)",
+        r";_worker \(concurrent/futures/thread\.py:\d+\)$",
+    ),
+    ("interpreter start and exit (no Python frame)", r"^thread \(\d+\): \w+$"),
+    ("start-up: imports", r"^(?!.*run_suite_async).*_find_and_load"),
+    ("start-up: open the workspace", r"^(?!.*run_suite_async).*(connect \(mentor|migrate)"),
+    ("suite: read and validate the JSONL", r"load_suite"),
+    ("store: save the suite (eval_cases rows)", r"save_suite"),
+    (
+        "store: write results and grades (writer thread)",
+        r"ResultWriter\._write|writer\.py:\d+\);.*_write",
+    ),
+    ("grading", r"_Execution\.grade"),
+    ("HTTP client (httpx, httpcore, h11, anyio)", r"httpx|httpcore|h11|anyio|sniffio"),
+    ("provider: request body and parsing", r"request_body|parse_completion"),
+    (
+        "runner: per-case bookkeeping",
+        r"_Execution\.(case|call|_attempt)|ResultWriter\.add|input_hash",
+    ),
+    ("asyncio event loop", r"asyncio"),
+    ("other", r""),
+)
+
+
+def profile_mentor(n: int, folder: Path) -> list[tuple[str, float]]:
+    """Where a Mentor run of n cases spends its time: py-spy samples of every thread (idle
+    ones left out) sorted into PROFILE_RULES; [] when py-spy is not installed."""
+    spy = Path(sys.executable).parent / "py-spy"
+    if not spy.exists():
+        print("no py-spy in the venv: `pip install py-spy` for --profile")
+        return []
+    stub_proc, port = start_stub()
+    try:
+        write_inputs(n, folder, port)
+        command, env = run_mentor(n, folder, port, "profile")
+        out = folder / "profile.txt"
+        subprocess.run(
+            [str(spy), "record", "-r", "250", "-f", "raw", "--threads", "-o", str(out), "--",
+             sys.executable, *command],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
+    finally:
+        stub_proc.terminate()
+        stub_proc.wait()
+    rules = [(what, re.compile(pattern)) for what, pattern in PROFILE_RULES]
+    counts: dict[str, int] = dict.fromkeys((what for what, _ in PROFILE_RULES), 0)
+    for line in out.read_text().splitlines():
+        stack, _, samples = line.rpartition(" ")
+        for what, rule in rules:
+            if rule.search(stack):
+                counts[what] += int(samples)
+                break
+    total = sum(v for k, v in counts.items() if not k.startswith("("))
+    return [(k, v / total) for k, v in sorted(counts.items(), key=lambda kv: -kv[1])
+            if v and not k.startswith("(")]  # fmt: skip
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated N")
     parser.add_argument("--runs", type=int, default=3, help="runs per N up to --repeat-up-to")
@@ -584,26 +681,58 @@ def main() -> None:
     parser.add_argument("--harnesses", default=",".join(HARNESSES))
     parser.add_argument("--keep", action="store_true", help="keep bench-data/eval_overhead/run-*")
     parser.add_argument("--record", action="store_true", help="rewrite the RESULTS.md section")
-    args = parser.parse_args()
-    args.argv = sys.argv[1:]
+    parser.add_argument(
+        "--profile", type=int, metavar="N", help="also profile Mentor at N cases (needs py-spy)"
+    )
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        nargs="+",
+        help="report (and --record) the raw figures of these earlier invocations instead",
+    )
+    args = parser.parse_args(argv)
+    args.argv = argv
     args.sizes = sorted(int(s) for s in args.sizes.split(","))
     args.harnesses = [h.strip() for h in args.harnesses.split(",") if h.strip()]
     unknown = set(args.harnesses) - set(HARNESSES)
     if unknown:
-        parser.error(f"unknown harness {', '.join(sorted(unknown))}; expected {', '.join(HARNESSES)}")
-    found, top = run_all(args)
-    WORK.mkdir(parents=True, exist_ok=True)
-    raw = WORK / f"results-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
-    raw.write_text(
-        json.dumps(
-            {"args": args.argv, "stub": top,
-             "runs": [asdict(m) for ms in found.values() for m in ms]}, indent=1
+        parser.error(
+            f"unknown harness {', '.join(sorted(unknown))}; expected {', '.join(HARNESSES)}"
         )
-    )  # fmt: skip
-    text = report(found, top, args)
+    return args
+
+
+def main() -> None:
+    args = parse(sys.argv[1:])
+    invocations: list[Invocation] = []
+    if args.from_json:
+        for path in args.from_json:
+            saved = json.loads(path.read_text())
+            found: dict[tuple[str, int], list[Measured]] = {}
+            for row in saved["runs"]:
+                m = Measured(**row)
+                found.setdefault((m.harness, m.n), []).append(m)
+            invocations.append((found, saved["stub"], parse(saved["args"])))
+    else:
+        found, top = run_all(args)
+        WORK.mkdir(parents=True, exist_ok=True)
+        raw = WORK / f"results-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
+        runs = [asdict(m) for ms in found.values() for m in ms]
+        raw.write_text(json.dumps({"args": args.argv, "stub": top, "runs": runs}, indent=1))
+        print(f"raw figures: {raw}")
+        invocations.append((found, top, args))
+    text = report(invocations)
+    if args.profile:
+        shares = profile_mentor(args.profile, WORK / "profile")
+        if shares:
+            text += (
+                f"\nWhere Mentor's time goes (py-spy, 250 samples/s of every thread, idle ones"
+                f" left out; `mentor eval run` of {args.profile:,} cases, a separate run):\n\n"
+                "| part | share of samples |\n|---|---:|\n"
+                + "".join(f"| {what} | {share:.1%} |\n" for what, share in shares)
+            )
     print()
     print(text)
-    print(f"raw figures: {raw}")
     if args.record:
         rewrite_section(HEADING, text)
         print(f"recorded in {ROOT / 'benchmarks/RESULTS.md'}")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -376,10 +377,8 @@ def main() -> None:
     if args.max_rate:
         print(json.dumps(max_rate(args.seconds, clients=args.clients), indent=2))
         return
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args.host, args.port, args.ready))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def load(path: Path = DATA) -> list[Labelled]:
 def _rate(name: str, hits: int, total: int) -> str:
     low, high = wilson(hits, total)
     value = hits / total if total else float("nan")
-    return f"| {name} | {hits}/{total} | {value:.3f} | {low:.3f}–{high:.3f} |"
+    return f"| {name} | {hits}/{total} | {value:.3f} | {low:.3f} to {high:.3f} |"
 
 
 def report(rows: list[Labelled], argv: list[str]) -> str:
@@ -110,7 +110,7 @@ def report(rows: list[Labelled], argv: list[str]) -> str:
     lines = [
         HEADING,
         "",
-        f"Command: `.venv/bin/python benchmarks/refusal_accuracy.py {' '.join(argv)}`"
+        f"Command: `{' '.join(['.venv/bin/python benchmarks/refusal_accuracy.py', *argv])}`"
         f" (`make bench`). Date {datetime.date.today().isoformat()}.",
         "",
         f"Data: `benchmarks/data/refusal-labelled.jsonl`, {len(rows)} model answers written for"
@@ -143,15 +143,27 @@ def report(rows: list[Labelled], argv: list[str]) -> str:
         label = ", ".join(sorted({"refused" if r.refused else "not refused" for r in members}))
         lines.append(
             f"| {group} | {label} | {len(members)} | {right} | {right / len(members):.3f} |"
-            f" {low:.3f}–{high:.3f} |"
+            f" {low:.3f} to {high:.3f} |"
         )
+    english = [r for r in rows if r.group != "non-english"]
+    if len(english) < len(rows):
+        e_tp = sum(r.refused and r.predicted for r in english)
+        e_right = sum(r.refused == r.predicted for r in english)
+        e_called = sum(r.predicted for r in english)
+        e_refusals = sum(r.refused for r in english)
+        lines += [
+            "",
+            f"English answers only ({len(english)}; the detector's cues are English):"
+            f" accuracy {e_right / len(english):.3f}, precision {e_tp / max(e_called, 1):.3f},"
+            f" recall {e_tp / max(e_refusals, 1):.3f}.",
+        ]
     wrong = [r for r in rows if r.refused != r.predicted]
     lines += ["", f"Wrong calls ({len(wrong)}):", ""]
     for r in wrong:
         text = " ".join(r.answer.split())
         text = (text[:110] + "…") if len(text) > 110 else text
         said = "refused" if r.predicted else f"not refused ({r.kind})"
-        lines.append(f"- {r.id} [{r.group}] detector said {said}: “{text or '(empty)'}”")
+        lines.append(f'- {r.id} [{r.group}] detector said {said}: "{text or "(empty)"}"')
     return "\n".join(lines) + "\n"
 
 
