@@ -20,6 +20,8 @@ from mentor.evals.specs import case_from_dict, case_to_dict
 from mentor.store.audit import aware, now
 from mentor.store.eval_tables import eval_cases, eval_grades, eval_results, eval_runs, eval_suites
 
+SAVE_CHUNK = 1000  # eval_cases rows per INSERT when a suite is saved
+
 PAGE = 500
 STATUS_ORDER = ("passed", "failed", "error", "unparsed", "ungraded")  # as in outcomes.py
 
@@ -115,23 +117,27 @@ def save_suite(conn: Connection, suite: Suite, actor: str, source: str | None) -
     ).inserted_primary_key
     assert inserted is not None
     suite_id = int(inserted[0])
-    conn.execute(
-        eval_cases.insert(),
-        [
-            {
-                "suite_id": suite_id,
-                "position": position,
-                "case_id": case.id,
-                "severity": case.severity,
-                "category": case.category,
-                "intent": case.intent,
-                "should_refuse": case.should_refuse,
-                "tags": list(case.tags),
-                "body": case_to_dict(case),
-            }
-            for position, case in enumerate(suite.cases, start=1)
-        ],
-    )
+    # A chunk of rows at a time: one list of every case's row doubled a 100k-case run's memory.
+    for start in range(0, len(suite.cases), SAVE_CHUNK):
+        conn.execute(
+            eval_cases.insert(),
+            [
+                {
+                    "suite_id": suite_id,
+                    "position": position,
+                    "case_id": case.id,
+                    "severity": case.severity,
+                    "category": case.category,
+                    "intent": case.intent,
+                    "should_refuse": case.should_refuse,
+                    "tags": list(case.tags),
+                    "body": case_to_dict(case),
+                }
+                for position, case in enumerate(
+                    suite.cases[start : start + SAVE_CHUNK], start=start + 1
+                )
+            ],
+        )
     return int(suite_id)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 import time
 from typing import Any
 
@@ -73,23 +74,31 @@ class OpenAIProvider:
         )
         self.api_key_env = api_key_env
         self._timeout_s = timeout_s
-        self._client: httpx.AsyncClient | None = None
+        # One single-connection client per call in flight, reused: httpx's shared pool scans
+        # every connection (a readability syscall each) on every request, which cost about
+        # twice the CPU of the call itself at concurrency 32 (benchmarks/RESULTS.md).
+        self._idle: list[httpx.AsyncClient] = []
+        self._clients: list[httpx.AsyncClient] = []
+        self._tls: ssl.SSLContext | None = None  # one for all the clients (building one is slow)
 
     def fingerprint(self) -> dict[str, Any]:
         """Provider, model and endpoint (never the key)."""
         return {"provider": self.name, "model": self.model, "base_url": self.base_url}
 
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            key = os.environ.get(self.api_key_env, "")
-            headers = {"Authorization": f"Bearer {key}"} if key else {}
-            self._client = httpx.AsyncClient(
-                base_url=self.base_url,
-                headers=headers,
-                timeout=self._timeout_s,
-                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
-            )
-        return self._client
+    def _new_client(self) -> httpx.AsyncClient:
+        key = os.environ.get(self.api_key_env, "")
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if self._tls is None:
+            self._tls = ssl.create_default_context()
+        client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=headers,
+            verify=self._tls,
+            timeout=self._timeout_s,
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+        )
+        self._clients.append(client)
+        return client
 
     async def complete(
         self, messages: list[dict[str, Any]], params: GenerationParams
@@ -97,14 +106,17 @@ class OpenAIProvider:
         """One chat completion; HTTP failures become :class:`ProviderError`."""
         where = f"{self.base_url}/chat/completions"
         started = time.perf_counter()
+        client = self._idle.pop() if self._idle else self._new_client()
         try:
-            response = await self._http().post(
+            response = await client.post(
                 "/chat/completions", json=request_body(self.model, messages, params)
             )
         except httpx.TimeoutException as exc:
             raise ProviderError(f"{where} did not answer in time", retryable=True) from exc
         except httpx.TransportError as exc:
             raise ProviderError(f"cannot reach {where}: {exc}", retryable=True) from exc
+        finally:
+            self._idle.append(client)
         latency = time.perf_counter() - started
         if response.status_code >= 400:
             raise http_error(
@@ -118,6 +130,6 @@ class OpenAIProvider:
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients, self._idle = self._clients, [], []
+        for client in clients:
+            await client.aclose()
