@@ -2,7 +2,8 @@
 
 Run: ``python benchmarks/agreement_bench.py`` (needs ``pip install krippendorff choix``).
 Each figure is the median wall time of 5 runs on the same data in the same process; the
-script prints a Markdown table (figures go into the "Agreement statistics" section of benchmarks/RESULTS.md by hand).
+script prints a Markdown table (figures go into the "Agreement statistics" section of
+benchmarks/RESULTS.md by hand).
 """
 
 from __future__ import annotations
