@@ -11,7 +11,14 @@ import pytest
 import mentor
 from mentor.annotate import Task
 from mentor.errors import ConflictError, InputError
-from tests.annotate.helpers import careful, dataset, pairs, pairwise, work_through, write_jsonl
+from tests.annotate.project_world import (
+    careful,
+    dataset,
+    pairs,
+    pairwise,
+    work_through,
+    write_jsonl,
+)
 
 
 def _gold_file(tmp: Path) -> Path:

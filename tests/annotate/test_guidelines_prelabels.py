@@ -13,7 +13,7 @@ from mentor.annotate import ModelPreLabeler
 from mentor.errors import ConfigError, ConflictError
 from mentor.evals import providers
 from mentor.evals.providers.base import Completion, GenerationParams
-from tests.annotate.helpers import careful, pairwise, work_through
+from tests.annotate.project_world import careful, pairwise, work_through
 
 
 def test_an_answered_question_becomes_a_clarification_in_guideline_v2(

@@ -12,7 +12,15 @@ from sqlalchemy import event
 
 import mentor
 from mentor.errors import InputError, NotFoundError
-from tests.annotate.helpers import GUIDE, Clock, careful, dataset, pairs, pairwise, work_through
+from tests.annotate.project_world import (
+    GUIDE,
+    Clock,
+    careful,
+    dataset,
+    pairs,
+    pairwise,
+    work_through,
+)
 
 
 def test_task_shows_the_held_item_and_never_leases(ws: mentor.Workspace, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import mentor
-from tests.annotate.helpers import GUIDE, careful, pairs, work_through, write_jsonl
+from tests.annotate.project_world import GUIDE, careful, pairs, work_through, write_jsonl
 from tests.conftest import run_cli
 
 

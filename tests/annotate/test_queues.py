@@ -12,7 +12,7 @@ import pytest
 
 import mentor
 from mentor.errors import ConflictError, InputError, NotFoundError
-from tests.annotate.helpers import Clock, careful, pairwise, work_through
+from tests.annotate.project_world import Clock, careful, pairwise, work_through
 
 
 def test_exactly_k_distinct_annotators_per_item_under_many_threads(

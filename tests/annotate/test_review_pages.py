@@ -9,7 +9,7 @@ import pytest
 import mentor
 from mentor.annotate import Task
 from mentor.errors import NotFoundError
-from tests.annotate.helpers import careful, pairwise, work_through
+from tests.annotate.project_world import careful, pairwise, work_through
 
 
 def test_the_review_queue_pages_on_from_the_last_id_shown(

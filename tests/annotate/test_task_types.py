@@ -10,7 +10,7 @@ import pytest
 import mentor
 from mentor.annotate import ProjectSettings, task_types
 from mentor.errors import InputError
-from tests.annotate.helpers import GUIDE, dataset, pairwise
+from tests.annotate.project_world import GUIDE, dataset, pairwise
 
 CRITERIA = {
     "criteria": [

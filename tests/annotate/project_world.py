@@ -1,4 +1,4 @@
-"""Small datasets and shortcuts the annotation tests share."""
+"""The small world the annotation tests build: datasets, projects, a clock, annotators at work."""
 
 from __future__ import annotations
 
