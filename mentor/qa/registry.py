@@ -17,11 +17,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from typing import Any, Final
 
 import yaml
 
+from mentor import plugins
 from mentor.errors import InputError, MentorError
 from mentor.qa.checks.base import Check
 
@@ -61,10 +62,7 @@ class CheckInfo:
 
 def registered() -> dict[str, EntryPoint]:
     """Every check by name: the built-ins, then those installed packages declare."""
-    found = {ep.name: ep for ep in BUILTIN}
-    for ep in entry_points(group=GROUP):
-        found.setdefault(ep.name, ep)
-    return found
+    return plugins.registered(GROUP, BUILTIN)
 
 
 def _unknown(name: str, known: Iterable[str], where: str) -> InputError:
@@ -75,18 +73,7 @@ def _unknown(name: str, known: Iterable[str], where: str) -> InputError:
 
 def load(name: str, where: str = "--checks") -> CheckFactory:
     """The constructor registered as `name`."""
-    checks = registered()
-    if name not in checks:
-        raise _unknown(name, checks, where)
-    try:
-        factory = checks[name].load()
-    except (ImportError, AttributeError) as exc:
-        raise InputError(
-            f"check '{name}' ({checks[name].value}) cannot be loaded: {exc}", where=where
-        ) from exc
-    if not callable(factory):
-        raise InputError(f"check '{name}' ({checks[name].value}) is not callable", where=where)
-    return factory  # type: ignore[no-any-return]
+    return plugins.load("check", name, registered(), where=where)
 
 
 def _signature(factory: CheckFactory) -> inspect.Signature | None:

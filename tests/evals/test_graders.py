@@ -190,11 +190,11 @@ class ShoutGrader:
 def test_third_party_grader_from_the_entry_point_group(monkeypatch: pytest.MonkeyPatch) -> None:
     from importlib.metadata import EntryPoint
 
-    from mentor.evals.graders import registry
+    from mentor import plugins
 
     ep = EntryPoint("shout", "tests.evals.test_graders:ShoutGrader", "mentor.graders")
     monkeypatch.setattr(
-        registry, "entry_points", lambda group: [ep] if group == "mentor.graders" else []
+        plugins, "entry_points", lambda group: [ep] if group == "mentor.graders" else []
     )
     assert grade({"type": "shout"}, "HELLO").passed is True
     assert grade({"type": "shout"}, "hello").passed is False

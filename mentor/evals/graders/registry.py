@@ -17,9 +17,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from typing import Any, Final
 
+from mentor import plugins
 from mentor.errors import InputError, MentorError
 from mentor.evals.cases import GraderSpec
 from mentor.evals.grades import Grader
@@ -63,30 +64,13 @@ class GraderInfo:
 
 def registered() -> dict[str, EntryPoint]:
     """Every grader by name: the built-ins, then those installed packages declare."""
-    found = {ep.name: ep for ep in BUILTIN}
-    for ep in entry_points(group=GROUP):
-        found.setdefault(ep.name, ep)
-    return found
+    return plugins.registered(GROUP, BUILTIN)
 
 
 def load_grader(name: str) -> GraderFactory:
     """The factory registered as `name`."""
-    graders = registered()
-    if name not in graders:
-        raise InputError(
-            f"unknown grader '{name}'; expected one of {', '.join(sorted(graders))}, "
-            "or 'python' with function: module:function",
-            field="type",
-        )
-    try:
-        factory = graders[name].load()
-    except (ImportError, AttributeError) as exc:
-        raise InputError(
-            f"grader '{name}' ({graders[name].value}) cannot be loaded: {exc}", field="type"
-        ) from exc
-    if not callable(factory):
-        raise InputError(f"grader '{name}' ({graders[name].value}) is not callable", field="type")
-    return factory  # type: ignore[no-any-return]
+    hint = ", or 'python' with function: module:function"
+    return plugins.load("grader", name, registered(), hint=hint, field="type")
 
 
 def params_of(factory: GraderFactory) -> dict[str, Any]:
