@@ -2,13 +2,18 @@
 
 A :class:`Case` holds OpenAI-style input messages (already rendered from any prompt template), an
 optional reference, its intent, severity tier and category, whether the model should refuse, tags
-and the graders that judge the output. A :class:`Suite` is a named, versioned list of cases.
+and the graders that judge the output. A :class:`Suite` is a named, versioned list of cases held
+in memory; a :class:`CaseSource` is anything that hands out a suite's cases one at a time (a
+suite file, a stored suite), so that a run of many cases never holds them all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Protocol
+
+import orjson
 
 Severity = Literal["critical", "major", "minor"]
 SEVERITIES: Final = ("critical", "major", "minor")
@@ -34,6 +39,11 @@ class GraderSpec:
     @property
     def label(self) -> str:
         return self.name or self.type
+
+    @property
+    def key(self) -> bytes:
+        """The spec's canonical bytes: equal for equal specs (a spec itself is unhashable)."""
+        return orjson.dumps([self.type, self.params, self.name], option=orjson.OPT_SORT_KEYS)
 
 
 @dataclass(frozen=True)
@@ -61,3 +71,50 @@ class Suite:
     cases: tuple[Case, ...]
     description: str = ""
     content_hash: str = ""
+
+    @property
+    def case_count(self) -> int:
+        """How many cases the suite has."""
+        return len(self.cases)
+
+    def iter_cases(self) -> Iterator[Case]:
+        """The cases in order."""
+        return iter(self.cases)
+
+    def grader_uses(self) -> Iterator[tuple[GraderSpec, str]]:
+        """Each distinct grader spec with the id of the first case that uses it."""
+        return distinct_graders(self.cases)
+
+
+class CaseSource(Protocol):
+    """A suite version whose cases can be read in order, as often as needed, one at a time."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def content_hash(self) -> str: ...
+
+    @property
+    def case_count(self) -> int: ...
+
+    def iter_cases(self) -> Iterator[Case]:
+        """The cases in order (a fresh pass each call)."""
+        ...
+
+    def grader_uses(self) -> Iterator[tuple[GraderSpec, str]]:
+        """Each distinct grader spec with the id of the first case that uses it."""
+        ...
+
+
+def distinct_graders(cases: Iterable[Case]) -> Iterator[tuple[GraderSpec, str]]:
+    """Each distinct grader spec in `cases` with the id of the first case that uses it."""
+    seen: set[bytes] = set()
+    for case in cases:
+        for spec in case.graders:
+            if spec.key not in seen:
+                seen.add(spec.key)
+                yield spec, case.id

@@ -12,30 +12,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-import orjson
 from sqlalchemy import Engine, update
 
 from mentor.errors import ConflictError, InputError
 from mentor.evals.cache import CacheEntry, ResponseCache, cache_key, input_hash
-from mentor.evals.cases import Case, GraderSpec, Suite
+from mentor.evals.cases import Case, CaseSource
 from mentor.evals.grades import Grade, Grader
 from mentor.evals.outcomes import CaseOutcome
 from mentor.evals.pacing import RateLimiter, backoff
 from mentor.evals.providers.base import Completion, GenerationParams, Provider
 from mentor.evals.providers.errors import ProviderError
 from mentor.evals.providers.replay import CURRENT_CASE
-from mentor.evals.runs import (
-    called_case_ids,
-    get_run,
-    save_suite,
-    set_status,
-    stored_suite,
-    suite_id_of_run,
-)
+from mentor.evals.runs import get_run, set_status, suite_id_of_run
+from mentor.evals.suite_store import StoredSuite, answered_count, iter_stored_cases, save_suite
 from mentor.evals.writer import FinishedCase, ResultWriter
 from mentor.progress import Progress
 from mentor.store.audit import now, record_event
@@ -75,7 +67,7 @@ class RunOptions:
 class RunPlan:
     """Everything a new run needs: the suite, the model and how to call it."""
 
-    suite: Suite
+    suite: CaseSource  # a Suite in memory, a checked suite file or a stored suite
     provider: Provider
     params: GenerationParams = field(default_factory=GenerationParams)
     options: RunOptions = field(default_factory=RunOptions)
@@ -87,27 +79,20 @@ class RunPlan:
     source: str | None = None  # the suite's file, if it came from one
 
 
-def _spec_key(spec: GraderSpec) -> bytes:
-    return orjson.dumps([spec.type, spec.params, spec.name], option=orjson.OPT_SORT_KEYS)
-
-
-def build_graders(suite: Suite, judge: Provider | None) -> dict[bytes, Grader]:
+def build_graders(suite: CaseSource, judge: Provider | None) -> dict[bytes, Grader]:
     """One grader per distinct spec in the suite, built before any call (bad specs fail fast)."""
     from mentor.evals.graders import build_grader
 
     built: dict[bytes, Grader] = {}
-    for case in suite.cases:
-        for spec in case.graders:
-            key = _spec_key(spec)
-            if key not in built:
-                try:
-                    built[key] = build_grader(spec, judge_provider=judge)
-                except InputError as exc:
-                    raise InputError(
-                        f"case '{case.id}', grader '{spec.label}': {exc.reason}",
-                        where=suite.name,
-                        field=exc.field,
-                    ) from exc
+    for spec, case_id in suite.grader_uses():
+        try:
+            built[spec.key] = build_grader(spec, judge_provider=judge)
+        except InputError as exc:
+            raise InputError(
+                f"case '{case_id}', grader '{spec.label}': {exc.reason}",
+                where=suite.name,
+                field=exc.field,
+            ) from exc
     return built
 
 
@@ -204,7 +189,7 @@ class _Execution:
         grades: list[Grade] = []
         labels: set[str] = set()
         for spec in case.graders:
-            grader = self.graders[_spec_key(spec)]
+            grader = self.graders[spec.key]
             label = spec.label if spec.label not in labels else f"{spec.label}#{len(grades) + 1}"
             labels.add(label)
             version = str(getattr(grader, "version", "1"))
@@ -239,7 +224,7 @@ def _open_run(engine: Engine, plan: RunPlan, fp: Any, graders: dict[bytes, Grade
                 graders={str(g.name): str(getattr(g, "version", "1")) for g in graders.values()},
                 judge=judge,
                 status="running",
-                case_count=len(plan.suite.cases),
+                case_count=plan.suite.case_count,
                 counts={},
                 note=plan.note,
                 created_by=plan.actor,
@@ -259,20 +244,17 @@ def _open_run(engine: Engine, plan: RunPlan, fp: Any, graders: dict[bytes, Grade
     return int(run_id)
 
 
-def _todo(suite: Suite, skip: set[str]) -> Iterator[tuple[int, Case]]:
-    for position, case in enumerate(suite.cases, start=1):
-        if case.id not in skip:
-            yield position, case
-
-
 async def _execute(
     engine: Engine, plan: RunPlan, run_id: int, ex: _Execution, progress: Progress | None
 ) -> None:
+    # The cases come back from the stored suite version a page at a time: the run asks exactly
+    # what it recorded, and never holds the whole suite.
     with engine.connect() as conn:
-        skip = called_case_ids(conn, run_id)
-    total, done = len(plan.suite.cases), len(skip)
+        suite_id = suite_id_of_run(conn, run_id)
+        done = answered_count(conn, suite_id, run_id)
+    total = plan.suite.case_count
     writer = ResultWriter(engine, run_id, plan.options.batch_size)
-    todo = _todo(plan.suite, skip)
+    todo = iter_stored_cases(engine, suite_id, unanswered_in=run_id)
     if progress is not None:
         progress(done, total)
 
@@ -287,7 +269,7 @@ async def _execute(
     status = "interrupted"
     try:
         async with asyncio.TaskGroup() as group:
-            for _ in range(min(plan.options.concurrency, max(1, total - len(skip)))):
+            for _ in range(min(plan.options.concurrency, max(1, total - done))):
                 group.create_task(worker())
         status = "completed"
     finally:
@@ -340,10 +322,10 @@ def resume_plan(
     unless `options` overrides them."""
     with engine.connect() as conn:
         run = get_run(conn, run_id)
-        suite = stored_suite(conn, suite_id_of_run(conn, run_id))
+        suite_id = suite_id_of_run(conn, run_id)
     return replace(
         base,
-        suite=suite,
+        suite=StoredSuite.load(engine, suite_id),
         params=GenerationParams(**{**run.params, "stop": tuple(run.params.get("stop") or ())}),
         options=options or RunOptions(**run.options),
         provider_spec=run.provider_spec,

@@ -1,4 +1,4 @@
-"""Stored suites and runs: saving a suite version, opening and closing a run, reading it back.
+"""Stored runs: their status and counts, and reading their results back.
 
 Runs are numbered (``mentor eval show 12``); results are read back in suite order, one page at a
 time, so a run with many cases never has to fit in memory.
@@ -14,13 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, func, select, update
 
 from mentor.errors import InputError, NotFoundError
-from mentor.evals.cases import Case, Suite
+from mentor.evals.cases import Case
 from mentor.evals.grades import Grade
-from mentor.evals.specs import case_from_dict, case_to_dict
+from mentor.evals.specs import case_from_dict
 from mentor.store.audit import aware, now
-from mentor.store.eval_tables import eval_cases, eval_grades, eval_results, eval_runs, eval_suites
-
-SAVE_CHUNK = 1000  # eval_cases rows per INSERT when a suite is saved
+from mentor.store.eval_tables import eval_cases, eval_grades, eval_results, eval_runs
 
 PAGE = 500
 STATUS_ORDER = ("passed", "failed", "error", "unparsed", "ungraded")  # as in outcomes.py
@@ -95,68 +93,6 @@ def run_id_of(ref: int | str) -> int:
     return int(text)
 
 
-def save_suite(conn: Connection, suite: Suite, actor: str, source: str | None) -> int:
-    """The id of this suite version (name and content hash), storing it if it is new."""
-    found = conn.execute(
-        select(eval_suites.c.id).where(
-            eval_suites.c.name == suite.name, eval_suites.c.content_hash == suite.content_hash
-        )
-    ).scalar()
-    if found is not None:
-        return int(found)
-    inserted = conn.execute(
-        eval_suites.insert().values(
-            name=suite.name,
-            content_hash=suite.content_hash,
-            description=suite.description,
-            case_count=len(suite.cases),
-            source=source,
-            created_by=actor,
-            created_at=now(),
-        )
-    ).inserted_primary_key
-    assert inserted is not None
-    suite_id = int(inserted[0])
-    # A chunk of rows at a time: one list of every case's row doubled a 100k-case run's memory.
-    for start in range(0, len(suite.cases), SAVE_CHUNK):
-        conn.execute(
-            eval_cases.insert(),
-            [
-                {
-                    "suite_id": suite_id,
-                    "position": position,
-                    "case_id": case.id,
-                    "severity": case.severity,
-                    "category": case.category,
-                    "intent": case.intent,
-                    "should_refuse": case.should_refuse,
-                    "tags": list(case.tags),
-                    "body": case_to_dict(case),
-                }
-                for position, case in enumerate(
-                    suite.cases[start : start + SAVE_CHUNK], start=start + 1
-                )
-            ],
-        )
-    return int(suite_id)
-
-
-def stored_suite(conn: Connection, suite_id: int) -> Suite:
-    """A stored suite version with its cases."""
-    head = conn.execute(select(eval_suites).where(eval_suites.c.id == suite_id)).one()
-    bodies = conn.execute(
-        select(eval_cases.c.body)
-        .where(eval_cases.c.suite_id == suite_id)
-        .order_by(eval_cases.c.position)
-    ).scalars()
-    return Suite(
-        name=head.name,
-        cases=tuple(case_from_dict(b) for b in bodies),
-        description=head.description,
-        content_hash=head.content_hash,
-    )
-
-
 def _info(row: Any) -> RunInfo:
     fields = dict(row._mapping)
     fields.pop("suite_id")
@@ -199,17 +135,6 @@ def status_counts(conn: Connection, run_id: int) -> dict[str, int]:
     found = {str(state): int(n) for state, n in rows}
     order = {status: rank for rank, status in enumerate(STATUS_ORDER)}
     return dict(sorted(found.items(), key=lambda item: (order.get(item[0], 99), item[0])))
-
-
-def called_case_ids(conn: Connection, run_id: int) -> set[str]:
-    """Cases whose model call already succeeded (resume skips them)."""
-    return set(
-        conn.execute(
-            select(eval_results.c.case_id).where(
-                eval_results.c.run_id == run_id, eval_results.c.error.is_(None)
-            )
-        ).scalars()
-    )
 
 
 def set_status(conn: Connection, run_id: int, status: str, *, finished: bool) -> None:

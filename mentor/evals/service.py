@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mentor.errors import ConflictError, InputError
 from mentor.evals.cache import ResponseCache
-from mentor.evals.cases import Suite
+from mentor.evals.cases import CaseSource, Suite
 from mentor.evals.providers.base import GenerationParams, Provider
 from mentor.evals.providers.registry import build_provider
 from mentor.evals.runner import RunOptions, RunPlan, resume_plan, run_suite_async
@@ -20,10 +20,10 @@ from mentor.evals.runs import (
     iter_results,
     list_runs,
     run_id_of,
-    stored_suite,
     suite_id_of_run,
 )
-from mentor.evals.suites import load_suite
+from mentor.evals.suite_store import stored_suite
+from mentor.evals.suites import SuiteFile, load_suite, open_suite
 from mentor.progress import Progress
 
 if TYPE_CHECKING:
@@ -71,8 +71,15 @@ class Evals:
     def load_suite(
         self, path: str | Path, *, name: str | None = None, fmt: str | None = None
     ) -> Suite:
-        """Read a suite file (.yaml, .jsonl or .csv)."""
+        """Read a suite file (.yaml, .jsonl or .csv) into memory."""
         return load_suite(path, name=name, fmt=fmt)
+
+    def open_suite(
+        self, path: str | Path, *, name: str | None = None, fmt: str | None = None
+    ) -> SuiteFile:
+        """Check a suite file without keeping its cases in memory (for large suites); runs read
+        its cases from the file as they store them."""
+        return open_suite(path, name=name, fmt=fmt)
 
     def _provider(self, spec: ProviderLike) -> tuple[Provider, Any]:
         if isinstance(spec, str | Mapping):
@@ -82,7 +89,7 @@ class Evals:
 
     def _plan(
         self,
-        suite: Suite | str | Path,
+        suite: CaseSource | str | Path,
         provider: ProviderLike,
         params: GenerationParams | Mapping[str, Any] | None,
         judge: ProviderLike | None,
@@ -90,9 +97,11 @@ class Evals:
         note: str,
     ) -> RunPlan:
         source = None
-        if not isinstance(suite, Suite):
-            source = str(suite)
-            suite = load_suite(suite)
+        if isinstance(suite, str | Path):
+            # Checked in one streaming pass; the runner reads it again as it stores it.
+            suite = open_suite(suite)
+        if isinstance(suite, SuiteFile):
+            source = str(suite.path)
         model, model_spec = self._provider(provider)
         judge_model, judge_spec = self._provider(judge) if judge is not None else (None, None)
         return RunPlan(
@@ -110,7 +119,7 @@ class Evals:
 
     async def run_async(
         self,
-        suite: Suite | str | Path,
+        suite: CaseSource | str | Path,
         provider: ProviderLike,
         params: GenerationParams | Mapping[str, Any] | None = None,
         *,
@@ -119,15 +128,15 @@ class Evals:
         progress: Progress | None = None,
         note: str = "",
     ) -> RunInfo:
-        """Run `suite` (a Suite or a file) against `provider` (a spec such as ``smollm2`` or
-        ``openai:MODEL@URL``, a dict, or a Provider); returns the finished run."""
+        """Run `suite` (a Suite, a suite file or its path) against `provider` (a spec such as
+        ``smollm2`` or ``openai:MODEL@URL``, a dict, or a Provider); returns the finished run."""
         plan = self._plan(suite, provider, params, judge, options, note)
         run_id = await run_suite_async(self.ws.engine, plan, progress=progress)
         return self.get_run(run_id)
 
     def run(
         self,
-        suite: Suite | str | Path,
+        suite: CaseSource | str | Path,
         provider: ProviderLike,
         params: GenerationParams | Mapping[str, Any] | None = None,
         *,
@@ -149,7 +158,7 @@ class Evals:
         self,
         run_id: int | str,
         *,
-        suite: Suite | str | Path | None = None,
+        suite: CaseSource | str | Path | None = None,
         provider: ProviderLike | None = None,
         judge: ProviderLike | None = None,
         options: RunOptions | None = None,
@@ -166,7 +175,7 @@ class Evals:
         number = run_id_of(run_id)
         run = self.get_run(number)
         if suite is not None:
-            given = suite if isinstance(suite, Suite) else load_suite(suite)
+            given = open_suite(suite) if isinstance(suite, str | Path) else suite
             if given.content_hash != run.suite_hash:
                 raise ConflictError(
                     f"run {number} ran {run.suite_name} {run.suite_hash[:12]}, not this suite "

@@ -199,10 +199,34 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
     )
 
 
+class SuiteHasher:
+    """The suite version of cases given one at a time: SHA-256 of the JSON list of their
+    canonical dicts, the same bytes ``orjson.dumps([...])`` would give, without the list."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256(b"[")
+        self.count = 0
+
+    def add(self, case: Case) -> None:
+        """Take the next case."""
+        if self.count:
+            self._sha.update(b",")
+        self._sha.update(orjson.dumps(case_to_dict(case), option=orjson.OPT_SORT_KEYS))
+        self.count += 1
+
+    def hexdigest(self) -> str:
+        """The hash of the cases taken so far."""
+        sha = self._sha.copy()
+        sha.update(b"]")
+        return sha.hexdigest()
+
+
 def suite_hash(cases: Iterable[Case]) -> str:
     """SHA-256 of the cases' canonical JSON: the suite version."""
-    body = [case_to_dict(c) for c in cases]
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    hasher = SuiteHasher()
+    for case in cases:
+        hasher.add(case)
+    return hasher.hexdigest()
 
 
 def make_suite(

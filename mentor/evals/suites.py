@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,8 @@ import yaml
 from pydantic import ValidationError
 
 from mentor.errors import ConflictError, InputError
-from mentor.evals.cases import Case, Suite
-from mentor.evals.specs import CaseSpec, case_from_spec, suite_hash, validation_message
+from mentor.evals.cases import Case, GraderSpec, Suite
+from mentor.evals.specs import CaseSpec, SuiteHasher, case_from_spec, validation_message
 
 SUITE_KEYS = ("name", "description", "defaults", "cases")
 FORMATS = ("yaml", "jsonl", "csv")
@@ -182,6 +182,96 @@ def _format(path: Path, fmt: str | None) -> str:
     )
 
 
+def _read(
+    path: Path, kind: str, defaults: Mapping[str, Any]
+) -> tuple[dict[str, Any], Iterator[Case]]:
+    """The file's header (YAML only) and its cases, validated one at a time as they are read."""
+    if kind == "yaml":
+        header, cases = _yaml_cases(path, defaults)
+        return header, iter(cases)
+    reader = _jsonl_cases if kind == "jsonl" else _csv_cases
+    return {}, reader(path, defaults)
+
+
+@dataclass(frozen=True)
+class SuiteFile:
+    """A suite file, checked: every case valid, ids unique, its version (content hash) known.
+
+    Its cases are read again from the file on each :meth:`iter_cases`, so a run of a large
+    JSONL or CSV suite never holds them all (a YAML file is parsed whole each time).
+    """
+
+    path: Path
+    format: str
+    name: str
+    description: str
+    content_hash: str
+    case_count: int
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    graders: tuple[tuple[GraderSpec, str], ...] = ()
+
+    def iter_cases(self) -> Iterator[Case]:
+        """The cases in order, read from the file again."""
+        return _read(self.path, self.format, self.defaults)[1]
+
+    def grader_uses(self) -> Iterator[tuple[GraderSpec, str]]:
+        """Each distinct grader spec with the id of the first case that uses it."""
+        return iter(self.graders)
+
+
+def _check(
+    path: str | Path,
+    name: str | None,
+    fmt: str | None,
+    defaults: Mapping[str, Any] | None,
+    keep: list[Case] | None,
+) -> SuiteFile:
+    """Read and check a suite file in one pass; the cases go into `keep` when it is given."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such suite file", where=str(path))
+    kind = _format(path, fmt)
+    header, cases = _read(path, kind, defaults or {})
+    hasher = SuiteHasher()
+    seen: dict[str, int] = {}
+    graders: dict[bytes, tuple[GraderSpec, str]] = {}
+    for position, case in enumerate(cases, start=1):
+        if case.id in seen:
+            raise ConflictError(
+                f"{path}: case id '{case.id}' is used by cases {seen[case.id]} and {position}"
+            )
+        seen[case.id] = position
+        hasher.add(case)
+        for spec in case.graders:
+            graders.setdefault(spec.key, (spec, case.id))
+        if keep is not None:
+            keep.append(case)
+    if not hasher.count:
+        raise InputError("the suite has no cases", where=str(path))
+    return SuiteFile(
+        path=path,
+        format=kind,
+        name=str(name or header.get("name") or path.name.split(".")[0]),
+        description=str(header.get("description") or ""),
+        content_hash=hasher.hexdigest(),
+        case_count=hasher.count,
+        defaults=dict(defaults or {}),
+        graders=tuple(graders.values()),
+    )
+
+
+def open_suite(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    fmt: str | None = None,
+    defaults: Mapping[str, Any] | None = None,
+) -> SuiteFile:
+    """Check a suite file in one streaming pass without keeping its cases (for large suites);
+    the name comes from `name`, the file's ``name:``, or the file stem."""
+    return _check(path, name, fmt, defaults, None)
+
+
 def load_suite(
     path: str | Path,
     *,
@@ -189,30 +279,13 @@ def load_suite(
     fmt: str | None = None,
     defaults: Mapping[str, Any] | None = None,
 ) -> Suite:
-    """Read a suite file; the name comes from `name`, the file's ``name:``, or the file stem."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("no such suite file", where=str(path))
-    kind = _format(path, fmt)
-    header: dict[str, Any] = {}
-    if kind == "yaml":
-        header, cases = _yaml_cases(path, defaults or {})
-    elif kind == "jsonl":
-        cases = list(_jsonl_cases(path, defaults or {}))
-    else:
-        cases = list(_csv_cases(path, defaults or {}))
-    if not cases:
-        raise InputError("the suite has no cases", where=str(path))
-    seen: dict[str, int] = {}
-    for position, case in enumerate(cases, start=1):
-        if case.id in seen:
-            raise ConflictError(
-                f"{path}: case id '{case.id}' is used by cases {seen[case.id]} and {position}"
-            )
-        seen[case.id] = position
-    suite = Suite(
-        name=str(name or header.get("name") or path.name.split(".")[0]),
+    """Read a suite file into memory; the name comes from `name`, the file's ``name:``, or the
+    file stem."""
+    cases: list[Case] = []
+    checked = _check(path, name, fmt, defaults, cases)
+    return Suite(
+        name=checked.name,
         cases=tuple(cases),
-        description=str(header.get("description") or ""),
+        description=checked.description,
+        content_hash=checked.content_hash,
     )
-    return replace(suite, content_hash=suite_hash(suite.cases))

@@ -75,6 +75,7 @@ class Stub:
         self.stop = threading.Event()
         self.per_prompt: dict[str, int] = {}
         self.url = ""
+        self.keep_seen = True  # False: remember nothing per call (for memory measurements)
 
     @property
     def calls(self) -> int:
@@ -86,6 +87,7 @@ class Stub:
             self.seen.clear()
             self.per_prompt.clear()
             self.max_in_flight = 0
+            self.keep_seen = True
 
     def prompts(self) -> list[str]:
         with self.lock:
@@ -98,6 +100,8 @@ class Stub:
     def handle(self, body: dict[str, Any]) -> Reply:
         prompt = str(body["messages"][-1]["content"])
         with self.lock:
+            if not self.keep_seen:
+                return self.script(prompt, 1)
             self.seen.append(Seen(time.monotonic(), prompt, body))
             count = self.per_prompt[prompt] = self.per_prompt.get(prompt, 0) + 1
             self.in_flight += 1
