@@ -83,7 +83,8 @@ def scan_record(rec: Record, config: PiiConfig = PiiConfig()) -> list[Finding]:
         found = find_pii(text, config.kinds, config.regions)
         if wants_ner:
             found = _with_entities(text, found, config)
-        out += (_finding(record_id, path, text, det) for det in found)
+        for det in found:
+            out.append(_finding(record_id, path, text, det))
     return out
 
 

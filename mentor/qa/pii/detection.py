@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
+from operator import attrgetter
 from typing import Final
 
 
@@ -42,10 +44,14 @@ _PRECEDENCE: Final = (
     "location",
 )
 _RANK: Final = {code: i for i, code in enumerate(_PRECEDENCE)}
+_start: Final = attrgetter("start")
 
 
 def resolve(found: Iterable[Detection]) -> list[Detection]:
     """Drop every detection that overlaps a more specific (then longer) one; sort by start."""
+    in_order = sorted(found, key=_start)
+    if all(a.end <= b.start for a, b in pairwise(in_order)):
+        return in_order  # nothing overlaps (the usual case): nothing to drop
     ranked = sorted(found, key=lambda d: (_RANK.get(d.code, len(_RANK)), d.start - d.end, d.start))
     kept: list[Detection] = []
     for det in ranked:

@@ -9,6 +9,7 @@ and length.
 from __future__ import annotations
 
 import re
+import string
 from typing import Final
 
 from mentor.qa.pii.kinds import SECRETS
@@ -17,6 +18,8 @@ _SECRET_PREFIX: Final = re.compile(
     r"(?:AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|sk-ant-[a-z0-9]+-|sk-(?:[a-z]+-)?"
     r"|[sr]k_live_|eyJ)"
 )
+_HEX_RUN: Final = re.compile(r"[0-9A-Fa-f]+")
+_STARRED: Final = str.maketrans(dict.fromkeys(string.ascii_letters + string.digits, "*"))
 _KEEP: Final[dict[str, tuple[int, int]]] = {
     "phone": (0, 2),
     "credit-card": (0, 4),
@@ -30,6 +33,24 @@ _KEEP: Final[dict[str, tuple[int, int]]] = {
 
 def _keep(value: str, head: int, tail: int) -> str:
     """`value` with letters and digits starred except the first `head` and last `tail`."""
+    if not value.isascii():
+        return _keep_any(value, head, tail)
+    first = 0  # just after the first `head` letters and digits
+    for _ in range(head):
+        while first < len(value) and not value[first].isalnum():
+            first += 1
+        first += 1
+    last = len(value)  # at the first of the last `tail`
+    for _ in range(tail):
+        last -= 1
+        while last > 0 and not value[last].isalnum():
+            last -= 1
+    if first >= last:
+        return value  # nothing between them to star
+    return value[:first] + value[first:last].translate(_STARRED) + value[last:]
+
+
+def _keep_any(value: str, head: int, tail: int) -> str:
     total = sum(ch.isalnum() for ch in value)
     out, seen = [], 0
     for ch in value:
@@ -50,7 +71,7 @@ def _email(value: str) -> str:
 def _ip(value: str) -> str:
     sep = "." if "." in value else ":"
     first, _, rest = value.partition(sep)
-    return first + sep + re.sub(r"[0-9A-Fa-f]+", "*", rest)
+    return first + sep + _HEX_RUN.sub("*", rest)
 
 
 def _secret(code: str, value: str) -> str:

@@ -10,7 +10,7 @@ character class and check what precedes it with a lookbehind after it (``\d(?<![
 from __future__ import annotations
 
 import re
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 Context = Literal["phone", "card", "ssn", "id", "version"]
 
@@ -20,6 +20,9 @@ EMAIL: Final = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
     r"(?![\w\-@]|\.[A-Za-z0-9])"
 )
+# A run of the characters an email's local part is made of, from its start (not after one of
+# them) up to an "@".
+LOCAL_PART: Final = re.compile(r"[\w.%+\-](?<![\w.%+\-].)[\w.%+\-]*+@")
 # "icon@2x.png" and "file@v2.js" have an email's shape; these endings are files, not domains.
 FILE_SUFFIXES: Final = frozenset(
     [
@@ -59,7 +62,7 @@ PHONE: Final = re.compile(
     rf"(?:{_PHONE_FIRST})(?:{_SEP}{_UNIT}){{0,7}}(?:[ ]?(?:x|ext\.?|ext)[ ]?\d{{1,6}})?"
     r"(?![\w\-/@:]|[.,]\d)"
 )
-PHONE_GROUPS: Final = re.compile(r"\(\+?\d+\)|\d+")
+PHONE_GROUPS: Final = re.compile(r"\(\+?\d+\)|(\d+)")  # group 1: the groups not in brackets
 PHONE_EXTENSION: Final = re.compile(r"[ ]?(?:x|ext\.?|ext)[ ]?\d{1,6}$")
 DATE: Final = re.compile(
     r"\d{4}[\-./ ]\d{1,2}[\-./ ]\d{1,2}(?!\d)|\d{1,2}[\-./ ]\d{1,2}[\-./ ]\d{2,4}$"
@@ -79,7 +82,22 @@ NINO: Final = re.compile(
 IBAN: Final = re.compile(
     r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![a-z0-9])"
 )
+# Where numbers are written: a run of digits and what stands between them in a number (spaces,
+# dots, dashes, slashes, brackets, "+", an extension "x 12" or "ext. 12"). Every card number,
+# SSN, IPv4 address and phone number lies inside one such run, so those patterns search only
+# the runs, not the whole text. A run starts at its first "+", "(" or digit and is proposed
+# only when at least seven characters that could belong to it follow from there ("1.2.3.4" is
+# the shortest of those identifiers): the check is exact for a run that short, so no longer
+# run is ever entered in its middle.
+DIGIT_RUN: Final = re.compile(
+    r"[\d+(](?=[\d+() .\-/xet]{6})[\d+() .\-/]*(?:(?:x|ext\.?)[\d+() .\-/]*)*"
+)
+DIGIT_RUN_MIN: Final = 7
+# The two letters that open an IBAN ("DE89") or a UK NI number ("AB 12"), not inside a word.
+LETTER_ID: Final = re.compile(r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z](?= ?\d\d)")
 IPV4: Final = re.compile(r"\d(?<![\w.\-]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w\-]|\.\d)")
+# From the first to the last colon of a run of hex digits and colons holding two or more.
+COLON_RUN: Final = re.compile(r":[0-9A-Fa-f:]*:")
 IPV6: Final = re.compile(
     r"(?<![\w:.])(?=[0-9A-Fa-f:]*\d)(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:]|\.\d)"
 )
@@ -108,12 +126,35 @@ _MEANINGS: Final[dict[str, str]] = {
     **_meaning("version", "version ver release firmware build patch driver chrome python"),
     **_meaning("weak", "number no nr num"),
 }
-# Matched against lower-cased text, with no groups and no leading \b: the engine can then
-# skip to the next possible first letter (word starts are checked in Python).
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching any of `words`, branching letter by letter ("c(?:a(?:ll|rd)|ell)").
+
+    The engine then tries one branch per letter where a flat alternation tries every word.
+    """
+    root: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def branch(node: dict[str, Any]) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = "|".join(alternatives)
+        grouped = f"(?:{body})" if len(alternatives) > 1 or "" in node else body
+        return grouped + "?" if "" in node else grouped
+
+    return branch(root)
+
+
+# Matched against lower-cased text: a keyword not preceded by a letter or digit ("hotel" is not
+# "tel"; "ship_phone" is "phone") and not followed by one, or a "#" anywhere.
 _KEYWORDS: Final = re.compile(
-    "(?:"
-    + "|".join(re.escape(w) for w in sorted(_MEANINGS, key=len, reverse=True) if w != "#")
-    + r")\b|#"
+    r"(?<![^\W_])(?:" + _trie([w for w in _MEANINGS if w != "#"]) + r")\b|#"
 )
 _WORD: Final = re.compile(r"\w+")
 _ABBREVIATIONS: Final = frozenset({"tel", "no", "nr", "ph", "mob", "fax", "ref", "num", "nos"})
@@ -139,7 +180,7 @@ def context(text: str, start: int) -> Context | None:
     further on. A bare "number" or "no." means a phone only when nothing more specific does.
     """
     before = text[max(0, start - _WINDOW) : start]
-    if _sentence_ended(before):
+    if before[-1:].isspace() and _sentence_ended(before):
         return None  # "... in stock. 0123 456 789": the sentence before says nothing of it
     barrier = _BARRIER.match(before)
     if barrier is not None:
@@ -147,9 +188,6 @@ def context(text: str, start: int) -> Context | None:
     lowered = before.lower()
     strong = weak = None
     for m in _KEYWORDS.finditer(lowered):
-        at = m.start()
-        if at and lowered[at - 1].isalnum() and m.group() != "#":
-            continue  # inside a word: "hotel" is not "tel"
         if _MEANINGS[m.group()] == "weak":
             weak = m
         else:

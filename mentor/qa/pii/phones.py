@@ -10,7 +10,7 @@ with a leading ``+`` it is a phone number wherever it stands.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 from mentor.qa.pii import validators
@@ -37,6 +37,9 @@ _MAX_DIGITS: Final = 15
 
 def _shape_ok(number: str) -> bool:
     """Digits, groups and separators that a written phone number has (extension removed)."""
+    if number.isdigit():  # one group: no date, SSN or version layout, no single digits
+        least = _MIN_DIGITS_INTERNATIONAL if number.startswith("00") else _MIN_DIGITS_NATIONAL
+        return least <= len(number) <= _MAX_DIGITS and not validators.isbn13(number)
     digits = sum(map(str.isdigit, number))
     international = number.startswith(("+", "00"))
     least = _MIN_DIGITS_INTERNATIONAL if international else _MIN_DIGITS_NATIONAL
@@ -44,8 +47,8 @@ def _shape_ok(number: str) -> bool:
         return False
     if number.count(".") == 1 or DATE.match(number) or SSN_LAYOUT.fullmatch(number):
         return False
-    groups = [g for g in PHONE_GROUPS.findall(number) if not g.startswith("(")]
-    singles = sum(len(g) == 1 for g in groups[1:])
+    groups = list(filter(None, PHONE_GROUPS.findall(number)))
+    singles = list(map(len, groups[1:])).count(1)
     # "3 4 5 6 7 8 9 10" is a count, "119.0.6857.116" a browser version.
     if singles > 1 or (singles and "." in number and not international):
         return False
@@ -53,27 +56,40 @@ def _shape_ok(number: str) -> bool:
 
 
 def phones(
-    text: str, regions: Sequence[str] = DEFAULT_REGIONS, taken: Sequence[Detection] = ()
-) -> Iterator[Detection]:
+    text: str,
+    regions: Sequence[str] = DEFAULT_REGIONS,
+    taken: Sequence[Detection] = (),
+    start: int = 0,
+    end: int = 1 << 62,
+) -> list[Detection]:
     """Valid phone numbers in `text` (for their own country code, or one of `regions`).
 
-    Candidates overlapping `taken` (what the other detectors found, which wins over a phone
-    number anyway) are skipped before the costly validation.
+    Only text[`start`:`end`] is searched (one run of digits). Candidates overlapping `taken`
+    (what the other detectors found, which wins over a phone number anyway) are skipped before
+    the costly validation.
     """
-    for m in PHONE.finditer(text):
-        start, end = m.span()
-        if end - start < _MIN_DIGITS_INTERNATIONAL:  # most matches: "12", "2024"
-            continue
-        if any(start < d.end and d.start < end for d in taken):
-            continue
-        candidate = m.group()
-        ext = PHONE_EXTENSION.search(candidate)
-        number = candidate[: ext.start()] if ext else candidate
-        if not _shape_ok(number):
-            continue
-        said = context(text, start)
-        if said in ("id", "version", "card", "ssn") or (number.isdigit() and said != "phone"):
-            continue
-        region = phone_region(number, regions)
-        if region is not None:
-            yield Detection("phone", start, end, region)
+    found = []
+    m = PHONE.search(text, start, end)
+    while m is not None:
+        at, stop = m.span()
+        # Most matches are short ("12", "2024") or another finding's digits.
+        if stop - at >= _MIN_DIGITS_INTERNATIONAL and not any(
+            at < d.end and d.start < stop for d in taken
+        ):
+            region = _region(text, at, m.group(), regions)
+            if region is not None:
+                found.append(Detection("phone", at, stop, region))
+        m = PHONE.search(text, stop, end)  # as a search of all of it goes on
+    return found
+
+
+def _region(text: str, at: int, candidate: str, regions: Sequence[str]) -> str | None:
+    """Where the phone number `candidate` (at `at` in `text`) is valid, if it is one."""
+    ext = PHONE_EXTENSION.search(candidate) if "x" in candidate else None
+    number = candidate[: ext.start()] if ext else candidate
+    if not _shape_ok(number):
+        return None
+    said = context(text, at)
+    if said in ("id", "version", "card", "ssn") or (number.isdigit() and said != "phone"):
+        return None
+    return phone_region(number, regions)

@@ -33,8 +33,17 @@ _NINO_BAD_PREFIXES: Final = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 _SSN_NOT_ISSUED: Final = frozenset({"078051120", "219099999", "123456789"})  # ads, samples
 
 
+# Luhn doubles every second digit from the right, and counts a two-digit result's digit sum.
+_DOUBLED: Final = str.maketrans("0123456789", "0246813579")
+# An IBAN's letters stand for 10 (A) to 35 (Z) in its checksum.
+_IBAN_LETTERS: Final = str.maketrans({chr(65 + i): str(10 + i) for i in range(26)})
+
+
 def luhn(digits: str) -> bool:
     """The Luhn (mod 10) checksum that card numbers carry in their last digit."""
+    if digits.isascii():  # the digits' byte values, less "0" for each
+        kept, doubled = digits[-1::-2], digits[-2::-2].translate(_DOUBLED)
+        return (sum(kept.encode()) + sum(doubled.encode()) - 48 * len(digits)) % 10 == 0
     total = 0
     for i, ch in enumerate(reversed(digits)):
         d = ord(ch) - 48
@@ -76,8 +85,7 @@ def iban(compact: str) -> bool:
         return False
     moved = compact[4:] + compact[:4]
     # int(..., 36) maps 0-9 to 0-9 and A-Z to 10-35 only digit by digit, so expand by hand.
-    number = "".join(ch if ch.isdigit() else str(ord(ch) - 55) for ch in moved)
-    return int(number) % 97 == 1
+    return int(moved.translate(_IBAN_LETTERS)) % 97 == 1
 
 
 def ssn(area: str, group: str, serial: str) -> bool:
