@@ -620,8 +620,9 @@ PROFILE_RULES: Final[tuple[tuple[str, str], ...]] = (
     ("interpreter start and exit (no Python frame)", r"^thread \(\d+\): \w+$"),
     ("start-up: imports", r"^(?!.*run_suite_async).*_find_and_load"),
     ("start-up: open the workspace", r"^(?!.*run_suite_async).*(connect \(mentor|migrate)"),
-    ("suite: read and validate the JSONL", r"load_suite"),
+    ("suite: read and validate the JSONL", r"load_suite|open_suite"),
     ("store: save the suite (eval_cases rows)", r"save_suite"),
+    ("store: read the suite back, a page at a time", r"iter_stored_cases"),
     (
         "store: write results and grades (writer thread)",
         r"ResultWriter\._write|writer\.py:\d+\);.*_write",

@@ -7,7 +7,7 @@ from mentor.evals.runner import RunOptions, RunPlan, run_suite, run_suite_async
 from mentor.evals.runs import ResultRow, RunInfo
 from mentor.evals.service import Evals
 from mentor.evals.specs import make_case, make_suite
-from mentor.evals.suites import load_suite
+from mentor.evals.suites import SuiteFile, load_suite, open_suite
 
 __all__ = [
     "Case",
@@ -22,10 +22,12 @@ __all__ = [
     "RunOptions",
     "RunPlan",
     "Suite",
+    "SuiteFile",
     "build_provider",
     "load_suite",
     "make_case",
     "make_suite",
+    "open_suite",
     "run_suite",
     "run_suite_async",
 ]
