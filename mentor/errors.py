@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Final
+
+GATE_FAILED_EXIT: Final = 6
+"""Exit code of ``mentor qa gate`` and ``mentor eval gate`` when the gate fails: CI can tell a
+failed gate from an error (codes 1 to 5)."""
+
 
 class MentorError(Exception):
     """Base of every error Mentor raises on purpose; its message is meant for the user."""

@@ -9,8 +9,9 @@ import typer
 
 from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
+from mentor.errors import GATE_FAILED_EXIT
 from mentor.evals.compare import GroupChange
-from mentor.evals.gates import GATE_FAILED_EXIT, GateResult
+from mentor.evals.gates import GateResult
 from mentor.evals.scorecards import Scorecard
 from mentor.evals.verdicts import compare_runs, gate_run
 

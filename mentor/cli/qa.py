@@ -9,6 +9,7 @@ import typer
 
 from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
+from mentor.errors import GATE_FAILED_EXIT
 from mentor.qa.findings import SEVERITIES
 from mentor.qa.gate import GateResult, parse_pii
 from mentor.qa.registry import describe, parse_options
@@ -284,7 +285,7 @@ def gate(
     db: Db = None,
     json: Json = False,
 ) -> None:
-    """Check a version against thresholds; exit 1 with the reasons when any is broken."""
+    """Check a version against thresholds; exit 6 with the reasons when any is broken."""
     with render.progress("gating") as bar:
         result = workspace(db).qa_gate(
             target,
@@ -307,7 +308,7 @@ def gate(
     else:
         _show_gate(result)
     if not result.passed:
-        raise typer.Exit(1)
+        raise typer.Exit(GATE_FAILED_EXIT)
 
 
 @app.command("checks")

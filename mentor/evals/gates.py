@@ -42,8 +42,6 @@ from mentor.evals.scorecards import METRICS, measure
 
 PAIRED: Final = ("regressions", "pass-rate-change")
 GATE_METRICS: Final = (*METRICS, *PAIRED)
-GATE_FAILED_EXIT: Final = 6
-"""Exit code of ``mentor eval gate`` when a condition fails (other errors keep theirs)."""
 
 
 class Condition(BaseModel):

@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import mentor
+from mentor.errors import GATE_FAILED_EXIT
 from mentor.evals.cases import Case
-from mentor.evals.gates import GATE_FAILED_EXIT, evaluate_gate, parse_gate
+from mentor.evals.gates import evaluate_gate, parse_gate
 from mentor.evals.grades import Grade
 from mentor.evals.junit import junit_xml
 from mentor.evals.outcomes import CaseOutcome, load_outcomes

@@ -60,7 +60,7 @@ def test_fix_then_gate(tmp_path: Path) -> None:
     db = _workspace(tmp_path)
     gate = ["--max-defect-rate", "0", "--max-pii", "medium=0", "--max-exact-dup-rate", "0"]
     failed = run_cli("qa", "gate", "train@v1", *gate, db=db)
-    assert failed.returncode == 1
+    assert failed.returncode == 6  # a failed gate, told apart from errors (1-5)
     assert "defect rate 1.54% is over the limit 0.00%" in failed.stderr
     assert "PII findings of severity medium or worse: 1 (limit 0)" in failed.stderr
     assert "FAIL" in failed.stdout
