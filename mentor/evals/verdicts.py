@@ -19,6 +19,8 @@ from mentor.evals.outcomes import CaseOutcome, load_outcomes
 from mentor.evals.runs import RunInfo, get_run, run_id_of
 from mentor.evals.scorecards import Scorecard, scorecard
 from mentor.evals.summary import markdown_summary
+from mentor.store.audit import record_event
+from mentor.store.engine import write_transaction
 
 if TYPE_CHECKING:
     from mentor.workspace import Workspace
@@ -116,8 +118,12 @@ def gate_run(
     baseline: int | str | None = None,
     junit: Path | None = None,
     markdown: Path | None = None,
+    record: bool = True,
 ) -> GateReport:
-    """Gate stored run `run` (against `baseline` when given); write JUnit/Markdown if asked."""
+    """Gate stored run `run` (against `baseline` when given); write JUnit/Markdown if asked.
+
+    The verdict is kept in the audit log (action ``eval.gate``, object the run's id) unless
+    `record` is false (a page that only shows a verdict)."""
     spec = gate if isinstance(gate, GateSpec) else load_gate(gate)
     card = run_scorecard(ws, run, spec.confidence)
     base = run_scorecard(ws, baseline, spec.confidence) if baseline is not None else None
@@ -128,11 +134,30 @@ def gate_run(
         else None
     )
     report = GateReport(card, result, comparison, base.run if base else None, junit, markdown)
+    if record:
+        _record(ws, report)
     if junit is not None:
         _write(junit, report.junit())
     if markdown is not None:
         _write(markdown, report.markdown())
     return report
+
+
+def _record(ws: Workspace, report: GateReport) -> None:
+    with write_transaction(ws.engine) as conn:
+        record_event(
+            conn,
+            actor=ws.actor,
+            action="eval.gate",
+            object_type="eval_run",
+            object_id=str(report.run.run.id),
+            detail={
+                "gate": report.gate.name,
+                "passed": report.gate.passed,
+                "reasons": list(report.gate.reasons),
+                "baseline": report.baseline.id if report.baseline else None,
+            },
+        )
 
 
 def _write(path: Path, text: str) -> None:

@@ -154,6 +154,10 @@ def test_gate_and_compare_on_stored_runs(ws: mentor.Workspace, tmp_path: Path) -
     assert ET.parse(tmp_path / "out" / "junit.xml").getroot().attrib["failures"] == "3"
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "### Regressions" in summary and "| capital | critical |" in summary
+    verdict = next(e for e in ws.audit(object_id=str(candidate)) if e.action == "eval.gate")
+    assert verdict.detail is not None
+    assert verdict.detail["passed"] is False and verdict.detail["baseline"] == baseline
+    assert verdict.detail["reasons"] == list(report.gate.reasons)
 
 
 def test_gate_cli_exit_code_and_files(sqlite_ws: mentor.Workspace, tmp_path: Path) -> None:

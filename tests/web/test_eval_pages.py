@@ -182,6 +182,14 @@ def test_gate_with_the_starter_gate_lists_failed_conditions(
     conditions = _section(page.text, "conditions")
     assert "regressions (severity=critical) &lt;= 0: observed 1, n=2" in conditions
     assert conditions.count("FAIL</td>") == 5
+    assert "starter-release" not in _gate_verdicts(world)  # looking is not deciding
+
+
+def _gate_verdicts(world: EvalWorld) -> list[str]:
+    with mentor.connect(world.url) as ws:
+        events = ws.audit(object_id=str(world.candidate))
+    return [f"{e.detail['gate']} {e.detail['passed']} by {e.actor}" for e in events
+            if e.action == "eval.gate" and e.detail]  # fmt: skip
 
 
 def test_a_trainer_gates_with_a_pasted_gate_file(trainer: httpx.Client, world: EvalWorld) -> None:
@@ -191,6 +199,7 @@ def test_a_trainer_gates_with_a_pasted_gate_file(trainer: httpx.Client, world: E
     passed = trainer.post(url, data={"gate_yaml": easy, "baseline": "", "csrf_token": token})
     assert passed.status_code == 200
     assert "Gate easy: passed" in _section(passed.text, "verdict")
+    assert "easy True by trina" in _gate_verdicts(world)  # kept in the audit log
     typo = "conditions:\n  - metric: pas-rate\n    min: 0.5\n"
     wrong = trainer.post(url, data={"gate_yaml": typo, "csrf_token": token})
     assert wrong.status_code == 200

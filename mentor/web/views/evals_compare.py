@@ -18,7 +18,7 @@ from mentor.evals.starters import starter_path
 from mentor.evals.verdicts import RunComparison, compare_runs, gate_run
 from mentor.web import render
 from mentor.web.eval_charts import change_rows, interval_chart, paired_metric_rows
-from mentor.web.session import Permission, require
+from mentor.web.session import Permission, UserWorkspace, require
 from mentor.web.workspace import CurrentWorkspace
 from mentor.workspace import Workspace
 
@@ -122,6 +122,8 @@ def _gate_page(
     text: str,
     base: str,
     problem: str | None = None,
+    *,
+    record: bool,
 ) -> HTMLResponse:
     info = ws.evals.get_run(run_id)
     report = None
@@ -129,7 +131,7 @@ def _gate_page(
         if spec.needs_baseline and not base:
             problem = "this gate compares with a baseline run: choose one"
         else:
-            report = gate_run(ws, run_id, spec, baseline=base or None)
+            report = gate_run(ws, run_id, spec, baseline=base or None, record=record)
     others = [r for r in ws.evals.runs(suite=info.suite_name, limit=500) if r.id != run_id]
     return render.page(
         request,
@@ -160,7 +162,9 @@ def gate_form(
     if gate not in (None, "", "starter"):
         raise InputError(f"'{gate}' is not a shipped gate; use ?gate=starter", where="?gate=")
     spec = load_gate(starter_gate()) if gate == "starter" else None
-    return _gate_page(request, ws, run_id, spec, text, baseline or "")
+    # Viewing the starter gate's verdict is a read; a gate given by someone who runs evals is
+    # a decision, kept in the audit log.
+    return _gate_page(request, ws, run_id, spec, text, baseline or "", record=False)
 
 
 @router.post(
@@ -171,7 +175,7 @@ def gate_form(
 def gate_given(
     request: Request,
     run_id: int,
-    ws: CurrentWorkspace,
+    ws: UserWorkspace,
     gate_yaml: Annotated[str, Form(max_length=MAX_GATE_CHARS)],
     baseline: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
@@ -181,4 +185,4 @@ def gate_given(
         problem = None
     except InputError as exc:  # shown beside the text, so it can be fixed in place
         spec, problem = None, str(exc)
-    return _gate_page(request, ws, run_id, spec, gate_yaml, baseline.strip(), problem)
+    return _gate_page(request, ws, run_id, spec, gate_yaml, baseline.strip(), problem, record=True)
