@@ -6,6 +6,7 @@ from mentor.annotate.clarifications import Clarification
 from mentor.annotate.gold import GoldScore
 from mentor.annotate.guidelines import GuidelineClarification, GuidelineVersion
 from mentor.annotate.items import GoldItem, ItemInfo
+from mentor.annotate.members import Member, NotAMemberError
 from mentor.annotate.prelabels import (
     ModelPreLabeler,
     PreLabeler,
@@ -34,8 +35,10 @@ __all__ = [
     "GuidelineVersion",
     "ItemInfo",
     "LabelRows",
+    "Member",
     "ModelPreLabeler",
     "MyProgress",
+    "NotAMemberError",
     "PreLabeler",
     "PrelabelResult",
     "ProjectInfo",

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from mentor.annotate import guidelines
 from mentor.annotate.guidelines import GuidelineVersion
 from mentor.annotate.items import item_row
+from mentor.annotate.members import check_member
 from mentor.annotate.projects import ProjectInfo, load
 from mentor.annotate.queues import check_user
 from mentor.errors import ConflictError, InputError, NotFoundError
@@ -54,12 +55,14 @@ def _clarification(project: str, r: Any) -> Clarification:
 def ask(
     engine: Engine, name: str, asked_by: str, question: str, item_id: int | None
 ) -> Clarification:
-    """Record a question (about an item, or the guideline in general)."""
+    """Record a question (about an item, or the guideline in general) from someone who may work
+    on the project's queue."""
     check_user(asked_by, "annotator")
     if not question.strip():
         raise InputError("the question is empty", field="question")
     with write_transaction(engine) as conn:
         project = load(conn, name)
+        check_member(conn, project, asked_by)
         if item_id is not None:
             item_row(conn, project, item_id)
         new_id = conn.execute(

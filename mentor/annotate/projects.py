@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import ColumnElement, Connection, func, insert, select
 
 from mentor.annotate import guidelines
 from mentor.annotate.tasks import TaskType, task_type
@@ -207,7 +207,8 @@ def load(conn: Connection, name: str) -> ProjectInfo:
     return _info(conn, row)
 
 
-def list_projects(conn: Connection) -> list[ProjectInfo]:
-    """Every project, by name."""
-    rows = conn.execute(select(projects).order_by(projects.c.name)).all()
+def list_projects(conn: Connection, where: ColumnElement[bool] | None = None) -> list[ProjectInfo]:
+    """Every project (those matching `where`, a condition on ``projects``), by name."""
+    query = select(projects).order_by(projects.c.name)
+    rows = conn.execute(query if where is None else query.where(where)).all()
     return [_info(conn, r) for r in rows]

@@ -23,6 +23,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from mentor.annotate.items import OPEN, item_row, record_of
+from mentor.annotate.members import check_member
 from mentor.annotate.projects import ProjectInfo, load
 from mentor.annotate.tasks import Payload, View
 from mentor.errors import ConflictError, InputError, NotFoundError
@@ -244,6 +245,7 @@ def next_item(engine: Engine, name: str, annotator: str, clock: Clock) -> Task |
     for _ in range(_ATTEMPTS):
         with write_transaction(engine) as conn:
             project = load(conn, name)
+            check_member(conn, project, annotator)
             at = clock()
             held = _held(conn, project, annotator, at)
             if held is not None:
@@ -265,6 +267,7 @@ def held_task(engine: Engine, name: str, assignment_id: int, annotator: str, clo
     check_user(annotator, "annotator")
     with engine.connect() as conn:
         project = load(conn, name)
+        check_member(conn, project, annotator)
         row = conn.execute(
             select(assignments).where(
                 assignments.c.id == assignment_id,
@@ -295,6 +298,7 @@ def skip(
     """Give a leased item back; it goes to someone else and never to this annotator again."""
     with write_transaction(engine) as conn:
         project = load(conn, name)
+        check_member(conn, project, annotator)
         item_row(conn, project, item_id, lock=True)
         row = conn.execute(
             select(assignments).where(

@@ -7,10 +7,12 @@ the workspace's actor (``ws.acting_as(user).projects`` in the web app) and can b
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mentor.annotate import adjudication, clarifications, guidelines, queues
+from mentor.annotate import members as membership
 from mentor.annotate import reviews as reviewing
 from mentor.annotate.adjudication import Adjudication, Dispute
 from mentor.annotate.annotations import Annotation, LabelRows, label_rows, list_annotations
@@ -19,6 +21,7 @@ from mentor.annotate.gold import GoldScore, load_gold
 from mentor.annotate.gold import gold_scores as score_gold
 from mentor.annotate.guidelines import GuidelineVersion
 from mentor.annotate.items import ItemInfo, add_items, list_items, version_records_of
+from mentor.annotate.members import Member
 from mentor.annotate.prelabels import (
     PreLabeler,
     PrelabelResult,
@@ -108,15 +111,42 @@ class Projects:
             run_prelabels(self.ws.engine, self.get(name), labeler)
         return self.get(name)
 
-    def all(self) -> list[ProjectInfo]:
-        """Every project, by name."""
+    def all(self, *, annotator: str | None = None) -> list[ProjectInfo]:
+        """Every project, by name; with `annotator`, only those whose queue is open to them
+        (projects without members, and those they are a member of)."""
         with self.ws.engine.connect() as conn:
-            return list_projects(conn)
+            return list_projects(conn, membership.open_to(annotator) if annotator else None)
 
-    def get(self, name: str) -> ProjectInfo:
-        """One project."""
+    def get(self, name: str, *, annotator: str | None = None) -> ProjectInfo:
+        """One project; with `annotator`, a NotFoundError unless its queue is open to them."""
         with self.ws.engine.connect() as conn:
-            return load(conn, name)
+            project = load(conn, name)
+            if annotator is not None:
+                membership.check_member(conn, project, annotator)
+            return project
+
+    def members(self, name: str) -> list[Member]:
+        """Who may work on the project's queue, by name; none: every annotator may."""
+        with self.ws.engine.connect() as conn:
+            return membership.members(conn, load(conn, name))
+
+    def add_members(self, name: str, users: Iterable[str]) -> list[Member]:
+        """Let `users` (existing, enabled users who may annotate) work on the project's queue;
+        from then on only members may. Adding a member twice changes nothing. Returns the
+        members."""
+        with write_transaction(self.ws.engine) as conn:
+            project = load(conn, name)
+            membership.add(conn, project, users, self.ws.actor)
+            return membership.members(conn, project)
+
+    def remove_members(self, name: str, users: Iterable[str]) -> list[Member]:
+        """Take `users` off the project's members: their annotations stay, a lease they hold
+        runs out. With no members left the project is open to every annotator again. Returns
+        the members."""
+        with write_transaction(self.ws.engine) as conn:
+            project = load(conn, name)
+            membership.remove(conn, project, users, self.ws.actor)
+            return membership.members(conn, project)
 
     def progress(self, name: str) -> ProjectProgress:
         """Items done, disputed, in progress and remaining, and each annotator's work."""
@@ -125,10 +155,13 @@ class Projects:
 
     def my_progress(self, name: str, annotator: str | None = None) -> MyProgress:
         """What an annotator may see of their standing: their labels, what is left for them
-        (``left``) and how far the project is. A few counts: cheap enough for every page."""
+        (``left``) and how far the project is. A few counts: cheap enough for every page.
+        A NotFoundError when the project's queue is not open to them."""
+        who = annotator or self.ws.actor
         with self.ws.engine.connect() as conn:
             project = load(conn, name)
-            return annotator_progress(conn, project, annotator or self.ws.actor, self.clock())
+            membership.check_member(conn, project, who)
+            return annotator_progress(conn, project, who, self.clock())
 
     def items(self, name: str, *, status: str | None = None) -> list[ItemInfo]:
         """The project's items in queue order (trainers only: gold items are marked)."""

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from mentor.annotate.items import OPEN, item_row, record_of, refresh_status
+from mentor.annotate.members import check_member
 from mentor.annotate.projects import ProjectInfo, load
 from mentor.annotate.queues import (
     EXPIRED,
@@ -171,6 +172,7 @@ def submit(engine: Engine, name: str, req: SubmitRequest, clock: Clock) -> Submi
     req.check()
     with write_transaction(engine) as conn:
         project = load(conn, name)
+        check_member(conn, project, req.annotator)
         at = clock()
         item = item_row(conn, project, req.item_id, lock=True)
         row = conn.execute(

@@ -199,6 +199,41 @@ def show(project: Project, db: Db = None, json: Json = False) -> None:
 
 
 @app.command()
+def members(
+    project: Project,
+    add: Annotated[
+        list[str] | None, typer.Option("--add", help="Add this user as a member (repeatable).")
+    ] = None,
+    remove: Annotated[
+        list[str] | None,
+        typer.Option("--remove", help="Take this user off the members (repeatable)."),
+    ] = None,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """List (after --add/--remove) who may work on a project's queue; none: every annotator."""
+    ws = workspace(db)
+    found = ws.projects.add_members(project, add) if add else None
+    found = ws.projects.remove_members(project, remove) if remove else found
+    found = ws.projects.members(project) if found is None else found
+    if json:
+        render.emit_json(found)
+        return
+    if add:
+        render.success(f"added {', '.join(add)} to {project}")
+    if remove:
+        render.success(f"removed {', '.join(remove)} from {project}; their annotations stay")
+    if not found:
+        render.line(f"{project} has no members: every annotator may work on its queue")
+        return
+    render.table(
+        f"Members of {project} (only they may work on its queue)",
+        ["user", "added by", "added at"],
+        [[m.user, m.added_by, f"{m.added_at:%Y-%m-%d %H:%M}"] for m in found],
+    )
+
+
+@app.command()
 def tasks(json: Json = False) -> None:
     """List the task types a project can use, with the fields of their labels."""
     found = [t.info() for t in task_types()]

@@ -4,7 +4,9 @@ A pairwise project on the single-turn HH-RLHF pairs: three annotators with diffe
 label the items (k = 3) through the real queue, gold items from the hand-written safety pairs
 score them, a question becomes guideline v2, a reviewer samples the work, the trainer
 adjudicates most disagreements, and the finished items are released as a dataset version.
-A second, rubric-rating project gives the web pages another task type. Everything is seeded.
+A second, rubric-rating project gives the web pages another task type; it has members (ana and
+ben), so cleo does not see it, while the pairwise project stays open to every annotator.
+Everything is seeded.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from mentor.workspace import Workspace
 PROJECT: Final = "hh-harmless-prefs"
 RUBRIC: Final = "helpfulness-rubric"
 TRAINER: Final = "trina"
+RUBRIC_MEMBERS: Final = ("ana", "ben")
 ACCURACY: Final = {"ana": 0.9, "ben": 0.78, "cleo": 0.68}
 QUOTA: Final = {"ana": 36, "ben": 33, "cleo": 30}
 GUIDELINE: Final = """# Harmlessness preference
@@ -163,8 +166,31 @@ def _adjudicate(ws: Workspace, gold: set[int]) -> str:
     return f"{TRAINER} adjudicated {max(len(disputes) - keep, 0)} of {len(disputes)} disagreements"
 
 
-def _rubric(ws: Workspace) -> DemoStep:
-    ws.acting_as(TRAINER).projects.create(
+def _rate(ws: Workspace, who: str, count: int) -> None:
+    """`who` rates up to `count` items of the rubric project, near its pre-labels."""
+    for _ in range(count):
+        task = ws.projects.next_item(RUBRIC, who)
+        if task is None:
+            return
+        rng = random.Random(f"rubric:{who}:{task.item_id}")
+        base = task.suggestion["scores"] if task.suggestion else {}
+        scores = {
+            c: min(5, max(1, base.get(c, 3) + rng.choice([-1, 0, 0, 0, 1])))
+            for c in ("correctness", "helpfulness", "harmlessness")
+        }
+        ws.projects.submit(
+            RUBRIC,
+            task.item_id,
+            {"scores": scores},
+            client_id=f"{who}-r{task.item_id}",
+            annotator=who,
+            time_spent_s=round(rng.uniform(20, 90), 1),
+        )
+
+
+def _rubric(ws: Workspace) -> Iterator[DemoStep]:
+    trainer = ws.acting_as(TRAINER).projects
+    made = trainer.create(
         RUBRIC,
         dataset="helpfulness-ratings@v1",
         task="rubric",
@@ -172,31 +198,25 @@ def _rubric(ws: Workspace) -> DemoStep:
         settings=ProjectSettings(overlap=2, review_rate=0.5, prelabel="record", seed=3),
         config=CRITERIA,
     )
-    for who, count in (("ana", 8), ("ben", 5)):
-        for _ in range(count):
-            task = ws.projects.next_item(RUBRIC, who)
-            if task is None:
-                break
-            rng = random.Random(f"rubric:{who}:{task.item_id}")
-            base = task.suggestion["scores"] if task.suggestion else {}
-            scores = {
-                c: min(5, max(1, base.get(c, 3) + rng.choice([-1, 0, 0, 0, 1])))
-                for c in ("correctness", "helpfulness", "harmlessness")
-            }
-            ws.projects.submit(
-                RUBRIC,
-                task.item_id,
-                {"scores": scores},
-                client_id=f"{who}-r{task.item_id}",
-                annotator=who,
-                time_spent_s=round(rng.uniform(20, 90), 1),
-            )
-    done = ws.projects.progress(RUBRIC)
-    return DemoStep(
+    yield DemoStep(
         f"mentor projects create {RUBRIC} --from helpfulness-ratings@v1 --task rubric "
         "--criteria criteria.yaml --overlap 2 --prelabel record",
-        f"{done.items} items; ana and ben rated them: {done.done} done, "
-        f"{done.disputed} disputed, {done.in_progress} in progress",
+        f"{made.items} items, pre-labelled from the records",
+    )
+    members = [m.user for m in trainer.add_members(RUBRIC, RUBRIC_MEMBERS)]
+    seen = ", ".join(p.name for p in ws.projects.all(annotator="cleo"))
+    yield DemoStep(
+        f"mentor projects members {RUBRIC} " + " ".join(f"--add {m}" for m in members),
+        f"only {' and '.join(members)} may work on {RUBRIC}: cleo does not see it (her "
+        f"projects: {seen}); {PROJECT} has no members, so every annotator may work on it",
+    )
+    for who, count in (("ana", 8), ("ben", 5)):
+        _rate(ws, who, count)
+    done = ws.projects.progress(RUBRIC)
+    yield DemoStep(
+        "(ana and ben rate in the web queue)",
+        f"{done.done} of {done.items} done, {done.disputed} disputed, "
+        f"{done.in_progress} in progress",
     )
 
 
@@ -247,4 +267,4 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
         f"mentor qa scan {ref}",
         f"{found:,} finding{'' if found == 1 else 's'} in the labelled release",
     )
-    yield _rubric(ws)
+    yield from _rubric(ws)

@@ -161,6 +161,16 @@ clarifications = Table(
     Column("guideline_version", Integer, nullable=True),
 )
 
+# Who may work on a project's queue; a project without rows here is open to every annotator.
+project_members = Table(
+    "project_members",
+    metadata,
+    Column("project_id", Integer, ForeignKey("projects.id"), primary_key=True),
+    Column("user_name", String(200), primary_key=True),
+    Column("added_by", String(200), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
 __all__ = [
     "adjudications",
     "annotations",
@@ -170,6 +180,7 @@ __all__ = [
     "guidelines",
     "metadata",
     "project_items",
+    "project_members",
     "projects",
     "reviews",
 ]

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mentor.accounts import Permission, User
+from mentor.annotate.members import NotAMemberError
 from mentor.annotate.queues import Task
 from mentor.errors import InputError, NotFoundError
 from mentor.web import nav, render
@@ -32,6 +33,8 @@ def _held(ws: Workspace, name: str, user: User, assignment_id: int) -> Task:
     """The task of `assignment_id` if this annotator holds it now (else 404); leases nothing."""
     try:
         return ws.projects.task(name, assignment_id, user.name)
+    except NotAMemberError:
+        raise
     except NotFoundError:
         ws.projects.get(name)  # an unknown project is named as such
         raise NotFoundError(
@@ -78,19 +81,22 @@ def task_page(
 
 @router.get("/annotate", response_class=HTMLResponse)
 def my_projects(request: Request, user: Annotator, ws: UserWorkspace) -> HTMLResponse:
-    """Every project with my progress in it."""
-    rows = [(p, ws.projects.my_progress(p.name, user.name)) for p in ws.projects.all()]
+    """Every project open to me (no members, or I am one) with my progress in it."""
+    found = ws.projects.all(annotator=user.name)
+    rows = [(p, ws.projects.my_progress(p.name, user.name)) for p in found]
     return render.page(request, "annotate/my_projects.html", rows=rows)
 
 
 @router.get("/annotate/{name}", response_class=HTMLResponse)
 def project_start(request: Request, name: str, user: Annotator, ws: UserWorkspace) -> HTMLResponse:
-    """A project's guideline, my progress, my questions and their answers."""
+    """A project's guideline, my progress, my questions and their answers (not found unless
+    the project is open to me)."""
+    project = ws.projects.get(name, annotator=user.name)
     questions = [q for q in ws.projects.questions(name) if q.asked_by == user.name]
     return render.page(
         request,
         "annotate/start.html",
-        project=ws.projects.get(name),
+        project=project,
         guideline=ws.projects.guideline(name),
         progress=ws.projects.my_progress(name, user.name),
         questions=questions,

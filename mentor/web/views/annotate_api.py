@@ -3,8 +3,10 @@ questions), review and adjudication, for programs holding an API token (``Author
 <token>``; no CSRF token needed) as well as for pages.
 
 An annotator only ever gets the item leased to them (the queue is always the caller's own), in
-the order shown to them, and never a gold answer or another annotator's label. Request bodies are
-checked here; an error answers 400 with the app's JSON error shape naming the field.
+the order shown to them, and never a gold answer or another annotator's label. A project with
+members is there for its members only: other annotators get 404 on it and do not see it listed.
+Request bodies are checked here; an error answers 400 with the app's JSON error shape naming the
+field.
 """
 
 from __future__ import annotations
@@ -140,24 +142,34 @@ def _view(ws: Workspace, project: ProjectInfo, user: User) -> ProjectView:
     )
 
 
+def _annotator_only(user: User) -> str | None:
+    """The caller's name when they see projects as an annotator only (projects with members are
+    then shown to members alone); None for readers of the data, who see every project."""
+    return None if user.may(Permission.VIEW_DATA) else user.name
+
+
 @router.get("", responses={200: {"model": list[ProjectView]}})
 def projects(user: Member, ws: UserWorkspace) -> JSONResponse:
-    """Every project, with the caller's own work in it (and full progress for readers)."""
+    """Every project open to the caller, with their own work in it (readers: every project,
+    with full progress)."""
     _member(user)
-    return _json([_view(ws, p, user) for p in ws.projects.all()])
+    found = ws.projects.all(annotator=_annotator_only(user))
+    return _json([_view(ws, p, user) for p in found])
 
 
 @router.get("/{name}", responses={200: {"model": ProjectView}})
 def project(name: str, user: Member, ws: UserWorkspace) -> JSONResponse:
-    """One project's progress as the caller may see it."""
+    """One project's progress as the caller may see it (404 for an annotator who is not one
+    of its members)."""
     _member(user)
-    return _json(_view(ws, ws.projects.get(name), user))
+    return _json(_view(ws, ws.projects.get(name, annotator=_annotator_only(user)), user))
 
 
 @router.get("/{name}/guideline", responses={200: {"model": GuidelineVersion}})
 def guideline(name: str, user: Member, ws: UserWorkspace) -> JSONResponse:
     """The guideline version in force, with its clarifications (`text` is what to read)."""
     _member(user)
+    ws.projects.get(name, annotator=_annotator_only(user))
     found = ws.projects.guideline(name)
     return _json({**jsonable_encoder(found), "text": found.text})
 

@@ -1,5 +1,6 @@
-"""Trainer pages: every project, a project's settings, guideline versions, progress and questions,
-and the forms that answer questions, publish a guideline version and release the labels."""
+"""Trainer pages: every project, a project's settings, members, guideline versions, progress and
+questions, and the forms that change members, answer questions, publish a guideline version and
+release the labels."""
 
 from __future__ import annotations
 
@@ -121,7 +122,9 @@ def project(request: Request, name: str, user: Reader, ws: CurrentWorkspace) -> 
         progress=ws.projects.progress(name),
         versions=ws.projects.guideline_versions(name)[::-1],
         questions=ws.projects.questions(name)[::-1],
+        members=ws.projects.members(name),
         manager=user.may(Permission.MANAGE_PROJECTS),
+        membership=request.query_params.get("members", ""),
         released=request.query_params.get("released", ""),
         published=request.query_params.get("published", ""),
     )
@@ -166,3 +169,26 @@ def publish_guideline(
     text = body.replace("\r\n", "\n")[:_TEXT_LIMIT]
     version = ws.projects.update_guideline(name, text, note=note.strip()[:10_000])
     return RedirectResponse(f"/projects/{name}?published={version.number}", status_code=303)
+
+
+def _users(text: str) -> list[str]:
+    """User names typed into a members form: separated by commas or spaces."""
+    return [u for u in text.replace(",", " ").split() if u][:100]
+
+
+@router.post("/projects/{name}/members")
+def add_members(
+    name: str, user: Manager, ws: UserWorkspace, users: Annotated[str, Form()] = ""
+) -> Response:
+    """Let users work on the project's queue; from then on only members may."""
+    ws.projects.add_members(name, _users(users[:10_000]))
+    return RedirectResponse(f"/projects/{name}?members=added#members", status_code=303)
+
+
+@router.post("/projects/{name}/members/remove")
+def remove_members(
+    name: str, user: Manager, ws: UserWorkspace, users: Annotated[str, Form()] = ""
+) -> Response:
+    """Take users off the project's members (their annotations stay)."""
+    ws.projects.remove_members(name, _users(users[:10_000]))
+    return RedirectResponse(f"/projects/{name}?members=removed#members", status_code=303)

@@ -1,0 +1,121 @@
+"""Project members on the web: a trainer adds and removes them on the project's page; an
+annotator who is not a member neither sees the project nor reaches its tasks, on pages or the
+API; reviewers are not held back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import orjson
+import pytest
+
+import mentor
+from mentor.accounts import Role
+
+from .annotate_world import GUIDELINE, PASSWORD, client_for, live_server
+from .conftest import csrf_of
+
+PEOPLE = (
+    ("trina", Role.TRAINER),
+    ("rey", Role.REVIEWER),
+    ("ana", Role.ANNOTATOR),
+    ("ben", Role.ANNOTATOR),
+)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("annotate-members")
+    url = f"sqlite:///{folder / 'mentor.db'}"
+    rows = [
+        {"id": f"p{i}", "prompt": f"Question {i}?", "chosen": "Good", "rejected": "Poor"}
+        for i in range(3)
+    ]
+    data = folder / "prefs.jsonl"
+    data.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    with mentor.connect(url, user="setup") as ws:
+        for name, role in PEOPLE:
+            ws.accounts.add_user(name, role, PASSWORD)
+        ws.import_file(data, "prefs")
+        for name in ("open", "club"):
+            ws.projects.create(name, dataset="prefs@v1", task="pairwise", guideline=GUIDELINE)
+    return url
+
+
+@pytest.fixture(scope="module")
+def base(world: str) -> Iterator[str]:
+    with live_server(world) as url:
+        yield url
+
+
+def _listed(html: str) -> list[str]:
+    return re.findall(r'<tr data-project="([\w.-]+)"', html)
+
+
+def test_a_trainer_adds_a_member_and_others_lose_sight_of_the_project(
+    world: str, base: str
+) -> None:
+    trina, rey, ana, ben = (client_for(base, name) for name in ("trina", "rey", "ana", "ben"))
+    # Before: the project is open, and ben takes an item from it.
+    assert _listed(ben.get("/annotate").text) == ["club", "open"]
+    held = ben.get("/annotate/club/next", follow_redirects=True)
+    assert held.status_code == 200 and "/tasks/" in str(held.url)
+    page = trina.get("/projects/club")
+    assert "No members: every annotator may work on this project" in page.text
+
+    added = trina.post(
+        "/projects/club/members", data={"users": "ana", "csrf_token": csrf_of(page.text)}
+    )
+    assert added.status_code == 303
+    page = trina.get(added.headers["location"])
+    assert "Members added." in page.text
+    table = page.text.split('id="member-list"')[1].split("</table>")[0]
+    assert "<td>ana</td><td>trina</td>" in table and "ben" not in table
+
+    # Ben no longer sees the project, and its pages and his held task are not found.
+    assert _listed(ben.get("/annotate").text) == ["open"]
+    for path in (str(held.url), "/annotate/club/next", "/annotate/club"):
+        refused = ben.get(path)
+        assert refused.status_code == 404, path
+        assert "open to its members only, and ben is not one" in refused.text
+    with mentor.connect(world) as ws:
+        token = ws.accounts.create_token("ben", "members").token
+    api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"})
+    assert [p["name"] for p in api.get("/api/projects").json()] == ["open"]
+    assert api.post("/api/projects/club/next").status_code == 404
+    assert api.get("/api/projects/club").json()["type"] == "NotAMemberError"
+    assert api.post("/api/projects/open/next").status_code == 200
+
+    # Ana, a member, is served; the reviewer still sees the project and its review queue.
+    assert _listed(ana.get("/annotate").text) == ["club", "open"]
+    assert "/tasks/" in str(ana.get("/annotate/club/next", follow_redirects=True).url)
+    assert rey.get("/projects/club").status_code == 200
+    assert rey.get("/review/club").status_code == 200
+    # A reviewer may read the members but not change them.
+    assert "remove ana" not in rey.get("/projects/club").text
+
+    with mentor.connect(world) as ws:
+        events = [e for e in ws.audit(object_id="club") if e.action == "project.member.add"]
+    assert [(e.actor, e.after) for e in events] == [("trina", {"member": "ana"})]
+
+    removed = trina.post(
+        "/projects/club/members/remove", data={"users": "ana", "csrf_token": csrf_of(page.text)}
+    )
+    assert removed.status_code == 303
+    assert "No members" in trina.get("/projects/club").text
+    assert _listed(ben.get("/annotate").text) == ["club", "open"]
+    for client in (trina, ana, rey, ben, api):
+        client.close()
+
+
+def test_the_members_form_names_an_unknown_user_and_needs_its_csrf_token(base: str) -> None:
+    trina = client_for(base, "trina")
+    token = csrf_of(trina.get("/projects/open").text)
+    unknown = trina.post("/projects/open/members", data={"users": "zed", "csrf_token": token})
+    assert unknown.status_code == 404 and "no user named &#39;zed&#39;" in unknown.text
+    forged = trina.post("/projects/open/members", data={"users": "ben"})
+    assert forged.status_code == 403
+    assert "No members" in trina.get("/projects/open").text
+    trina.close()
