@@ -60,14 +60,56 @@ def test_texts_in_any_script_are_searched_alike(before: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A run of digits is taken from its first digit, whatever letters of "ext" or
+        # separators stand around it.
+        ("Meet at 212-555-0199 tonight", ["212-555-0199"]),
+        ("Text: 212-555-0199, text me", ["212-555-0199"]),
+        ("Call - (212) 555-0199 x12 - today", ["(212) 555-0199 x12"]),
+        (
+            "Call +44 20 7946 0958 ext. 7 or 212-555-0199 ext 8.",
+            ["+44 20 7946 0958 ext. 7", "212-555-0199 ext 8"],
+        ),
+    ],
+)
+def test_runs_of_digits_between_words(text: str, expected: list[str]) -> None:
+    assert _found(text) == [("phone", number) for number in expected]
+
+
+@pytest.mark.parametrize("script", ["", "Café: ", "カフェ: "])
+@pytest.mark.parametrize(
+    ("said", "phone"),
+    [
+        ("My number is", True),  # a bare "number" means a phone ...
+        ("Ticket number", False),  # ... unless a word before it says more
+        ("Ticket 5, number", True),  # (not one before the last digit)
+        ("Order no.", False),
+        ("Tel. No.", True),
+        ("Call me at home on", True),
+        ("Call me, I am home on", False),  # five words after the keyword are too many
+        ("ship_phone:", True),
+        ("hotel", False),  # "tel" inside a word says nothing
+        ("Phone: #", False),
+    ],
+)
+def test_the_words_before_a_number_say_what_it_is(script: str, said: str, phone: bool) -> None:
+    # ASCII text is read by one search from its end, other text word by word: alike.
+    text = f"{script}{said} 3420837783"
+    assert _found(text) == ([("phone", "3420837783")] if phone else [])
+
+
 def test_emails_are_found_around_each_at_sign() -> None:
     text = "Write a@x.io, b@y.io or c.d@z.co.uk (not user:pw@localhost:5432)."
     assert _found(text) == [("email", "a@x.io"), ("email", "b@y.io"), ("email", "c.d@z.co.uk")]
 
 
-def test_an_email_local_part_is_at_most_64_characters() -> None:
-    assert _found("x" * 64 + "@example.com") == [("email", "x" * 64 + "@example.com")]
-    assert _found("y" * 65 + "@example.com") == []
+@pytest.mark.parametrize("script", ["", "カフェ "])
+def test_an_email_local_part_is_at_most_64_characters(script: str) -> None:
+    assert _found(script + "x" * 64 + "@example.com") == [("email", "x" * 64 + "@example.com")]
+    assert _found(script + "y" * 65 + "@example.com") == []
+    assert _found(script + "a@b.co, " * 20) == [("email", "a@b.co")] * 20
 
 
 def test_ipv6_is_a_whole_run_of_hex_digits_and_colons() -> None:

@@ -41,25 +41,33 @@ def _anchor(hint: str) -> int:
 
 
 def _hint_pattern(hint: str) -> str:
+    """What must stand around the hint's rare character (just matched) for the hint to be
+    there; an empty group then says which hint it was."""
     at = _anchor(hint)
     before, after = re.escape(hint[: at + 1]), re.escape(hint[at + 1 :])
-    return (
-        re.escape(hint[at]) + (f"(?<={before})" if at else "") + (f"(?={after})" if after else "")
-    )
+    return (f"(?<={before})" if at else "") + (f"(?={after})" if after else "") + "()"
 
 
-# Each alternative takes only its rare character, so that no hint hides another.
-_HINTS: Final = re.compile("|".join(_hint_pattern(h) for _, _, hints in _FAMILIES for h in hints))
-# For each rare character: the families, where it stands in their hint, and the hint.
-_BY_RARE: Final[dict[str, tuple[tuple[str, int, str], ...]]] = {
-    ch: tuple(
-        (family, _anchor(h), h)
-        for family, _, hints in _FAMILIES
-        for h in hints
-        if h[_anchor(h)] == ch
-    )
-    for ch in _RARE
-}
+def _hints() -> tuple[re.Pattern[str], dict[int | None, str]]:
+    """One pattern for all hints, and the family of the hint each of its groups stands for.
+
+    Each match takes only a rare character, so that no hint hides another; the hints sharing
+    one are tried after it (no two of them can stand at the same place).
+    """
+    branches: list[str] = []
+    families: dict[int | None, str] = {}
+    for ch in _RARE:
+        alternatives = []
+        for family, _, hints in _FAMILIES:
+            for hint in hints:
+                if hint[_anchor(hint)] == ch:
+                    alternatives.append(_hint_pattern(hint))
+                    families[len(families) + 1] = family
+        branches.append(re.escape(ch) + "(?:" + "|".join(alternatives) + ")")
+    return re.compile("|".join(branches)), families
+
+
+_HINTS, _HINT_FAMILIES = _hints()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,13 +215,9 @@ def _url_passwords(text: str) -> Iterator[Detection]:
 
 def secrets(text: str) -> list[Detection]:
     """Every secret in `text`."""
-    families = set()
-    for m in _HINTS.finditer(text):
-        at = m.start()
-        for family, offset, hint in _BY_RARE[text[at]]:
-            if at >= offset and text.startswith(hint, at - offset):
-                families.add(family)
-    families = {family for family in families if _NEEDS[family] in text}
+    families = {_HINT_FAMILIES[m.lastindex] for m in _HINTS.finditer(text)}
+    if families:
+        families = {family for family in families if _NEEDS[family] in text}
     if not families:
         return []
     found = list(_tokens(text, families)) if families - _NOT_TOKENS else []

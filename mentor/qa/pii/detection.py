@@ -50,7 +50,10 @@ _start: Final = attrgetter("start")
 def resolve(found: Iterable[Detection]) -> list[Detection]:
     """Drop every detection that overlaps a more specific (then longer) one; sort by start."""
     in_order = sorted(found, key=_start)
-    if all(a.end <= b.start for a, b in pairwise(in_order)):
+    for a, b in pairwise(in_order):
+        if b.start < a.end:
+            break
+    else:
         return in_order  # nothing overlaps (the usual case): nothing to drop
     ranked = sorted(found, key=lambda d: (_RANK.get(d.code, len(_RANK)), d.start - d.end, d.start))
     kept: list[Detection] = []

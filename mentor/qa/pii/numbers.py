@@ -38,6 +38,10 @@ _WHOLE: Final = 1 << 62  # an `end` past any text's end: search all of it
 _HEX: Final = frozenset("0123456789abcdefABCDEF")
 _NINO_LETTERS: Final = frozenset("ABCEGHJKLMNOPRSTWXYZ")  # the letters NINO opens with
 _HEX_GROUP: Final = 5  # more hex digits than an IPv6 group holds
+# The fewest characters a match of CARD ("1234 5678 1"), SSN and IPV4 ("1.2.3.4") takes.
+_CARD_SHORTEST: Final = 11
+_SSN_SHORTEST: Final = 9
+_IPV4_SHORTEST: Final = 7
 
 
 def cards(
@@ -53,7 +57,8 @@ def cards(
         card = _card(text, m)
         if card is not None:
             found.append(card)
-        m = CARD.search(text, m.end(), end)  # as a search of all of it goes on
+        # As a search of all of it goes on, where a card's characters still fit.
+        m = CARD.search(text, m.end(), end) if end - m.end() >= _CARD_SHORTEST else None
     return found
 
 
@@ -61,7 +66,7 @@ def _card(text: str, m: re.Match[str]) -> Detection | None:
     raw = m.group()
     sep = m.group("sep")
     if sep:
-        if tuple(len(g) for g in raw.split(sep)) not in _CARD_LAYOUTS:
+        if tuple(map(len, raw.split(sep))) not in _CARD_LAYOUTS:
             return None
         digits = raw.replace(sep, "")
     else:
@@ -89,7 +94,7 @@ def ssns(
             said = context(text, m.start())
             if said == "ssn" or (sep and said is None):
                 found.append(Detection("ssn", m.start(), m.end()))
-        m = SSN.search(text, m.end(), end)
+        m = SSN.search(text, m.end(), end) if end - m.end() >= _SSN_SHORTEST else None
     return found
 
 
@@ -142,7 +147,7 @@ def ipv4_addresses(
     while m is not None:
         if validators.ipv4(m.group()) and context(text, m.start()) != "version":
             found.append(Detection("ip-address", m.start(), m.end(), "v4"))
-        m = IPV4.search(text, m.end(), end)
+        m = IPV4.search(text, m.end(), end) if end - m.end() >= _IPV4_SHORTEST else None
     return found
 
 

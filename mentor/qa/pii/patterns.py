@@ -23,6 +23,7 @@ EMAIL: Final = re.compile(
 # A run of the characters an email's local part is made of, from its start (not after one of
 # them) up to an "@".
 LOCAL_PART: Final = re.compile(r"[\w.%+\-](?<![\w.%+\-].)[\w.%+\-]*+@")
+LOCAL_CHAR: Final = re.compile(r"[\w.%+\-]")  # one character of a local part
 # "icon@2x.png" and "file@v2.js" have an email's shape; these endings are files, not domains.
 FILE_SUFFIXES: Final = frozenset(
     [
@@ -156,17 +157,30 @@ def _trie(words: list[str]) -> str:
 _KEYWORDS: Final = re.compile(
     r"(?<![^\W_])(?:" + _trie([w for w in _MEANINGS if w != "#"]) + r")\b|#"
 )
+
+
+def _last_keyword(meanings: set[str]) -> re.Pattern[str]:
+    """On a lower-cased ASCII window: where it last holds a digit or sentence break, or a
+    keyword with one of `meanings` (group 1; a digit may stand before it, as all that comes
+    before is cut off), or a "#" (group 2)."""
+    words = [w for w, m in _MEANINGS.items() if m in meanings and w != "#"]
+    return re.compile(r"(?s).*(?:[\d\n]|[.!?;]\s+(?=\S)|(?<![a-z])(" + _trie(words) + r")\b|(#))")
+
+
+_LAST_KEYWORD: Final = _last_keyword(set(_MEANINGS.values()))
+_LAST_STRONG: Final = _last_keyword(set(_MEANINGS.values()) - {"weak"})
 _WORD: Final = re.compile(r"\w+")
 _ABBREVIATIONS: Final = frozenset({"tel", "no", "nr", "ph", "mob", "fax", "ref", "num", "nos"})
 _BARRIER: Final = re.compile(r"(?s).*(?:\d|[.!?;]\s+(?=\S)|\n)")
 _WINDOW: Final = 40
+_SENTENCE_ENDS: Final = ".!?;"
 _MAX_GAP_WORDS: Final = 4
 
 
 def _sentence_ended(before: str) -> bool:
     """`before` ends a sentence ("in stock. "), not an abbreviation ("Tel. ", "No. ")."""
     stripped = before.rstrip()
-    if len(stripped) == len(before) or not stripped or stripped[-1] not in ".!?;":
+    if len(stripped) == len(before) or not stripped or stripped[-1] not in _SENTENCE_ENDS:
         return False
     words = stripped[:-1].rsplit(None, 1)
     return not words or words[-1].lower() not in _ABBREVIATIONS
@@ -179,9 +193,36 @@ def context(text: str, start: int) -> Context | None:
     the keyword ("order number is", "call me at"): a keyword names the next number, not one
     further on. A bare "number" or "no." means a phone only when nothing more specific does.
     """
-    before = text[max(0, start - _WINDOW) : start]
-    if before[-1:].isspace() and _sentence_ended(before):
+    before = text[start - _WINDOW if start > _WINDOW else 0 : start]
+    # A space after a word (the usual case) ends no sentence.
+    ended = before[-2:-1] in _SENTENCE_ENDS or before[-2:-1].isspace()
+    if ended and before[-1:].isspace() and _sentence_ended(before):
         return None  # "... in stock. 0123 456 789": the sentence before says nothing of it
+    if not before.isascii():
+        return _context_unicode(before)
+    # The usual case: one search from the end for the last keyword, another for the last
+    # specific one where that is a bare "number".
+    lowered = before.lower()
+    last = _LAST_KEYWORD.match(lowered)
+    if last is None or last.lastindex is None:
+        return None  # no keyword since the last digit or sentence break
+    meaning = _MEANINGS[last.group(last.lastindex)]
+    if meaning != "weak":
+        return meaning if _near(before, last.end()) else None  # type: ignore[return-value]
+    strong = _LAST_STRONG.match(lowered)
+    if strong is not None and strong.lastindex is not None and _near(before, strong.end()):
+        return _MEANINGS[strong.group(strong.lastindex)]  # type: ignore[return-value]
+    return "phone" if _near(before, last.end()) else None
+
+
+def _near(before: str, end: int) -> bool:
+    """At most four words follow `end` in `before`."""
+    return len(_WORD.findall(before, end)) <= _MAX_GAP_WORDS
+
+
+def _context_unicode(before: str) -> Context | None:
+    """:func:`context` for a window holding other characters than ASCII (where lower-casing
+    may change its length, and letters and digits are those of every script)."""
     barrier = _BARRIER.match(before)
     if barrier is not None:
         before = before[barrier.end() :]

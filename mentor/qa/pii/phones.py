@@ -33,6 +33,9 @@ MIN_DIGITS: Final = _MIN_DIGITS_INTERNATIONAL
 """No text with fewer digits holds a phone number."""
 _MIN_DIGITS_NATIONAL: Final = 9
 _MAX_DIGITS: Final = 15
+_DIGITS: Final = b"0123456789"
+_SSN_LENGTH: Final = 11  # "AAA-GG-SSSS"
+_ISBN_DIGITS: Final = 13  # no fewer digits make an ISBN-13
 
 
 def _shape_ok(number: str) -> bool:
@@ -40,19 +43,24 @@ def _shape_ok(number: str) -> bool:
     if number.isdigit():  # one group: no date, SSN or version layout, no single digits
         least = _MIN_DIGITS_INTERNATIONAL if number.startswith("00") else _MIN_DIGITS_NATIONAL
         return least <= len(number) <= _MAX_DIGITS and not validators.isbn13(number)
-    digits = sum(map(str.isdigit, number))
+    if number.isascii():  # its digits are the bytes that deleting "0"-"9" takes away
+        digits = len(number) - len(number.encode().translate(None, _DIGITS))
+    else:
+        digits = sum(map(str.isdigit, number))
     international = number.startswith(("+", "00"))
     least = _MIN_DIGITS_INTERNATIONAL if international else _MIN_DIGITS_NATIONAL
     if not least <= digits <= _MAX_DIGITS:
         return False
-    if number.count(".") == 1 or DATE.match(number) or SSN_LAYOUT.fullmatch(number):
+    if number.count(".") == 1 or DATE.match(number):
+        return False
+    if len(number) == _SSN_LENGTH and SSN_LAYOUT.fullmatch(number):
         return False
     groups = list(filter(None, PHONE_GROUPS.findall(number)))
     singles = list(map(len, groups[1:])).count(1)
     # "3 4 5 6 7 8 9 10" is a count, "119.0.6857.116" a browser version.
     if singles > 1 or (singles and "." in number and not international):
         return False
-    return not validators.isbn13("".join(groups))
+    return digits < _ISBN_DIGITS or not validators.isbn13("".join(groups))
 
 
 def phones(
@@ -73,13 +81,16 @@ def phones(
     while m is not None:
         at, stop = m.span()
         # Most matches are short ("12", "2024") or another finding's digits.
-        if stop - at >= _MIN_DIGITS_INTERNATIONAL and not any(
-            at < d.end and d.start < stop for d in taken
-        ):
-            region = _region(text, at, m.group(), regions)
-            if region is not None:
-                found.append(Detection("phone", at, stop, region))
-        m = PHONE.search(text, stop, end)  # as a search of all of it goes on
+        if stop - at >= _MIN_DIGITS_INTERNATIONAL:
+            for d in taken:
+                if at < d.end and d.start < stop:
+                    break
+            else:
+                region = _region(text, at, m.group(), regions)
+                if region is not None:
+                    found.append(Detection("phone", at, stop, region))
+        # As a search of all of it goes on, where a candidate long enough still fits.
+        m = PHONE.search(text, stop, end) if end - stop >= _MIN_DIGITS_INTERNATIONAL else None
     return found
 
 

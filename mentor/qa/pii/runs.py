@@ -9,15 +9,16 @@ only there, so that nothing else in the text is examined twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Final
 
-from mentor.qa.pii.patterns import DIGIT_RUN, LETTER_ID
+from mentor.qa.pii.patterns import DIGIT_RUN, DIGIT_RUN_MIN, LETTER_ID
 
 # The characters a run of digits may hold (the class of DIGIT_RUN's lookahead) become "#".
 _RUN_CHARS: Final = frozenset(b"0123456789+() .-/xet")
 _RUNS: Final = bytes(ord("#") if b in _RUN_CHARS else ord(".") for b in range(256))
 _RUN_START: Final = b"#######"  # a run's first character and the six its pattern looks ahead to
+_RUN_NOT_FIRST: Final = b") .-/xet"  # the characters of a run that it does not open with
+_RUN_PLAIN: Final = b"0123456789+() .-/"  # a run's characters but those of an extension
 # Capitals become "A", small letters "a", digits "9"; the space stays; the rest becomes ".".
 _CLASSES: Final = bytes(
     ord("A")
@@ -43,22 +44,30 @@ def one_byte(text: str) -> bytes | None:
         return None
 
 
-def digit_runs(text: str, raw: bytes | None) -> Iterator[tuple[int, int]]:
+def digit_runs(text: str, raw: bytes | None) -> list[tuple[int, int]]:
     """The spans that DIGIT_RUN matches in `text` (`raw`: its bytes from :func:`one_byte`)."""
     if raw is None:
-        for m in DIGIT_RUN.finditer(text):
-            yield m.span()
-        return
+        return [m.span() for m in DIGIT_RUN.finditer(text)]
+    spans = []
     runs = raw.translate(_RUNS)
     pos = runs.find(_RUN_START)
     while pos >= 0:
         # The pattern can only match inside this stretch of run characters, and not before it.
         stop = runs.find(b".", pos)
         stop = len(runs) if stop < 0 else stop
+        # From the first character a run opens with, digits and separators only (no "x" of
+        # an extension): it is one run to the end, if long enough.
+        rest = raw[pos:stop].lstrip(_RUN_NOT_FIRST)
+        if not rest.translate(None, _RUN_PLAIN):
+            if len(rest) >= DIGIT_RUN_MIN:
+                spans.append((stop - len(rest), stop))
+            pos = runs.find(_RUN_START, stop)
+            continue
         found = DIGIT_RUN.search(text, pos, stop)
         if found is not None:
-            yield found.span()
+            spans.append(found.span())
         pos = runs.find(_RUN_START, stop if found is None else found.end())
+    return spans
 
 
 def letter_openings(text: str, raw: bytes | None) -> list[int]:
