@@ -110,11 +110,20 @@ def test_a_trainer_adds_a_member_and_others_lose_sight_of_the_project(
         client.close()
 
 
+def _between(text: str, start: str, end: str) -> str:
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
 def test_the_members_form_names_an_unknown_user_and_needs_its_csrf_token(base: str) -> None:
     trina = client_for(base, "trina")
     token = csrf_of(trina.get("/projects/open").text)
-    unknown = trina.post("/projects/open/members", data={"users": "zed", "csrf_token": token})
-    assert unknown.status_code == 404 and "no user named &#39;zed&#39;" in unknown.text
+    unknown = trina.post("/projects/open/members", data={"users": "ana zed", "csrf_token": token})
+    assert unknown.status_code == 400  # the form comes back, with the reason beside it
+    assert "no user named &#39;zed&#39;" in _between(unknown.text, 'id="members-problem"', "</p>")
+    assert 'value="ana zed"' in unknown.text  # what was typed, to fix in place
+    assert "No members" in unknown.text  # nothing was added, not even ana
+    missing = trina.post("/projects/nope/members", data={"users": "ana", "csrf_token": token})
+    assert missing.status_code == 404
     forged = trina.post("/projects/open/members", data={"users": "ben"})
     assert forged.status_code == 403
     assert "No members" in trina.get("/projects/open").text

@@ -115,7 +115,19 @@ async def create_project(request: Request, user: Manager, ws: UserWorkspace) -> 
 @router.get("/projects/{name}", response_class=HTMLResponse)
 def project(request: Request, name: str, user: Reader, ws: CurrentWorkspace) -> HTMLResponse:
     """Settings, guideline versions, progress per annotator, questions, release."""
-    return render.page(
+    return _project_page(request, name, user, ws)
+
+
+def _project_page(
+    request: Request,
+    name: str,
+    user: User,
+    ws: Workspace,
+    *,
+    members_problem: str | None = None,
+    typed: str = "",
+) -> HTMLResponse:
+    page = render.page(
         request,
         "annotate/project.html",
         project=ws.projects.get(name),
@@ -125,9 +137,14 @@ def project(request: Request, name: str, user: Reader, ws: CurrentWorkspace) -> 
         members=ws.projects.members(name),
         manager=user.may(Permission.MANAGE_PROJECTS),
         membership=request.query_params.get("members", ""),
+        members_problem=members_problem,
+        members_typed=typed,
         released=request.query_params.get("released", ""),
         published=request.query_params.get("published", ""),
     )
+    if members_problem is not None:
+        page.status_code = 400
+    return page
 
 
 @router.post("/projects/{name}/release")
@@ -178,17 +195,34 @@ def _users(text: str) -> list[str]:
 
 @router.post("/projects/{name}/members")
 def add_members(
-    name: str, user: Manager, ws: UserWorkspace, users: Annotated[str, Form()] = ""
+    request: Request,
+    name: str,
+    user: Manager,
+    ws: UserWorkspace,
+    users: Annotated[str, Form()] = "",
 ) -> Response:
-    """Let users work on the project's queue; from then on only members may."""
-    ws.projects.add_members(name, _users(users[:10_000]))
+    """Let users work on the project's queue; from then on only members may. A refused name
+    (unknown, disabled, a viewer) comes back beside the form, with what was typed."""
+    ws.projects.get(name)  # no such project: 404, not a form error
+    try:
+        ws.projects.add_members(name, _users(users[:10_000]))
+    except MentorError as exc:
+        return _project_page(request, name, user, ws, members_problem=str(exc), typed=users)
     return RedirectResponse(f"/projects/{name}?members=added#members", status_code=303)
 
 
 @router.post("/projects/{name}/members/remove")
 def remove_members(
-    name: str, user: Manager, ws: UserWorkspace, users: Annotated[str, Form()] = ""
+    request: Request,
+    name: str,
+    user: Manager,
+    ws: UserWorkspace,
+    users: Annotated[str, Form()] = "",
 ) -> Response:
     """Take users off the project's members (their annotations stay)."""
-    ws.projects.remove_members(name, _users(users[:10_000]))
+    ws.projects.get(name)
+    try:
+        ws.projects.remove_members(name, _users(users[:10_000]))
+    except MentorError as exc:
+        return _project_page(request, name, user, ws, members_problem=str(exc))
     return RedirectResponse(f"/projects/{name}?members=removed#members", status_code=303)
