@@ -120,3 +120,19 @@ def test_memory_does_not_grow_with_the_number_of_cases(
     assert isinstance(open_suite(large), SuiteFile)
     # Holding the larger suite would add 3,000 cases x 3 KB = 9 MB; allow a fifth of that.
     assert peaks[1] - peaks[0] < 2_000_000, peaks
+
+
+def test_a_csv_suite_streams_like_it_loads(
+    ws: mentor.Workspace, stub: Stub, tmp_path: Path
+) -> None:
+    rows = ["id,template,var.city,reference,tags"]
+    rows += [f"c{n},Where is {{city}}?,City{n},echo,geo;n{n % 3}" for n in range(700)]
+    path = tmp_path / "cities.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    opened, loaded = open_suite(path), load_suite(path)
+    assert (opened.content_hash, opened.case_count) == (loaded.content_hash, 700)
+    assert list(opened.iter_cases()) == list(loaded.cases) == list(opened.iter_cases())
+    run = ws.evals.run(path, provider(stub), options=FAST)
+    assert run.suite_hash == loaded.content_hash and run.case_count == 700
+    assert stub.prompts()[0].startswith("Where is City")
+    assert ws.evals.suite_of(run.id).cases == loaded.cases
