@@ -25,6 +25,7 @@ from mentor.datasets.prepared import Prepared, exact
 from mentor.errors import RecordError
 from mentor.records import Record, canonical_json
 from mentor.store.audit import now, record_event
+from mentor.store.engine import bulk_cache
 from mentor.store.tables import datasets, record_blobs, sources, version_parents, version_records
 from mentor.store.tables import versions as versions_t
 
@@ -105,6 +106,7 @@ class VersionWriter:
         on_reject: Reject | None = None,
     ):
         self.conn = conn
+        bulk_cache(conn)  # the record index is revisited at every batch: keep it in memory
         self.spec = spec
         self.batch = batch
         self.on_reject = on_reject

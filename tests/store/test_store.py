@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 import mentor
 from mentor.errors import ConfigError
-from mentor.store.engine import _alembic_config
+from mentor.store.engine import BULK_CACHE_KIB, CACHE_KIB, _alembic_config, bulk_cache
 from mentor.store.tables import metadata
 from tests.datasets.test_import import SFT, write_jsonl
 
@@ -46,6 +46,20 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_ws: mentor.Workspace) 
     with sqlite_ws.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_a_bulk_writers_big_page_cache_ends_when_its_connection_is_returned(
+    sqlite_ws: mentor.Workspace,
+) -> None:
+    """An 8 MB page cache by default keeps long runs flat; an import borrows 64 MB."""
+    with sqlite_ws.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -CACHE_KIB
+        bulk_cache(conn)
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -BULK_CACHE_KIB
+    with sqlite_ws.engine.connect() as conn:
+        assert conn.connection.driver_connection is raw  # the same pooled connection
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -CACHE_KIB
 
 
 @pytest.mark.parametrize(
