@@ -49,9 +49,8 @@ def members(conn: Connection, project: ProjectInfo) -> list[Member]:
 
 def is_open_to(conn: Connection, project: ProjectInfo, annotator: str) -> bool:
     """Whether `annotator` may work on the project's queue (no members, or one of them)."""
-    names = select(project_members.c.user_name).where(project_members.c.project_id == project.id)
-    found = set(conn.execute(names).scalars())
-    return not found or annotator in found
+    query = select(projects.c.id).where(projects.c.id == project.id, open_to(annotator))
+    return conn.execute(query).first() is not None
 
 
 def check_member(conn: Connection, project: ProjectInfo, annotator: str) -> None:

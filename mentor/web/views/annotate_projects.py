@@ -203,12 +203,7 @@ def add_members(
 ) -> Response:
     """Let users work on the project's queue; from then on only members may. A refused name
     (unknown, disabled, a viewer) comes back beside the form, with what was typed."""
-    ws.projects.get(name)  # no such project: 404, not a form error
-    try:
-        ws.projects.add_members(name, _users(users[:10_000]))
-    except MentorError as exc:
-        return _project_page(request, name, user, ws, members_problem=str(exc), typed=users)
-    return RedirectResponse(f"/projects/{name}?members=added#members", status_code=303)
+    return _change_members(request, name, user, ws, users, added=True)
 
 
 @router.post("/projects/{name}/members/remove")
@@ -220,9 +215,18 @@ def remove_members(
     users: Annotated[str, Form()] = "",
 ) -> Response:
     """Take users off the project's members (their annotations stay)."""
-    ws.projects.get(name)
+    return _change_members(request, name, user, ws, users, added=False)
+
+
+def _change_members(
+    request: Request, name: str, user: User, ws: Workspace, users: str, *, added: bool
+) -> Response:
+    ws.projects.get(name)  # no such project: 404, not a form error
+    change = ws.projects.add_members if added else ws.projects.remove_members
     try:
-        ws.projects.remove_members(name, _users(users[:10_000]))
+        change(name, _users(users[:10_000]))
     except MentorError as exc:
-        return _project_page(request, name, user, ws, members_problem=str(exc))
-    return RedirectResponse(f"/projects/{name}?members=removed#members", status_code=303)
+        typed = users if added else ""
+        return _project_page(request, name, user, ws, members_problem=str(exc), typed=typed)
+    done = "added" if added else "removed"
+    return RedirectResponse(f"/projects/{name}?members={done}#members", status_code=303)
