@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from sqlalchemy import Connection, Engine, Exists, and_, exists, func, select
 
@@ -66,15 +67,12 @@ def save_suite(conn: Connection, suite: CaseSource, actor: str, source: str | No
     assert inserted is not None
     suite_id = int(inserted[0])
     hasher = SuiteHasher()
-    chunk: list[Case] = []
-    for case in suite.iter_cases():
-        hasher.add(case)
-        chunk.append(case)
-        if len(chunk) == SAVE_CHUNK:
-            conn.execute(eval_cases.insert(), _rows(suite_id, hasher.count - len(chunk) + 1, chunk))
-            chunk = []
-    if chunk:
-        conn.execute(eval_cases.insert(), _rows(suite_id, hasher.count - len(chunk) + 1, chunk))
+    cases = suite.iter_cases()
+    while chunk := list(islice(cases, SAVE_CHUNK)):
+        first = hasher.count + 1
+        for case in chunk:
+            hasher.add(case)
+        conn.execute(eval_cases.insert(), _rows(suite_id, first, chunk))
     if hasher.hexdigest() != suite.content_hash or hasher.count != suite.case_count:
         raise ConflictError(
             f"suite '{suite.name}' changed while it was being stored (source {source or '-'}); "
