@@ -1,7 +1,12 @@
 """The workspace database: tables, engine, migrations and the audit log."""
 
 # The table modules register themselves on the shared metadata.
-from mentor.store import account_tables, annotation_tables, eval_tables  # noqa: F401
+from mentor.store import (  # noqa: F401
+    account_tables,
+    annotation_tables,
+    eval_tables,
+    provider_tables,
+)
 from mentor.store.audit import AuditEvent, aware, list_events, now, record_event
 from mentor.store.engine import migrate, open_engine, write_transaction
 
