@@ -38,14 +38,18 @@ if TYPE_CHECKING:
     from mentor.accounts import Accounts
     from mentor.annotate import Projects
     from mentor.evals import Evals
+    from mentor.evals.providers.named import NamedProviders
 
 
 class Workspace:
     """Everything Mentor keeps in one database; get one with :func:`mentor.connect`."""
 
-    def __init__(self, engine: Engine, settings: Settings):
+    def __init__(self, engine: Engine, settings: Settings, *, trusted: bool = True):
         self.engine = engine
         self.settings = settings
+        self.trusted = trusted
+        """Whether this caller may write provider specs (commands, URLs, local paths): the CLI
+        and the SDK on the server may; the web app's users only pick named providers."""
 
     @property
     def actor(self) -> str:
@@ -55,7 +59,20 @@ class Workspace:
     def acting_as(self, user: str) -> Workspace:
         """This workspace (same engine) with `user` recorded as the actor of every change; the
         web app uses it so the audit log names the person signed in. Close only the original."""
-        return Workspace(self.engine, self.settings.model_copy(update={"user": user}))
+        settings = self.settings.model_copy(update={"user": user})
+        return Workspace(self.engine, settings, trusted=self.trusted)
+
+    def untrusted(self) -> Workspace:
+        """This workspace (same engine, same actor) for callers who must not choose what the
+        server runs: provider specs are refused, only named providers may be picked."""
+        return Workspace(self.engine, self.settings, trusted=False)
+
+    @cached_property
+    def providers(self) -> NamedProviders:
+        """Model providers an admin named; the only ones untrusted callers may pick."""
+        from mentor.evals.providers.named import NamedProviders
+
+        return NamedProviders(self)
 
     @cached_property
     def accounts(self) -> Accounts:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -79,17 +79,30 @@ def store_record(conn: Connection, record: Record) -> str:
     return digest
 
 
-def add_items(
-    conn: Connection,
-    project_id: int,
+@dataclass(frozen=True)
+class PlannedItem:
+    """An item before it is written: where it goes, its record, its gold answer if any."""
+
+    position: int
+    record: Record
+    record_hash: str | None  # None: a gold record that may not be in the store yet
+    answer: Payload | None
+
+    @property
+    def gold(self) -> bool:
+        """Whether this is a gold item."""
+        return self.answer is not None
+
+
+def plan_items(
     task: TaskType,
     config: dict[str, Any],
     records: Sequence[tuple[str, Record]],
     gold: Sequence[GoldItem],
     seed: int,
-) -> None:
-    """Write the project's items; gold items go to seeded random places among the others, so
-    neither their ids nor their positions tell them apart."""
+) -> list[PlannedItem]:
+    """The project's items in queue order, checked; gold items go to seeded random places
+    among the others, so neither their ids nor their positions tell them apart."""
     for _, record in records:
         task.check(record, config)
     if not records:
@@ -97,26 +110,37 @@ def add_items(
     total = len(records) + len(gold)
     gold_at = set(random.Random(f"gold:{seed}").sample(range(total), len(gold)))
     regular, extra = iter(records), iter(gold)
-    rows = []
+    plan = []
     for position in range(total):
         if position in gold_at:
             item = next(extra)
-            digest, rid, answer = store_record(conn, item.record), item.record["id"], item.answer
+            plan.append(PlannedItem(position, item.record, None, item.answer))
         else:
             digest, record = next(regular)
-            rid, answer = record["id"], None
-        rows.append(
-            {
-                "project_id": project_id,
-                "position": position,
-                "record_id": rid,
-                "record_hash": digest,
-                "is_gold": answer is not None,
-                "gold_answer": answer,
-                "prelabel": None,
-                "status": OPEN,
-            }
-        )
+            plan.append(PlannedItem(position, record, digest, None))
+    return plan
+
+
+def insert_items(
+    conn: Connection,
+    project_id: int,
+    plan: Sequence[PlannedItem],
+    prelabels: Mapping[int, Payload | None],
+) -> None:
+    """Write the planned items with their suggestions (`prelabels` by position)."""
+    rows = [
+        {
+            "project_id": project_id,
+            "position": item.position,
+            "record_id": item.record["id"],
+            "record_hash": item.record_hash or store_record(conn, item.record),
+            "is_gold": item.gold,
+            "gold_answer": item.answer,
+            "prelabel": prelabels.get(item.position),
+            "status": OPEN,
+        }
+        for item in plan
+    ]
     conn.execute(insert(project_items), rows)
 
 

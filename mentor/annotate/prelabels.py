@@ -4,24 +4,31 @@ annotation records whether the human agreed with it.
 A pre-labeler is anything with ``async suggest(task, record, view, config) -> payload | None``.
 Projects name one by a spec: ``record`` (the label the record already carries:
 ``meta.suggestion``, a preference's chosen side, a rating's scores), ``record:meta.FIELD`` (a
-payload kept in that field), or ``model:PROVIDER`` (a model through :mod:`mentor.evals.providers`).
+payload kept in that field), or ``model:NAME`` (a named provider, see
+:mod:`mentor.evals.providers.named`; the CLI and SDK may also write a provider spec there).
 Others register with :func:`register_prelabeler` or the ``mentor.prelabelers`` entry point group.
+
+Gold items leak nothing through their suggestion: a labeler that reads the record (``blind`` is
+False: the record's own label is the gold answer) gives a gold item a decoy instead, drawn from
+the project's other suggestions with the responses relabelled at random, so accepting every
+suggestion scores like chance on gold and gold items look like any other.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, select, update
 
-from mentor.annotate.items import record_of
+from mentor.annotate.items import PlannedItem, record_of
 from mentor.annotate.projects import ProjectInfo
 from mentor.annotate.tasks import Payload, TaskType, View
 from mentor.errors import ConfigError, InputError
@@ -31,12 +38,19 @@ from mentor.store.engine import write_transaction
 
 if TYPE_CHECKING:
     from mentor.evals.providers.base import GenerationParams
+    from mentor.evals.providers.named import NamedProviders
 
+T = TypeVar("T")
 _OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,7}$")
 
 
 class PreLabeler(Protocol):
-    """Suggests a label (in the item's true order) for a record, or None."""
+    """Suggests a label (in the item's true order) for a record, or None.
+
+    A labeler may set ``blind = True`` when it looks only at the view annotators see (never the
+    record's own label); gold items then get its real suggestion. Without it, gold items get a
+    decoy (see the module's docstring)."""
 
     name: str
 
@@ -53,12 +67,27 @@ class PrelabelResult:
     without: int
 
 
+@dataclass(frozen=True)
+class Pending:
+    """An item waiting for a suggestion: `key` identifies it to the caller."""
+
+    key: int
+    record: Record
+    gold: bool
+
+
 class RecordPreLabeler:
     """The label the record itself carries, or the payload at a `field` path like meta.x."""
 
     name = "record"
+    blind = False
 
     def __init__(self, field: str = ""):
+        if field and not _FIELD.match(field):
+            raise InputError(
+                f"'{field}' is not a field path; expected names joined by dots, e.g. meta.label",
+                field="prelabel",
+            )
         self.field = field
 
     async def suggest(
@@ -76,9 +105,12 @@ class RecordPreLabeler:
 
 class ModelPreLabeler:
     """Asks a model (any object with ``async complete(messages, params) -> Completion``) for the
-    label as one JSON object; an answer that does not parse or validate gives no suggestion."""
+    label as one JSON object; an answer that does not parse or validate gives no suggestion.
+    The model sees the responses in a random order (seeded by the record's id), as annotators
+    do, so a model that favours the first answer does not favour the record's own order."""
 
     name = "model"
+    blind = True
 
     def __init__(self, provider: Any, params: GenerationParams | None = None):
         # Imported here: the evaluation package is only needed when a model pre-labels.
@@ -102,76 +134,140 @@ class ModelPreLabeler:
     async def suggest(
         self, task: TaskType, record: Record, view: View, config: dict[str, Any]
     ) -> Payload | None:
-        completion = await self.provider.complete(self.messages(task, view), self.params)
+        order = list(range(task.options(view)))
+        random.Random(f"prelabel:{record['id']}").shuffle(order)
+        shown = task.shown_view(view, order)
+        completion = await self.provider.complete(self.messages(task, shown), self.params)
         found = _OBJECT.search(completion.text or "")
         if found is None:
             return None
         try:
-            return task.validate(json.loads(found.group(0)), config, view, "model suggestion")
+            payload = task.validate(json.loads(found.group(0)), config, shown, "model suggestion")
+            return task.unshow(payload, order) if order else payload
         except (ValueError, InputError):
             return None
 
 
-def _model(spec: str) -> PreLabeler:
-    if not spec:
-        raise ConfigError("--prelabel model:PROVIDER needs a provider spec after 'model:'")
-    from mentor.evals import providers
+def _model(arg: str, providers: NamedProviders | None, trusted: bool) -> PreLabeler:
+    if not arg:
+        raise ConfigError("--prelabel model:NAME needs a provider name after 'model:'")
+    if providers is not None and providers.find(arg) is not None:
+        return ModelPreLabeler(providers.build(arg))
+    if not trusted:
+        choices = ", ".join(providers.names()) if providers is not None else ""
+        raise InputError(
+            f"'{arg}' is not a named provider; pick one of: {choices or 'none named yet'} "
+            "(an admin names providers with `mentor providers add`)",
+            field="prelabel",
+        )
+    from mentor.evals.providers import build_provider
 
-    for name in ("build_provider", "provider_from_spec", "resolve_provider", "get_provider"):
-        build = getattr(providers, name, None)
-        if callable(build):
-            return ModelPreLabeler(build(spec))
-    raise ConfigError(
-        f"--prelabel model:{spec}: mentor.evals.providers cannot build a provider from a spec "
-        "here (no build_provider); in Python, pass ModelPreLabeler(provider) instead"
-    )
+    return ModelPreLabeler(build_provider(arg))
 
 
-_FACTORIES: dict[str, Callable[[str], PreLabeler]] = {"record": RecordPreLabeler, "model": _model}
+_FACTORIES: dict[str, Callable[[str], PreLabeler]] = {"record": RecordPreLabeler}
 
 
 def register_prelabeler(name: str, factory: Callable[[str], PreLabeler]) -> None:
-    """Make ``name[:ARG]`` usable as a project's pre-label spec; `factory` gets ARG."""
+    """Make ``name[:ARG]`` usable as a project's pre-label spec; `factory` gets ARG. Plug-in
+    pre-labelers are for the CLI and SDK: the web app offers only ``record`` and named models."""
     _FACTORIES[name] = factory
 
 
-def prelabeler(spec: str) -> PreLabeler:
-    """The pre-labeler a spec names (``record``, ``record:meta.x``, ``model:PROVIDER``, ...)."""
-    name, _, arg = spec.partition(":")
+def prelabeler(
+    spec: str, *, providers: NamedProviders | None = None, trusted: bool = True
+) -> PreLabeler:
+    """The pre-labeler a spec names (``record``, ``record:meta.x``, ``model:NAME``, ...).
+
+    `providers` resolves ``model:NAME``. An untrusted caller (a web user) may only pick
+    ``record``, ``record:FIELD`` or a named provider; a trusted one may also write a provider
+    spec (``model:openai:gpt-4o@URL``) or use a plug-in pre-labeler."""
+    name, _, arg = spec.strip().partition(":")
+    if name == "model":
+        return _model(arg, providers, trusted)
+    if not trusted and name != "record":
+        raise InputError(
+            f"'{spec[:80]}': expected record, record:FIELD or model:NAME", field="prelabel"
+        )
     if name not in _FACTORIES:
         for entry in entry_points(group="mentor.prelabelers"):
             if entry.name == name:
                 register_prelabeler(name, entry.load())
     if name not in _FACTORIES:
         raise ConfigError(
-            f"--prelabel: unknown pre-labeler '{name}'; expected one of {', '.join(_FACTORIES)}"
+            f"--prelabel: unknown pre-labeler '{name}'; expected one of "
+            f"{', '.join(['model', *_FACTORIES])}"
         )
     return _FACTORIES[name](arg)
 
 
-async def _suggest_all(
-    labeler: PreLabeler, project: ProjectInfo, work: list[tuple[int, Record]], concurrency: int
+def _decoy(
+    task: TaskType, config: dict[str, Any], work: Pending, pool: Sequence[Payload], seed: int
+) -> Payload | None:
+    """A suggestion for a gold item that owes nothing to its answer: another item's suggestion
+    with the responses relabelled by a random order (None when there is none to borrow)."""
+    if not pool:
+        return None
+    rng = random.Random(f"decoy:{seed}:{work.key}")
+    borrowed = pool[rng.randrange(len(pool))]
+    view = task.view(work.record, config)
+    order = list(range(task.options(view)))
+    rng.shuffle(order)
+    try:
+        decoy = task.unshow(borrowed, order) if order else borrowed
+        return task.validate(decoy, config, view, "decoy suggestion")
+    except (ValueError, InputError):
+        return None
+
+
+async def suggest_all(
+    labeler: PreLabeler,
+    task: TaskType,
+    config: dict[str, Any],
+    work: Sequence[Pending],
+    *,
+    seed: int = 0,
+    pool: Sequence[Payload] = (),
+    concurrency: int = 8,
 ) -> dict[int, Payload | None]:
+    """A suggestion (or None) for each pending item, by key. Gold items get the labeler's own
+    suggestion only from a blind labeler, else a decoy borrowed from the other items' (and
+    `pool`, suggestions already stored) suggestions."""
     gate = asyncio.Semaphore(concurrency)
-    task = project.task
+    blind = bool(getattr(labeler, "blind", False))  # optional: unknown labelers are not blind
 
-    async def one(item_id: int, record: Record) -> tuple[int, Payload | None]:
+    async def one(item: Pending) -> tuple[int, Payload | None]:
         async with gate:
-            view = task.view(record, project.config)
-            return item_id, await labeler.suggest(task, record, view, project.config)
+            view = task.view(item.record, config)
+            return item.key, await labeler.suggest(task, item.record, view, config)
 
-    return dict(await asyncio.gather(*(one(i, r) for i, r in work)))
+    asked = [w for w in work if blind or not w.gold]
+    found = dict(await asyncio.gather(*(one(w) for w in asked)))
+    borrowed = [*pool, *(p for p in found.values() if p is not None)]
+    for item in work:
+        if item.key not in found:
+            found[item.key] = _decoy(task, config, item, borrowed, seed)
+    return found
 
 
-def _pending(engine: Engine, project: ProjectInfo) -> list[tuple[int, Record]]:
+def _pending(engine: Engine, project: ProjectInfo) -> tuple[list[Pending], list[Payload]]:
+    """Items without a suggestion, and the suggestions regular items already have."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(project_items.c.id, project_items.c.record_hash, project_items.c.prelabel).where(
-                project_items.c.project_id == project.id
-            )
+            select(
+                project_items.c.id,
+                project_items.c.record_hash,
+                project_items.c.prelabel,
+                project_items.c.is_gold,
+            ).where(project_items.c.project_id == project.id)
         ).all()
         # JSON columns keep None as JSON null, so which items lack one is decided here.
-        return [(r.id, record_of(conn, r.record_hash)) for r in rows if r.prelabel is None]
+        work = [
+            Pending(r.id, record_of(conn, r.record_hash), bool(r.is_gold))
+            for r in rows
+            if r.prelabel is None
+        ]
+        return work, [r.prelabel for r in rows if r.prelabel is not None and not r.is_gold]
 
 
 def _store(engine: Engine, found: dict[int, Payload | None]) -> PrelabelResult:
@@ -192,18 +288,42 @@ async def run_prelabels_async(
 ) -> PrelabelResult:
     """Ask `labeler` for a suggestion on every item that has none yet, and store them (the
     store is read and written in a worker thread, so the event loop keeps running)."""
-    work = await asyncio.to_thread(_pending, engine, project)
-    found = await _suggest_all(labeler, project, work, concurrency)
+    work, pool = await asyncio.to_thread(_pending, engine, project)
+    found = await suggest_all(
+        labeler,
+        project.task,
+        project.config,
+        work,
+        seed=project.settings.seed,
+        pool=pool,
+        concurrency=concurrency,
+    )
     return await asyncio.to_thread(_store, engine, found)
 
 
 def run_prelabels(
     engine: Engine, project: ProjectInfo, labeler: PreLabeler, *, concurrency: int = 8
 ) -> PrelabelResult:
-    """:func:`run_prelabels_async` for synchronous callers. Called while an event loop runs in
-    this thread (Jupyter, an async web handler, Playwright's sync API), it runs in a worker
-    thread with a loop of its own, since this thread's loop cannot be re-entered."""
-    job = run_prelabels_async(engine, project, labeler, concurrency=concurrency)
+    """:func:`run_prelabels_async` for synchronous callers (see :func:`_blocking`)."""
+    return _blocking(run_prelabels_async(engine, project, labeler, concurrency=concurrency))
+
+
+def suggestions_for(
+    labeler: PreLabeler,
+    task: TaskType,
+    config: dict[str, Any],
+    plan: Sequence[PlannedItem],
+    seed: int,
+) -> dict[int, Payload | None]:
+    """Suggestions for items not yet written (a new project's), by position."""
+    work = [Pending(p.position, p.record, p.gold) for p in plan]
+    return _blocking(suggest_all(labeler, task, config, work, seed=seed))
+
+
+def _blocking(job: Coroutine[Any, Any, T]) -> T:
+    """Run `job` to the end. Called while an event loop runs in this thread (Jupyter, an async
+    web handler, Playwright's sync API), it runs in a worker thread with a loop of its own,
+    since this thread's loop cannot be re-entered."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -25,6 +25,7 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
     "users": ("users", "app"),
     "projects": ("projects", "app"),
     "eval": ("evals", "app"),
+    "providers": ("providers", "app"),
     "quality": ("quality", "app"),
     "agreement": ("agreement", "agreement"),
     "audit": ("audit", "audit"),

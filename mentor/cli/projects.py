@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
+from mentor import yamlfile
 from mentor.annotate import GuidelineVersion, ProjectInfo, ProjectSettings, task_types
 from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
@@ -25,7 +26,7 @@ def _yaml(path: Path, flag: str) -> Any:
     if not path.is_file():
         raise InputError("no such file", where=f"{flag} {path}")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlfile.load(path.read_text(encoding="utf-8"), str(path))
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", where=str(path)) from exc
 
@@ -91,7 +92,11 @@ def create(
     ] = 1800,
     prelabel: Annotated[
         str | None,
-        typer.Option("--prelabel", help="Pre-label provider: record, record:meta.F, model:SPEC."),
+        typer.Option(
+            "--prelabel",
+            help="Pre-labels: record, record:meta.F, model:NAME (a named provider, see "
+            "`mentor providers`) or model:SPEC.",
+        ),
     ] = None,
     gold: Annotated[
         str | None,

@@ -74,17 +74,17 @@ def line(text: str) -> None:
 
 def success(text: str) -> None:
     """A line saying something worked."""
-    out.print(f"[green]✓[/green] {text}")
+    out.print(f"[green]✓[/green] {escape(text)}")
 
 
 def warning(text: str) -> None:
     """A line on stderr that needs attention but is not an error."""
-    err.print(f"[yellow]![/yellow] {text}")
+    err.print(f"[yellow]![/yellow] {escape(text)}")
 
 
 def error(text: str) -> None:
     """The error line the CLI ends with."""
-    err.print(f"[red bold]error:[/red bold] {text}", markup=True, highlight=False)
+    err.print(f"[red bold]error:[/red bold] {escape(text)}", markup=True, highlight=False)
 
 
 def markdown(text: str) -> None:

@@ -222,6 +222,12 @@ def _rubric(ws: Workspace) -> Iterator[DemoStep]:
 
 def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
     """Create, fill, review, adjudicate and release the demo's annotation projects."""
+    ws.providers.add("smollm2", "smollm2", note="the bundled SmolLM2-135M-Instruct")
+    yield DemoStep(
+        'mentor providers add smollm2 smollm2 --note "the bundled SmolLM2-135M-Instruct"',
+        "trainers can pick model:smollm2 for pre-labels on the web; only the CLI says what a "
+        "provider runs (a command, a URL, a path)",
+    )
     guide = out / "hh-harmless-guideline.md"
     guide.write_text(GUIDELINE, encoding="utf-8")
     single = ws.versions("hh-harmless")[-1].ref
@@ -241,7 +247,8 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
         f"mentor projects create {PROJECT} --from {single} --task pairwise --guideline "
         f"{guide.name} --overlap 3 --gold safety-prefs@v1 --gold-rate 0.12 --review-rate 0.25 "
         "--prelabel record --limit 40",
-        f"{project.items} items + {project.gold_items} gold, guideline {project.guideline}",
+        f"{project.items} items + {project.gold_items} gold, guideline {project.guideline}; "
+        "gold items carry decoy suggestions, never their answer",
     )
     gold = {i.id for i in ws.projects.items(PROJECT) if i.gold}
     submitted = _annotate(ws, gold)
