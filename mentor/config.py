@@ -29,6 +29,17 @@ class Settings(BaseSettings):
     max_line_bytes: int = Field(
         16 * 1024 * 1024, description="Longest input line or record accepted on import, in bytes."
     )
+    max_request_bytes: int = Field(
+        4 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body `mentor serve` accepts, in bytes (larger: 413).",
+    )
+    max_text_chars: int = Field(
+        200_000,
+        ge=1,
+        description="Longest free text accepted in a label, review, question, answer, note or "
+        "guideline, in characters.",
+    )
 
 
 def load_settings() -> Settings:

@@ -1,5 +1,6 @@
 """Users, roles, password hashes, login sessions and API tokens."""
 
+from mentor.accounts.passwords import PasswordChange
 from mentor.accounts.roles import Permission, Role, allowed
 from mentor.accounts.service import Accounts
 from mentor.accounts.sessions import LoginSession, csrf_token
@@ -12,6 +13,7 @@ __all__ = [
     "ApiToken",
     "LoginSession",
     "NewToken",
+    "PasswordChange",
     "Permission",
     "Role",
     "SignInError",

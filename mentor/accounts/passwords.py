@@ -1,12 +1,15 @@
-"""Password hashes (argon2id) and the rules a new password must meet."""
+"""Password hashes (argon2id), the rules a new password must meet, and what a change did."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from mentor.accounts.tokens import ApiToken
+from mentor.accounts.users import User
 from mentor.errors import InputError
 
 MIN_LENGTH: Final = 8
@@ -14,6 +17,16 @@ MAX_LENGTH: Final = 1024
 _HASHER: Final = PasswordHasher()
 # Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY: Final = _HASHER.hash("mentor: no such user")
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    """A new password was set: for whom, how many of their login sessions ended, and which of
+    their API tokens were revoked with it (none unless asked: tokens are not passwords)."""
+
+    user: User
+    sessions_ended: int
+    tokens_revoked: tuple[ApiToken, ...] = ()
 
 
 def check_new(password: str, where: str = "password") -> None:

@@ -6,17 +6,20 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from mentor.accounts import passwords, sessions, tokens
+from mentor.accounts import passwords, sessions, throttle, tokens
+from mentor.accounts.passwords import PasswordChange
 from mentor.accounts.roles import Role, parse_role
 from mentor.accounts.sessions import LoginSession
-from mentor.accounts.throttle import LoginThrottle, SignInError
+from mentor.accounts.throttle import LOCAL, SignInError
 from mentor.accounts.tokens import ApiToken, NewToken
 from mentor.accounts.users import (
+    NAME,
     User,
     get_user,
     insert_user,
     list_users,
     name_of,
+    normal_name,
     password_hash_of,
     update_user,
 )
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from mentor.workspace import Workspace
 
 WRONG: str = "wrong user name or password"
+WRONG_CURRENT: str = "the current password is wrong"
 
 
 class Accounts:
@@ -37,7 +41,6 @@ class Accounts:
 
     def __init__(self, ws: Workspace):
         self.ws = ws
-        self.throttle = LoginThrottle()
 
     # users ---------------------------------------------------------------------------------
     def add_user(self, name: str, role: Role | str, password: str) -> User:
@@ -77,15 +80,42 @@ class Accounts:
             )
         return user
 
-    def set_password(self, name: str, password: str) -> User:
-        """Replace the password of `name` and sign them out everywhere."""
+    def set_password(
+        self, name: str, password: str, *, revoke_tokens: bool = False, keep_session: str = ""
+    ) -> PasswordChange:
+        """Replace the password of `name` and end their login sessions, all but `keep_session`
+        (the cookie of the browser making the change, when it is theirs). Their API tokens keep
+        working unless `revoke_tokens`."""
         passwords.check_new(password)
         hashed = passwords.hash_password(password)
         with write_transaction(self.ws.engine) as conn:
             user = update_user(conn, name, password_hash=hashed)
-            ended = sessions.end_all(conn, user.id)
-            self._event(conn, "user.password", name, detail={"sessions_ended": ended})
-        return user
+            ended = sessions.end_all(conn, user.id, keep=keep_session)
+            revoked = tokens.revoke_all(conn, user) if revoke_tokens else []
+            for info in revoked:
+                self._token_event(conn, "token.revoke", info, reason="new password")
+            detail = {"sessions_ended": ended, "tokens_revoked": [t.id for t in revoked]}
+            self._event(conn, "user.password", name, detail=detail)
+        return PasswordChange(user, ended, tuple(revoked))
+
+    def change_password(
+        self,
+        name: str,
+        current: str,
+        new: str,
+        *,
+        revoke_tokens: bool = False,
+        keep_session: str = "",
+        client: str = LOCAL,
+    ) -> PasswordChange:
+        """Change one's own password, proven by the `current` one: a wrong one counts as a
+        failed sign-in from `client`. Otherwise as :meth:`set_password`."""
+        passwords.check_new(new, "new password")
+        name = normal_name(name)
+        self._verified(name, current, client, WRONG_CURRENT)
+        with write_transaction(self.ws.engine) as conn:
+            throttle.succeeded(conn, client, name)
+        return self.set_password(name, new, revoke_tokens=revoke_tokens, keep_session=keep_session)
 
     def disable(self, name: str) -> User:
         """Stop `name` from signing in or using tokens; their sessions end at once."""
@@ -110,19 +140,19 @@ class Accounts:
         return user
 
     # sessions ------------------------------------------------------------------------------
-    def login(self, name: str, password: str) -> LoginSession:
-        """Check the password and start a login session (raises :class:`SignInError`)."""
-        self.throttle.check(name)
-        with self.ws.engine.connect() as conn:
-            found = password_hash_of(conn, name)
-        if not passwords.verify(found[1] if found else None, password) or found is None:
-            self.throttle.failed(name)
-            raise SignInError(WRONG)
-        user, stored = found
+    def login(self, name: str, password: str, *, client: str = LOCAL) -> LoginSession:
+        """Check the password and start a login session (raises :class:`SignInError`).
+
+        `name` is taken as typed (`` Cleo`` is cleo). `client` is the address the attempt comes
+        from (the web app passes the request's): failures slow down that address, and that
+        address with that name, never the name from everywhere (see mentor.accounts.throttle).
+        """
+        name = normal_name(name)
+        user, stored = self._verified(name, password, client, WRONG)
         if user.disabled:
             raise SignInError(f"user '{name}' is disabled; ask an admin to enable it")
-        self.throttle.succeeded(name)
         with write_transaction(self.ws.engine) as conn:
+            throttle.succeeded(conn, client, name)
             if passwords.needs_rehash(stored):
                 update_user(conn, name, password_hash=passwords.hash_password(password))
             sessions.purge_expired(conn)
@@ -188,6 +218,22 @@ class Accounts:
         return found.user
 
     # ---------------------------------------------------------------------------------------
+    def _verified(self, name: str, password: str, client: str, wrong: str) -> tuple[User, str]:
+        """The user `name` and their stored hash if `password` is theirs; else count the failure
+        and raise SignInError(`wrong`). Paused clients are refused before any hashing."""
+        with self.ws.engine.connect() as conn:
+            throttle.check(conn, client, name, now())
+            found = password_hash_of(conn, name) if NAME.fullmatch(name) else None
+        # An unknown name is checked against a dummy hash: it costs as long as a wrong password.
+        if not passwords.verify(found[1] if found else None, password) or found is None:
+            with write_transaction(self.ws.engine) as conn:
+                throttle.failed(conn, client, name, now())
+            # Apart, so the purge never holds rows while a count waits (see throttle.purge).
+            with write_transaction(self.ws.engine) as conn:
+                throttle.purge(conn, now())
+            raise SignInError(wrong)
+        return found
+
     def _keep_an_admin(self, conn: Connection, user: User) -> None:
         admins = [u for u in list_users(conn) if u.role is Role.ADMIN and not u.disabled]
         if admins == [user]:
@@ -198,8 +244,10 @@ class Accounts:
             conn, actor=self.ws.actor, action=action, object_type="user", object_id=name, **changes
         )
 
-    def _token_event(self, conn: Connection, action: str, info: ApiToken) -> None:
+    def _token_event(self, conn: Connection, action: str, info: ApiToken, reason: str = "") -> None:
         detail = {"user": info.user, "label": info.label, "prefix": info.prefix}
+        if reason:
+            detail["reason"] = reason
         record_event(
             conn,
             actor=self.ws.actor,

@@ -105,9 +105,13 @@ def end(conn: Connection, token: str) -> int | None:
     return user_id
 
 
-def end_all(conn: Connection, user_id: int) -> int:
-    """Delete every session of a user (when disabled or given a new password)."""
-    return conn.execute(delete(login_sessions).where(login_sessions.c.user_id == user_id)).rowcount
+def end_all(conn: Connection, user_id: int, keep: str = "") -> int:
+    """Delete every session of a user (when disabled or given a new password) but the one with
+    cookie value `keep`, if any; the number deleted."""
+    query = delete(login_sessions).where(login_sessions.c.user_id == user_id)
+    if keep:
+        query = query.where(login_sessions.c.token_hash != keys.digest(keep))
+    return conn.execute(query).rowcount
 
 
 def purge_expired(conn: Connection) -> None:

@@ -127,6 +127,14 @@ def revoke(conn: Connection, token_id: int) -> ApiToken:
     return get(conn, token_id)
 
 
+def revoke_all(conn: Connection, user: User) -> list[ApiToken]:
+    """Revoke every live token of `user` (after a new password, say); the tokens revoked."""
+    live = [t.id for t in list_tokens(conn, user) if not t.revoked]
+    if live:
+        conn.execute(api_tokens.update().where(api_tokens.c.id.in_(live)).values(revoked_at=now()))
+    return [get(conn, token_id) for token_id in live]
+
+
 def resolve(conn: Connection, token: str) -> TokenUser | None:
     """The user a live token belongs to (not revoked, user not disabled)."""
     query = (

@@ -38,6 +38,11 @@ class User:
         return not self.disabled and allowed(self.role, permission)
 
 
+def normal_name(name: str) -> str:
+    """`name` as typed into a sign-in form, the way user names are stored: `` Cleo`` is cleo."""
+    return name.strip().lower()
+
+
 def check_name(name: str, where: str = "user name") -> str:
     """`name` if it is a valid user name, else an error saying what one looks like."""
     if not NAME.fullmatch(name):

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select
 
 from mentor.annotate.annotations import Annotation, list_annotations
+from mentor.annotate.freetext import check_label, check_text
 from mentor.annotate.items import ADJUDICATED, DISPUTED, item_row, record_of, refresh_status
 from mentor.annotate.projects import ProjectInfo, load
 from mentor.annotate.queues import check_user
@@ -95,6 +96,8 @@ def adjudicate(
 ) -> Adjudication:
     """Decide a disputed item (the label in the item's true order); the decision is final."""
     check_user(adjudicator, "adjudicator")
+    check_label(payload)
+    check_text(comment, "comment")
     with write_transaction(engine) as conn:
         project = load(conn, name)
         item = item_row(conn, project, item_id, lock=True)

@@ -1,5 +1,10 @@
 """Clarifications: an annotator asks about an item or the guideline; the trainer's answer is
-published as a clarification in the guideline's next version, which the project then uses."""
+published as a clarification in the guideline's next version, which the project then uses.
+
+An annotator may ask about an item only while they hold it or once they labelled it; any other
+item id, taken by someone else, gold or made up, gets the same "not found", so a question never
+tells which items exist.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, exists, insert, or_, select, update
 
 from mentor.annotate import guidelines
+from mentor.annotate.freetext import check_text
 from mentor.annotate.guidelines import GuidelineVersion
-from mentor.annotate.items import item_row
-from mentor.annotate.members import check_member
+from mentor.annotate.members import load_open
 from mentor.annotate.projects import ProjectInfo, load
-from mentor.annotate.queues import check_user
+from mentor.annotate.queues import LEASED, check_user
 from mentor.errors import ConflictError, InputError, NotFoundError
-from mentor.store.annotation_tables import clarifications, projects
+from mentor.store.annotation_tables import annotations as annotations_t
+from mentor.store.annotation_tables import assignments, clarifications, projects
 from mentor.store.audit import aware, now, record_event
 from mentor.store.engine import write_transaction
 
@@ -52,19 +58,48 @@ def _clarification(project: str, r: Any) -> Clarification:
     )
 
 
+def check_askable(
+    conn: Connection, project: ProjectInfo, item_id: int, annotator: str, at: datetime
+) -> None:
+    """Refuse a question about an item `annotator` neither holds at `at` nor labelled, with the
+    same NotFoundError whether or not the item exists."""
+    held = exists().where(
+        assignments.c.project_id == project.id,
+        assignments.c.item_id == item_id,
+        assignments.c.annotator == annotator,
+        assignments.c.state == LEASED,
+        assignments.c.expires_at > at,
+    )
+    labelled = exists().where(
+        annotations_t.c.project_id == project.id,
+        annotations_t.c.item_id == item_id,
+        annotations_t.c.annotator == annotator,
+    )
+    if not conn.execute(select(or_(held, labelled))).scalar():
+        raise NotFoundError(
+            f"{annotator} has no item {item_id} in project '{project.name}' to ask about: ask "
+            "about an item while you hold it or after you labelled it, or ask about the guideline"
+        )
+
+
 def ask(
-    engine: Engine, name: str, asked_by: str, question: str, item_id: int | None
+    engine: Engine,
+    name: str,
+    asked_by: str,
+    question: str,
+    item_id: int | None,
+    at: datetime,
 ) -> Clarification:
     """Record a question (about an item, or the guideline in general) from someone who may work
-    on the project's queue."""
+    on the project's queue; an item must be one they hold at `at` or labelled."""
     check_user(asked_by, "annotator")
     if not question.strip():
         raise InputError("the question is empty", field="question")
+    check_text(question, "question")
     with write_transaction(engine) as conn:
-        project = load(conn, name)
-        check_member(conn, project, asked_by)
+        project = load_open(conn, name, asked_by)
         if item_id is not None:
-            item_row(conn, project, item_id)
+            check_askable(conn, project, item_id, asked_by, at)
         new_id = conn.execute(
             insert(clarifications)
             .values(
@@ -114,6 +149,7 @@ def answer(engine: Engine, name: str, question_id: int, text: str, actor: str) -
     """Answer a question; the answer is published in the guideline's next version."""
     if not text.strip():
         raise InputError("the answer is empty", field="answer")
+    check_text(text, "answer")
     with write_transaction(engine) as conn:
         project = load(conn, name)
         row = conn.execute(

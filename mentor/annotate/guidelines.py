@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from mentor.annotate.freetext import check_text
 from mentor.errors import ConflictError, InputError, NotFoundError
 from mentor.store.annotation_tables import guideline_versions, guidelines
 from mentor.store.audit import aware, now, record_event
@@ -79,6 +80,7 @@ def read_body(source: str | Path, where: str = "--guideline") -> str:
         raise InputError(
             "the guideline is empty; write its labels, definitions and rules", where=where
         )
+    check_text(text, "guideline", where=where)
     return text
 
 
@@ -103,6 +105,7 @@ def publish(
     note: str,
 ) -> int:
     """Write the next version of a guideline; returns its id."""
+    check_text(note, "note")
     # Concurrent publishers queue on the guideline's row (PostgreSQL) for the next number.
     conn.execute(select(guidelines.c.id).where(guidelines.c.id == guideline_id).with_for_update())
     number = 1 + (

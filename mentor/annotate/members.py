@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, delete, exists, insert, or_, s
 
 from mentor.accounts.roles import Permission
 from mentor.accounts.users import User, get_user
-from mentor.annotate.projects import ProjectInfo
+from mentor.annotate.projects import ProjectInfo, find
 from mentor.errors import InputError, NotFoundError
 from mentor.store.annotation_tables import project_members, projects
 from mentor.store.audit import aware, now, record_event
@@ -53,14 +53,18 @@ def is_open_to(conn: Connection, project: ProjectInfo, annotator: str) -> bool:
     return conn.execute(query).first() is not None
 
 
-def check_member(conn: Connection, project: ProjectInfo, annotator: str) -> None:
-    """Refuse an annotator who may not work on the project's queue, saying who can fix it."""
-    if not is_open_to(conn, project, annotator):
+def load_open(conn: Connection, name: str, annotator: str) -> ProjectInfo:
+    """The project called `name` if its queue is open to `annotator`. A project that does not
+    exist and one open to its members only give the same error, which names no other project:
+    an annotator learns nothing of projects they may not work on."""
+    project = find(conn, name)
+    if project is None or not is_open_to(conn, project, annotator):
         raise NotAMemberError(
-            f"project '{project.name}' is open to its members only, and {annotator} is not one; "
-            "a trainer or admin can add them on the project's page or with "
-            f"`mentor projects members {project.name} --add {annotator}`"
+            f"no project named '{name}' is open to {annotator}; a trainer or admin can add "
+            f"members on the project's page or with `mentor projects members {name} --add "
+            f"{annotator}`"
         )
+    return project
 
 
 def open_to(annotator: str) -> ColumnElement[bool]:

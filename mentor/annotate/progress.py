@@ -129,6 +129,7 @@ def progress(conn: Connection, project: ProjectInfo, at: datetime) -> ProjectPro
         by_who[a.annotator].append(a)
     regular = [a for a in labels if not a.gold]
     agreed = [float(a.prelabel_agrees) for a in regular if a.prelabel_agrees is not None]
+    decided = {i for i, s in items if s == ADJUDICATED}
     return ProjectProgress(
         project=project.name,
         items=len(items),
@@ -141,7 +142,10 @@ def progress(conn: Connection, project: ProjectInfo, at: datetime) -> ProjectPro
         gold_items=project.gold_items,
         annotations=len(regular),
         active_leases=len(active),
-        review_pending=sum(a.review_sampled and a.review is None for a in regular),
+        # An adjudicated item's decision is final: its unreviewed labels are no longer reviewable.
+        review_pending=sum(
+            a.review_sampled and a.review is None and a.item_id not in decided for a in regular
+        ),
         reviews=dict(Counter(a.review for a in regular if a.review is not None)),
         questions_open=len(questions(conn, project, open_only=True)),
         prelabel_agreement=_mean(agreed),

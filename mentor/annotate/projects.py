@@ -11,6 +11,7 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, Connection, func, insert, select
 
 from mentor.annotate import guidelines
+from mentor.annotate.freetext import check_text
 from mentor.annotate.tasks import TaskType, task_type
 from mentor.datasets import versions
 from mentor.errors import ConflictError, InputError, NotFoundError
@@ -23,6 +24,9 @@ from mentor.store.tables import versions as versions_t
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 # Names the web app's own pages take under /projects/ (``/projects/new`` is the create form).
 RESERVED: Final = frozenset({"new"})
+MAX_OVERLAP: Final = 1000
+MAX_LEASE_SECONDS: Final = 30 * 24 * 3600
+MAX_INT: Final = 2**63 - 1  # what a database integer holds
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,15 @@ class ProjectSettings:
                 flag == "--gold-rate" and rate >= 1
             ):
                 raise InputError(f"expected a fraction in [0, 1), got {rate}", where=flag)
-        if self.lease_seconds < 1:
-            raise InputError(
-                f"expected a positive number of seconds, got {self.lease_seconds}",
-                where="--lease-seconds",
-            )
+        for flag, value, low, high in (
+            ("--overlap", self.overlap, 1, MAX_OVERLAP),
+            ("--lease-seconds", self.lease_seconds, 1, MAX_LEASE_SECONDS),
+            ("--seed", self.seed, -MAX_INT, MAX_INT),
+        ):
+            if not low <= value <= high:
+                raise InputError(
+                    f"expected a whole number from {low} to {high}, got {value}", where=flag
+                )
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,7 @@ def insert_project(
 ) -> int:
     """Write the project row and its guideline v1; returns the project id."""
     settings.check()
+    check_text(description, "description")
     if conn.execute(select(projects.c.id).where(projects.c.name == name)).first():
         raise ConflictError(f"a project named '{name}' already exists; pick another name")
     version = versions.resolve(conn, dataset_ref)
@@ -197,8 +206,15 @@ def _info(conn: Connection, row: Any) -> ProjectInfo:
     )
 
 
+def find(conn: Connection, name: str) -> ProjectInfo | None:
+    """The project called `name`, or None."""
+    row = conn.execute(select(projects).where(projects.c.name == name)).first()
+    return None if row is None else _info(conn, row)
+
+
 def load(conn: Connection, name: str) -> ProjectInfo:
-    """The project called `name`."""
+    """The project called `name` (the error lists the others: for trainers, never annotators;
+    annotators' lookups go through :func:`mentor.annotate.members.load_open`)."""
     row = conn.execute(select(projects).where(projects.c.name == name)).first()
     if row is None:
         names = conn.execute(select(projects.c.name).order_by(projects.c.name)).scalars().all()

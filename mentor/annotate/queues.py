@@ -22,8 +22,9 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, exists, func, in
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
+from mentor.annotate.freetext import check_text
 from mentor.annotate.items import OPEN, item_row, record_of
-from mentor.annotate.members import check_member
+from mentor.annotate.members import load_open
 from mentor.annotate.projects import ProjectInfo, load
 from mentor.annotate.tasks import Payload, View
 from mentor.errors import ConflictError, InputError, NotFoundError
@@ -244,8 +245,7 @@ def next_item(engine: Engine, name: str, annotator: str, clock: Clock) -> Task |
     check_user(annotator, "annotator")
     for _ in range(_ATTEMPTS):
         with write_transaction(engine) as conn:
-            project = load(conn, name)
-            check_member(conn, project, annotator)
+            project = load_open(conn, name, annotator)
             at = clock()
             held = _held(conn, project, annotator, at)
             if held is not None:
@@ -266,8 +266,7 @@ def held_task(engine: Engine, name: str, assignment_id: int, annotator: str, clo
     the assignment is not theirs, not in this project, or no longer leased to them."""
     check_user(annotator, "annotator")
     with engine.connect() as conn:
-        project = load(conn, name)
-        check_member(conn, project, annotator)
+        project = load_open(conn, name, annotator)
         row = conn.execute(
             select(assignments).where(
                 assignments.c.id == assignment_id,
@@ -296,9 +295,9 @@ def skip(
     engine: Engine, name: str, item_id: int, annotator: str, reason: str, clock: Clock
 ) -> None:
     """Give a leased item back; it goes to someone else and never to this annotator again."""
+    check_text(reason, "reason")
     with write_transaction(engine) as conn:
-        project = load(conn, name)
-        check_member(conn, project, annotator)
+        project = load_open(conn, name, annotator)
         item_row(conn, project, item_id, lock=True)
         row = conn.execute(
             select(assignments).where(

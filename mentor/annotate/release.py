@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from mentor.annotate.adjudication import Adjudication, list_adjudications
 from mentor.annotate.annotations import Annotation, list_annotations
+from mentor.annotate.freetext import check_text
 from mentor.annotate.gold import gold_scores
 from mentor.annotate.items import ADJUDICATED, COMPLETE
 from mentor.annotate.projects import ProjectInfo, load
@@ -113,6 +114,7 @@ def release(engine: Engine, name: str, actor: str, into: str | None, note: str) 
     """Write the finished items of project `name` as the next version of `into`
     (default ``NAME-labels``)."""
     target = check_name(into or f"{name}-labels")
+    check_text(note, "note")
     with write_transaction(engine) as conn:
         project = load(conn, name)
         items = conn.execute(

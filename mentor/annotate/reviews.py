@@ -1,6 +1,12 @@
 """Review: a reviewer takes submitted work sampled at the project's review rate and accepts it,
 rejects it (the label stops counting and the item goes back to the queue for one more annotator)
-or corrects it (the correction counts instead), with a comment."""
+or corrects it (the correction counts instead), with a comment.
+
+Only the sample is reviewed: an annotation the review rate did not select (gold answers never
+are), one on an item already adjudicated (the adjudicator's decision is final and a verdict could
+no longer change the label), the reviewer's own, and one already reviewed are refused. The queue
+is exactly what may be reviewed.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,8 @@ from typing import Any, Final
 from sqlalchemy import Connection, Engine, Select, insert, select, update
 
 from mentor.annotate.annotations import Annotation, list_annotations
-from mentor.annotate.items import item_row, record_of, refresh_status
+from mentor.annotate.freetext import check_label, check_text
+from mentor.annotate.items import ADJUDICATED, item_row, record_of, refresh_status
 from mentor.annotate.projects import ProjectInfo, load
 from mentor.annotate.queues import REJECTED, check_user
 from mentor.annotate.tasks import Payload, View
@@ -52,8 +59,12 @@ class ReviewTask:
 
 
 def _waiting(project: ProjectInfo, reviewer: str) -> Select[int]:
-    """Ids of sampled annotations nobody reviewed yet, oldest first; never the reviewer's own."""
+    """Ids of sampled annotations nobody reviewed yet on items not adjudicated, oldest first;
+    never the reviewer's own."""
     reviewed = select(reviews.c.annotation_id).where(reviews.c.project_id == project.id)
+    decided = select(project_items.c.id).where(
+        project_items.c.project_id == project.id, project_items.c.status == ADJUDICATED
+    )
     return (
         select(annotations_t.c.id)
         .where(
@@ -61,6 +72,7 @@ def _waiting(project: ProjectInfo, reviewer: str) -> Select[int]:
             annotations_t.c.review_sampled.is_(True),
             annotations_t.c.annotator != reviewer,
             annotations_t.c.id.not_in(reviewed),
+            annotations_t.c.item_id.not_in(decided),
         )
         .order_by(annotations_t.c.id)
     )
@@ -128,6 +140,31 @@ def _check(verdict: str, comment: str, correction: Any) -> None:
         raise InputError("give a correction with 'correct', and only then", field="correction")
 
 
+def _check_reviewable(
+    conn: Connection, project: ProjectInfo, row: Any, item: Any, reviewer: str
+) -> None:
+    """Refuse (ConflictError) a review of anything but an annotation waiting in the queue."""
+    annotation_id = row.id
+    if row.annotator == reviewer:
+        raise ConflictError(f"{reviewer} cannot review their own annotation {annotation_id}")
+    done = conn.execute(select(reviews).where(reviews.c.annotation_id == annotation_id)).first()
+    if done is not None:
+        raise ConflictError(
+            f"annotation {annotation_id} was already reviewed by {done.reviewer} ({done.verdict})"
+        )
+    if not row.review_sampled:
+        raise ConflictError(
+            f"annotation {annotation_id} was not sampled for review: only the share of "
+            f"submissions the review rate of '{project.name}' selects "
+            f"({project.settings.review_rate:.0%}) is reviewed; take one from the review queue"
+        )
+    if item.status == ADJUDICATED:
+        raise ConflictError(
+            f"item {row.item_id} of '{project.name}' was adjudicated, and that decision is final: "
+            f"its annotations are no longer reviewed (annotation {annotation_id})"
+        )
+
+
 def review(
     engine: Engine,
     name: str,
@@ -137,21 +174,18 @@ def review(
     comment: str = "",
     correction: Any = None,
 ) -> Review:
-    """Accept, reject or correct one annotation (any annotation, sampled or not)."""
+    """Accept, reject or correct one annotation waiting in the review queue (sampled, not yet
+    reviewed, not the reviewer's own, its item not adjudicated); anything else is a
+    ConflictError, an unknown annotation a NotFoundError."""
     check_user(reviewer, "reviewer")
     _check(verdict, comment, correction)
+    check_text(comment, "comment")
+    check_label(correction, "correction")
     with write_transaction(engine) as conn:
         project = load(conn, name)
         row = _row(conn, project, annotation_id)
         item = item_row(conn, project, row.item_id, lock=True)
-        if row.annotator == reviewer:
-            raise ConflictError(f"{reviewer} cannot review their own annotation {annotation_id}")
-        done = conn.execute(select(reviews).where(reviews.c.annotation_id == annotation_id)).first()
-        if done is not None:
-            raise ConflictError(
-                f"annotation {annotation_id} was already reviewed by {done.reviewer} "
-                f"({done.verdict})"
-            )
+        _check_reviewable(conn, project, row, item, reviewer)
         fixed = None
         if correction is not None:
             view = project.task.view(record_of(conn, item.record_hash), project.config)

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from mentor.annotate import adjudication, clarifications, guidelines, queues
 from mentor.annotate import members as membership
 from mentor.annotate import reviews as reviewing
@@ -20,7 +22,13 @@ from mentor.annotate.clarifications import Clarification
 from mentor.annotate.gold import GoldScore, load_gold
 from mentor.annotate.gold import gold_scores as score_gold
 from mentor.annotate.guidelines import GuidelineVersion
-from mentor.annotate.items import ItemInfo, add_items, list_items, version_records_of
+from mentor.annotate.items import (
+    ItemInfo,
+    insert_items,
+    list_items,
+    plan_items,
+    version_records_of,
+)
 from mentor.annotate.members import Member
 from mentor.annotate.prelabels import (
     PreLabeler,
@@ -28,11 +36,13 @@ from mentor.annotate.prelabels import (
     prelabeler,
     run_prelabels,
     run_prelabels_async,
+    suggestions_for,
 )
 from mentor.annotate.progress import MyProgress, ProjectProgress
 from mentor.annotate.progress import my_progress as annotator_progress
 from mentor.annotate.progress import progress as project_progress
 from mentor.annotate.projects import (
+    MAX_INT,
     ProjectInfo,
     ProjectSettings,
     check_name,
@@ -47,7 +57,8 @@ from mentor.annotate.reviews import Review, ReviewTask
 from mentor.annotate.submissions import Submission, SubmitRequest, submit
 from mentor.annotate.tasks import TaskTypeInfo, task_type, task_types
 from mentor.datasets import versions
-from mentor.errors import InputError
+from mentor.errors import ConflictError, InputError
+from mentor.store.annotation_tables import projects as projects_t
 from mentor.store.audit import now
 from mentor.store.engine import write_transaction
 
@@ -55,10 +66,10 @@ if TYPE_CHECKING:
     from mentor.workspace import Workspace
 
 
-def _labeler_of(project: ProjectInfo) -> PreLabeler:
+def _labeler_of(ws: Workspace, project: ProjectInfo) -> PreLabeler:
     if not project.settings.prelabel:
         raise InputError(f"project '{project.name}' has no pre-label provider", where="--prelabel")
-    return prelabeler(project.settings.prelabel)
+    return prelabeler(project.settings.prelabel, providers=ws.providers, trusted=ws.trusted)
 
 
 class Projects:
@@ -93,23 +104,33 @@ class Projects:
         settings.check()
         if limit is not None and limit < 1:
             raise InputError(f"expected at least 1 item, got {limit}", where="--limit")
+        limit = None if limit is not None and limit > MAX_INT else limit  # more than there are
         if (settings.gold_rate > 0) != (gold is not None):
             raise InputError(
                 "gold items need a gold rate above 0, and a gold rate needs gold items",
                 where="--gold / --gold-rate",
             )
-        labeler = prelabeler(settings.prelabel) if settings.prelabel else None
-        with write_transaction(self.ws.engine) as conn:
+        labeler = self._labeler(settings.prelabel) if settings.prelabel else None
+        # Read and plan first, ask the pre-labeler, then write everything in one transaction:
+        # a failure anywhere leaves nothing behind, and no write lock is held during model calls.
+        with self.ws.engine.connect() as conn:
+            if conn.execute(select(projects_t.c.id).where(projects_t.c.name == name)).first():
+                raise ConflictError(f"a project named '{name}' already exists; pick another name")
             version = versions.resolve(conn, dataset)
+            records = version_records_of(conn, version.id, limit)
+            gold_items = load_gold(conn, gold, kind, cfg) if gold is not None else []
+        plan = plan_items(kind, cfg, records, gold_items, settings.seed)
+        suggestions = suggestions_for(labeler, kind, cfg, plan, settings.seed) if labeler else {}
+        with write_transaction(self.ws.engine) as conn:
             pid = insert_project(
                 conn, name, kind, version.ref, body, settings, cfg, description, self.ws.actor
             )
-            records = version_records_of(conn, version.id, limit)
-            gold_items = load_gold(conn, gold, kind, cfg) if gold is not None else []
-            add_items(conn, pid, kind, cfg, records, gold_items, settings.seed)
-        if labeler is not None:
-            run_prelabels(self.ws.engine, self.get(name), labeler)
+            insert_items(conn, pid, plan, suggestions)
         return self.get(name)
+
+    def _labeler(self, spec: str) -> PreLabeler:
+        """The pre-labeler `spec` names, as far as this workspace's caller may choose it."""
+        return prelabeler(spec, providers=self.ws.providers, trusted=self.ws.trusted)
 
     def all(self, *, annotator: str | None = None) -> list[ProjectInfo]:
         """Every project, by name; with `annotator`, only those whose queue is open to them
@@ -120,10 +141,9 @@ class Projects:
     def get(self, name: str, *, annotator: str | None = None) -> ProjectInfo:
         """One project; with `annotator`, a NotFoundError unless its queue is open to them."""
         with self.ws.engine.connect() as conn:
-            project = load(conn, name)
             if annotator is not None:
-                membership.check_member(conn, project, annotator)
-            return project
+                return membership.load_open(conn, name, annotator)
+            return load(conn, name)
 
     def members(self, name: str) -> list[Member]:
         """Who may work on the project's queue, by name; none: every annotator may."""
@@ -159,8 +179,7 @@ class Projects:
         A NotFoundError when the project's queue is not open to them."""
         who = annotator or self.ws.actor
         with self.ws.engine.connect() as conn:
-            project = load(conn, name)
-            membership.check_member(conn, project, who)
+            project = membership.load_open(conn, name, who)
             return annotator_progress(conn, project, who, self.clock())
 
     def items(self, name: str, *, status: str | None = None) -> list[ItemInfo]:
@@ -176,13 +195,13 @@ class Projects:
         """Fill in suggestions for items without one, from `labeler` or the project's own.
         Works inside a running event loop too (the work then runs in a worker thread)."""
         project = self.get(name)
-        return run_prelabels(self.ws.engine, project, labeler or _labeler_of(project))
+        return run_prelabels(self.ws.engine, project, labeler or _labeler_of(self.ws, project))
 
     async def prelabel_async(self, name: str, labeler: PreLabeler | None = None) -> PrelabelResult:
         """:meth:`prelabel` for code inside an event loop: the labeler's calls run on that loop,
         the store is read and written in worker threads."""
         project = await asyncio.to_thread(self.get, name)
-        labeler = labeler or _labeler_of(project)
+        labeler = labeler or _labeler_of(self.ws, project)
         return await run_prelabels_async(self.ws.engine, project, labeler)
 
     # annotators ---------------------------------------------------------------------------
@@ -247,9 +266,10 @@ class Projects:
     def ask(
         self, name: str, question: str, *, item_id: int | None = None, annotator: str | None = None
     ) -> Clarification:
-        """An annotator's question about an item or the guideline."""
+        """An annotator's question about the guideline, or about an item they hold or labelled
+        (any other item id is a NotFoundError, the same as for an item that does not exist)."""
         who = annotator or self.ws.actor
-        return clarifications.ask(self.ws.engine, name, who, question, item_id)
+        return clarifications.ask(self.ws.engine, name, who, question, item_id, self.clock())
 
     def questions(self, name: str, *, open_only: bool = False) -> list[Clarification]:
         """The project's questions, oldest first."""
@@ -264,8 +284,9 @@ class Projects:
     def review_queue(
         self, name: str, reviewer: str | None = None, *, limit: int = 20, after: int | None = None
     ) -> list[ReviewTask]:
-        """Sampled annotations waiting for review, oldest first (never the reviewer's own); give
-        the last one's annotation id as `after` for the next page."""
+        """Sampled annotations waiting for review, oldest first (never the reviewer's own, none
+        on an adjudicated item); give the last one's annotation id as `after` for the next
+        page."""
         who = reviewer or self.ws.actor
         with self.ws.engine.connect() as conn:
             return reviewing.review_queue(conn, load(conn, name), who, limit, after)
@@ -287,7 +308,9 @@ class Projects:
         reviewer: str | None = None,
     ) -> Review:
         """Accept, reject (with a comment) or correct (with a comment and the corrected label,
-        in the item's true order) an annotation."""
+        in the item's true order) an annotation of the review queue: one the review rate sampled,
+        not yet reviewed, not the reviewer's own, on an item not adjudicated (else a
+        ConflictError)."""
         who = reviewer or self.ws.actor
         return reviewing.review(
             self.ws.engine, name, annotation_id, who, verdict, comment, correction

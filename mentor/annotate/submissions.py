@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from mentor.annotate.freetext import check_label
 from mentor.annotate.items import OPEN, item_row, record_of, refresh_status
-from mentor.annotate.members import check_member
-from mentor.annotate.projects import ProjectInfo, load
+from mentor.annotate.members import load_open
+from mentor.annotate.projects import ProjectInfo
 from mentor.annotate.queues import (
     EXPIRED,
     LEASED,
@@ -62,9 +63,10 @@ class SubmitRequest:
     time_spent_s: float | None = None
 
     def check(self) -> None:
-        """Refuse a missing client id or an impossible time."""
+        """Refuse a missing client id, an impossible time or text over the length limit."""
         if not isinstance(self.client_id, str) or not 0 < len(self.client_id) <= 200:
             raise InputError("expected a client id of 1-200 characters", field="client_id")
+        check_label(self.payload)
         spent = self.time_spent_s
         if spent is not None and not (math.isfinite(spent) and spent >= 0):
             raise InputError(f"expected seconds >= 0, got {spent}", field="time_spent_s")
@@ -171,8 +173,7 @@ def submit(engine: Engine, name: str, req: SubmitRequest, clock: Clock) -> Submi
     """Store a label; a retry with the same client id and label returns the stored one."""
     req.check()
     with write_transaction(engine) as conn:
-        project = load(conn, name)
-        check_member(conn, project, req.annotator)
+        project = load_open(conn, name, req.annotator)
         at = clock()
         item = item_row(conn, project, req.item_id, lock=True)
         row = conn.execute(

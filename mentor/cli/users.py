@@ -97,10 +97,31 @@ def role(
 
 
 @app.command("password")
-def password(name: Name, password_stdin: PasswordStdin = False, db: Db = None) -> None:
+def password(
+    name: Name,
+    password_stdin: PasswordStdin = False,
+    revoke_tokens: Annotated[
+        bool,
+        typer.Option(
+            "--revoke-tokens", help="Also revoke the user's API tokens (they keep working without)."
+        ),
+    ] = False,
+    db: Db = None,
+) -> None:
     """Set a new password for a user; their browser sessions end."""
-    user = workspace(db).accounts.set_password(name, _password(password_stdin))
-    render.success(f"new password set for {user.name}; their sessions were ended")
+    change = workspace(db).accounts.set_password(
+        name, _password(password_stdin), revoke_tokens=revoke_tokens
+    )
+    revoked = len(change.tokens_revoked)
+    tokens_now = (
+        f"{revoked} API token{'' if revoked == 1 else 's'} revoked"
+        if revoke_tokens
+        else "API tokens keep working (--revoke-tokens revokes them)"
+    )
+    render.success(
+        f"new password set for {change.user.name}; {change.sessions_ended} session"
+        f"{'' if change.sessions_ended == 1 else 's'} ended; {tokens_now}"
+    )
 
 
 @app.command("disable")

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 import yaml
 
+from mentor import yamlfile
 from mentor.datasets.lineage import Lineage
 from mentor.datasets.versions import VersionInfo
 from mentor.errors import InputError
@@ -97,7 +98,7 @@ def load_notes(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlfile.load(path.read_text(encoding="utf-8"), str(path)) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"cannot read the notes file: {exc}", where=f"--notes {path}") from exc
     if not isinstance(data, dict) or not set(data) <= set(NOTE_KEYS):

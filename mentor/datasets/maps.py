@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from mentor import yamlfile
 from mentor.errors import InputError, RecordError
 from mentor.records import KINDS, Record, messages
 
@@ -214,7 +215,7 @@ def _score(value: Any) -> Any:
 def from_file(path: Path) -> RowMap:
     """Load a YAML map file; errors name the file and the key."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfile.load(path.read_text(encoding="utf-8"), str(path))
         spec = MapFile.model_validate(data)
     except OSError as exc:
         raise InputError(

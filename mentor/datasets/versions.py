@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, LargeBinary, cast, func, select
 from mentor.errors import InputError, NotFoundError
 from mentor.records import Record
 from mentor.store.audit import aware
+from mentor.store.ids import is_row_id
 from mentor.store.tables import datasets, record_blobs, sources, version_parents, version_records
 from mentor.store.tables import versions as versions_t
 
@@ -108,7 +109,8 @@ def resolve(conn: Connection, ref: str) -> VersionInfo:
         query = query.order_by(versions_t.c.number.desc()).limit(1)
     else:
         query = query.where(versions_t.c.number == number)
-    row = conn.execute(query).first()
+    # Past 64 bits the database cannot even be asked; such a version does not exist.
+    row = conn.execute(query).first() if number is None or is_row_id(number) else None
     if row is None:
         count = conn.execute(select(func.count()).where(versions_t.c.dataset_id == dataset_id))
         raise NotFoundError(f"{name} has no version {number}; it has v1..v{count.scalar()}")

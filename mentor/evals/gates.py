@@ -35,6 +35,7 @@ from typing import Any, Final, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from mentor import yamlfile
 from mentor.errors import InputError
 from mentor.evals.compare import CONFIDENCE, compare_outcomes
 from mentor.evals.outcomes import CaseOutcome
@@ -237,8 +238,8 @@ def _field(loc: Sequence[Any]) -> str:
 def parse_gate(text: str, source: str = "<gate>") -> GateSpec:
     """A gate from YAML text; errors name ``source:line`` and the field."""
     try:
-        raw = yaml.safe_load(text)
-        node = yaml.compose(text)
+        raw = yamlfile.load(text, source)
+        node = yamlfile.compose(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source

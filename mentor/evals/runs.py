@@ -19,6 +19,7 @@ from mentor.evals.grades import Grade
 from mentor.evals.specs import case_from_dict
 from mentor.store.audit import aware, now
 from mentor.store.eval_tables import eval_cases, eval_grades, eval_results, eval_runs
+from mentor.store.ids import is_row_id
 
 PAGE = 500
 STATUS_ORDER = ("passed", "failed", "error", "unparsed", "ungraded")  # as in outcomes.py
@@ -88,8 +89,10 @@ class ResultRow:
 def run_id_of(ref: int | str) -> int:
     """A run id from ``12`` or ``"12"``."""
     text = str(ref).strip().removeprefix("#")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InputError(f"'{ref}' is not a run id; expected a number such as 12", field="run")
+    if not is_row_id(int(text)):  # past 64 bits the database cannot even be asked
+        raise NotFoundError(f"no evaluation run {text}; `mentor eval runs` lists them")
     return int(text)
 
 

@@ -17,6 +17,7 @@ import orjson
 import yaml
 from pydantic import ValidationError
 
+from mentor import yamlfile
 from mentor.errors import ConflictError, InputError
 from mentor.evals.cases import Case, GraderSpec, Suite
 from mentor.evals.specs import CaseSpec, SuiteHasher, case_from_spec, validation_message
@@ -68,8 +69,8 @@ def _case(raw: Any, defaults: Mapping[str, Any], position: int, where: str, at: 
 def _yaml_cases(path: Path, defaults: Mapping[str, Any]) -> tuple[dict[str, Any], list[Case]]:
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yamlfile.compose(text, str(path))
+        data = yamlfile.load(text, str(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import Engine
 
+from mentor import yamlfile
 from mentor.errors import InputError
 from mentor.progress import Progress
 from mentor.qa.findings import SEVERITIES, Severity
@@ -138,7 +139,7 @@ class _GateFile(BaseModel):
 def load_thresholds(path: Path) -> GateThresholds:
     """Thresholds from a YAML file (keys as the flags, with underscores)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.load(path.read_text(encoding="utf-8"), str(path))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}", where="--config") from exc
     except yaml.YAMLError as exc:

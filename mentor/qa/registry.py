@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import yaml
 
-from mentor import plugins
+from mentor import plugins, yamlfile
 from mentor.errors import InputError, MentorError
 from mentor.qa.checks.base import Check
 
@@ -192,7 +192,7 @@ def parse_options(items: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not sep or not dot or not check or not option:
             raise InputError(f"expected CHECK.OPTION=VALUE, got '{item}'", where="--option")
         try:
-            value = yaml.safe_load(raw) if raw.strip() else ""
+            value = yamlfile.load(raw, "--option") if raw.strip() else ""
         except yaml.YAMLError:
             value = raw
         options.setdefault(check, {})[option.strip()] = value

@@ -3,6 +3,10 @@
 Both files appear only once complete (written beside, then renamed). The HTML report is one
 self-contained page: charts are inline SVG, there is no script and nothing loads from elsewhere.
 Every piece of text from the data is escaped, since a dataset can hold anything.
+
+Its styles are one stylesheet, ``mentor/web/static/qa-report.css``: a report file embeds it, the
+web app's report page links it (the app's Content-Security-Policy runs no inline style), and no
+element carries a ``style`` attribute.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, is_dataclass
+from functools import cache
 from html import escape
+from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final
@@ -84,9 +90,22 @@ def write_html(summary: Summary, path: Path, title: str | None = None) -> Path:
     return path
 
 
-def render_html(summary: Summary, title: str | None = None) -> str:
-    """The report as one HTML page (inline SVG charts, no script)."""
+@cache
+def stylesheet() -> str:
+    """The report's CSS (``mentor/web/static/qa-report.css``)."""
+    found = resources.files("mentor") / "web" / "static" / "qa-report.css"
+    return found.read_text(encoding="utf-8")
+
+
+def render_html(summary: Summary, title: str | None = None, *, css_href: str | None = None) -> str:
+    """The report as one HTML page (inline SVG charts, no script): its stylesheet embedded, or
+    linked from `css_href` (a page served under a Content-Security-Policy)."""
     heading = title or f"QA report: {summary.target}"
+    style = (
+        f'<link rel="stylesheet" href="{escape(css_href)}">'
+        if css_href is not None
+        else f"<style>\n{stylesheet()}</style>"
+    )
     sections = [
         _overview(summary),
         _severity_chart(summary),
@@ -95,7 +114,8 @@ def render_html(summary: Summary, title: str | None = None) -> str:
         _details(summary),
         _worst(summary),
     ]
-    return _PAGE.format(title=escape(heading), body="\n".join(s for s in sections if s))
+    body = "\n".join(s for s in sections if s)
+    return _PAGE.format(title=escape(heading), style=style, body=body)
 
 
 def _overview(s: Summary) -> str:
@@ -217,7 +237,7 @@ def _finding_row(f: Finding) -> str:
     )
     cells: list[Any] = [f.check, f.code, f.record_id, where, f.message, evidence]
     return (
-        f"<tr><td><span class=sev style='background:{COLOURS[f.severity]}'>{f.severity}</span></td>"
+        f'<tr><td><span class="sev sev-{escape(f.severity)}">{escape(f.severity)}</span></td>'
         + "".join(f"<td>{escape(str(c))}</td>" for c in cells)
         + "</tr>"
     )
@@ -227,19 +247,8 @@ _PAGE: Final = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>
-body {{ font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #111827;
-  padding: 0 1rem; }}
-table {{ border-collapse: collapse; margin: .5rem 0 1.5rem; }}
-th, td {{ border-bottom: 1px solid #e5e7eb; padding: .3rem .6rem; text-align: left;
-  vertical-align: top; max-width: 28rem; overflow-wrap: anywhere; white-space: pre-wrap; }}
-td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
-.sev {{ color: white; border-radius: 3px; padding: 0 .35rem; white-space: nowrap; }}
-table.worst td:nth-child(-n+3) {{ white-space: nowrap; }}
-.warn {{ color: #b45309; }}
-svg text {{ font: 12px system-ui, sans-serif; fill: #111827; }}
-</style></head>
-<body><h1>{title}</h1>
+{style}</head>
+<body class="qa-report"><h1>{title}</h1>
 {body}
 </body></html>
 """

@@ -13,6 +13,7 @@ from mentor.quality.project_quality import (
     ProjectQuality,
     QualityConfig,
     TrendPoint,
+    open_project,
     project_quality,
 )
 from mentor.quality.proportions import Difference, Share, two_proportion_test, wilson
@@ -47,6 +48,7 @@ __all__ = [
     "consensus_agreement",
     "drift",
     "kpis_body",
+    "open_project",
     "project_body",
     "project_quality",
     "questions",

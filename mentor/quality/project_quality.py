@@ -10,6 +10,8 @@ from mentor import agreement
 from mentor.agreement import AgreementError
 from mentor.annotate.annotations import Annotation
 from mentor.annotate.progress import ProjectProgress
+from mentor.annotate.projects import ProjectInfo
+from mentor.errors import NotFoundError
 from mentor.quality.annotators import AnnotatorQuality, GoldWatch, annotator_quality
 from mentor.quality.drift import Drift, RoundBy, drift
 from mentor.quality.periods import Period, period_of
@@ -105,6 +107,16 @@ def _trend(question: Question, found: list[Annotation], config: QualityConfig) -
 def _matrix(counts: dict[tuple[str, str], int]) -> Matrix:
     labels = sorted({x for pair in counts for x in pair}, key=label_order)
     return Matrix(labels, [[counts.get((r, c), 0) for c in labels] for r in labels])
+
+
+def open_project(ws: Workspace, name: str, annotator: str) -> ProjectInfo:
+    """Project `name` if its annotation queue is open to `annotator` (no members, or they are
+    one); else, for a project with members as for one that does not exist, the same NotFoundError,
+    which names no other project: an annotator cannot learn which projects exist."""
+    try:
+        return ws.projects.get(name, annotator=annotator)
+    except NotFoundError:
+        raise NotFoundError(f"no project named '{name}' is open to {annotator}") from None
 
 
 def project_quality(

@@ -1,4 +1,5 @@
-"""Tables for user accounts, login sessions and API tokens (owned by mentor.accounts).
+"""Tables for user accounts, login sessions, API tokens and failed sign-ins (owned by
+mentor.accounts).
 
 No password or secret is stored: users keep an argon2 hash, sessions and tokens a SHA-256 digest.
 """
@@ -9,7 +10,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table
 
 from mentor.store.tables import metadata
 
-__all__ = ["api_tokens", "login_sessions", "metadata", "users"]
+__all__ = ["api_tokens", "login_sessions", "metadata", "sign_in_failures", "users"]
 
 users = Table(
     "users",
@@ -46,4 +47,17 @@ api_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used_at", DateTime(timezone=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# Failed sign-ins per client address (name "") and per client address and user name, so that
+# guessing slows down the guesser and never locks the named user out elsewhere (see
+# mentor.accounts.throttle). Rows are forgotten a day after their count started.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("client", String(64), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_failed_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("last_failed_at", DateTime(timezone=True), nullable=False),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Final
 from urllib.parse import urlencode
@@ -14,8 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 import mentor
+from mentor.config import load_settings
 from mentor.errors import ConfigError, ConflictError, InputError, MentorError, NotFoundError
-from mentor.web import render
+from mentor.web import ids, render
+from mentor.web.body_limit import BodyLimit, RequestTooLarge
+from mentor.web.headers import SecurityHeaders
 from mentor.web.session import Forbidden, SignInRequired
 from mentor.web.views import (
     annotate,
@@ -33,16 +36,6 @@ from mentor.web.views import (
     versions,
 )
 
-# Record text is untrusted: besides sanitising it, pages run only Mentor's own scripts from
-# /static (no inline script, no eval), so markup that slips through can run nothing.
-_HEADERS: Final = {
-    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
-    "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-# Pages carry private data and CSRF tokens: no cache may keep them.
-_PRIVATE: Final = {"Cache-Control": "no-store"}
 _STATUS: Final = {
     NotFoundError: (404, "Not found"),
     InputError: (400, "Bad request"),
@@ -63,6 +56,11 @@ async def _mentor_error(request: Request, exc: Exception) -> Response:
         (found for cls, found in _STATUS.items() if isinstance(exc, cls)), (400, "Bad request")
     )
     return _error(request, status, title, str(exc), type(exc).__name__)
+
+
+async def _too_large(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestTooLarge)
+    return _error(request, 413, "Request too large", exc.detail, type(exc).__name__)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -91,20 +89,11 @@ async def _forbidden(request: Request, exc: Exception) -> Response:
 
 async def _invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
-    )
+    errors = exc.errors()
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors)
+    if any(e["type"] == ids.OUT_OF_RANGE for e in errors):  # a number no row can have
+        return _error(request, 404, "Not found", problems, "NotFoundError")
     return _error(request, 400, "Bad request", problems, "RequestValidationError")
-
-
-async def _security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    response.headers.update(_HEADERS)
-    if not request.url.path.startswith("/static/"):
-        response.headers.update(_PRIVATE)
-    return response
 
 
 def create_app(db: str | None = None) -> FastAPI:
@@ -120,10 +109,14 @@ def create_app(db: str | None = None) -> FastAPI:
     app = FastAPI(
         title="Mentor", version=mentor.__version__, lifespan=lifespan, docs_url=None, redoc_url=None
     )
-    app.state.workspace = workspace
-    app.middleware("http")(_security_headers)
+    # Web users pick named model providers only; they never write a spec the server would run.
+    app.state.workspace = workspace.untrusted()
+    app.add_middleware(BodyLimit, max_bytes=load_settings().max_request_bytes, refuse=_too_large)
+    # Added last, so outermost: every response, a refused body's 413 too, carries the headers.
+    app.add_middleware(SecurityHeaders)
     app.add_exception_handler(MentorError, _mentor_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestTooLarge, _too_large)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(Forbidden, _forbidden)

@@ -145,6 +145,52 @@ def test_a_new_password_ends_the_sessions(ws: mentor.Workspace) -> None:
     assert ws.accounts.login("ana", "another good password").user.name == "ana"
 
 
+def test_a_new_password_keeps_api_tokens_unless_asked_to_revoke_them(
+    ws: mentor.Workspace,
+) -> None:
+    ws.accounts.add_user("ana", "annotator", PASSWORD)
+    laptop = ws.accounts.create_token("ana", "laptop").token
+    kept = ws.accounts.set_password("ana", "another good password")
+    assert (kept.user.name, kept.tokens_revoked) == ("ana", ())
+    assert ws.accounts.token_user(laptop) is not None
+    ci = ws.accounts.create_token("ana", "CI").token
+    ws.accounts.revoke_token(ws.accounts.tokens("ana")[0].id)  # laptop: revoked already
+    change = ws.accounts.set_password("ana", "a third good password", revoke_tokens=True)
+    assert [t.label for t in change.tokens_revoked] == ["CI"]
+    assert ws.accounts.token_user(ci) is None and ws.accounts.token_user(laptop) is None
+    events = [(e.action, e.actor, e.object_id, e.detail) for e in ws.audit(limit=2)]
+    ci_id = change.tokens_revoked[0].id
+    assert events[0] == (
+        "user.password",
+        "tester",
+        "ana",
+        {"sessions_ended": 0, "tokens_revoked": [ci_id]},
+    )
+    assert events[1][:3] == ("token.revoke", "tester", f"token:{ci_id}")
+    assert events[1][3]["reason"] == "new password"
+
+
+def test_changing_ones_own_password_ends_the_other_sessions_only(ws: mentor.Workspace) -> None:
+    ws.accounts.add_user("ana", "annotator", PASSWORD)
+    here, elsewhere = ws.accounts.login("ana", PASSWORD), ws.accounts.login("ana", PASSWORD)
+    ws.accounts.add_user("ben", "annotator", PASSWORD)
+    bens = ws.accounts.login("ben", PASSWORD)
+    token = ws.accounts.create_token("ana").token
+    with pytest.raises(SignInError, match="the current password is wrong"):
+        ws.accounts.change_password("ana", "not it", "another good password")
+    with pytest.raises(InputError, match="at least 8 characters"):
+        ws.accounts.change_password("ana", PASSWORD, "short")
+    change = ws.accounts.change_password(
+        "ana", PASSWORD, "another good password", keep_session=here.token, revoke_tokens=True
+    )
+    assert change.sessions_ended == 1 and len(change.tokens_revoked) == 1
+    assert ws.accounts.session_user(here.token) is not None
+    assert ws.accounts.session_user(elsewhere.token) is None
+    assert ws.accounts.session_user(bens.token) is not None
+    assert ws.accounts.token_user(token) is None
+    assert ws.accounts.login("ana", "another good password").user.name == "ana"
+
+
 def test_tokens_are_shown_once_stored_hashed_tracked_and_revocable(ws: mentor.Workspace) -> None:
     ws.accounts.add_user("trina", "trainer", PASSWORD)
     new = ws.accounts.create_token("trina", "CI")

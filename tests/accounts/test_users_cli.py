@@ -96,3 +96,29 @@ def test_mistakes_are_one_clear_line_and_an_exit_code(tmp_path: Path) -> None:
     unknown = run_cli("users", "token", "create", "nobody", db=db)
     assert unknown.returncode == 3 and "no user named 'nobody'" in unknown.stderr
     assert "Traceback" not in unknown.stderr + short.stderr
+
+
+def test_a_new_password_revokes_the_users_tokens_only_when_asked(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    _with_stdin(db, PASSWORD, "users", "add", "trina", "--role", "trainer", "--password-stdin")
+    token = run_cli("users", "token", "create", "trina", db=db).stdout.strip().splitlines()[-1]
+    kept = _with_stdin(db, "a second password\n", "users", "password", "trina", "--password-stdin")
+    assert kept.returncode == 0, kept.stderr
+    assert "API tokens keep working (--revoke-tokens revokes them)" in kept.stdout
+    with mentor.connect(db) as ws:
+        assert ws.accounts.token_user(token) is not None
+    revoked = _with_stdin(
+        db,
+        "a third password\n",
+        "users",
+        "password",
+        "trina",
+        "--password-stdin",
+        "--revoke-tokens",
+    )
+    assert revoked.returncode == 0, revoked.stderr
+    assert "new password set for trina; 0 sessions ended; 1 API token revoked" in revoked.stdout
+    with mentor.connect(db) as ws:
+        assert ws.accounts.token_user(token) is None
+        assert [e.action for e in ws.audit(limit=2)] == ["user.password", "token.revoke"]
+        assert ws.accounts.login("trina", "a third password").user.name == "trina"

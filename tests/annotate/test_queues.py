@@ -149,8 +149,9 @@ def test_submitting_without_a_lease_or_a_client_id_is_refused(
         ws.projects.submit("prefs", task.item_id, {"choice": "A"}, client_id="", annotator="ana")
     with pytest.raises(NotFoundError, match="no item 999"):
         ws.projects.submit("prefs", 999, {"choice": "A"}, client_id="z", annotator="ana")
-    with pytest.raises(NotFoundError, match="no project named 'nope'; projects here: prefs"):
+    with pytest.raises(NotFoundError, match="no project named 'nope' is open to ana") as refused:
         ws.projects.next_item("nope", "ana")
+    assert "prefs" not in str(refused.value)  # an annotator is not told which projects exist
 
 
 def test_time_spent_and_guideline_version_are_recorded(

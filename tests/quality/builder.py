@@ -144,9 +144,8 @@ def build(ws: Workspace, folder: Path) -> Built:
     ws.projects.clock = Clock(phase1)
     for who in ANNOTATORS:
         _work(ws, who, ids, 3)
-    question = ws.projects.ask(
-        PROJECT, "Is a tie allowed?", item_id=by_record["p5"], annotator="ana"
-    )
+    labelled = ws.projects.annotations(PROJECT, annotator="ana")[-1].item_id  # one may ask
+    question = ws.projects.ask(PROJECT, "Is a tie allowed?", item_id=labelled, annotator="ana")
     ws.projects.answer(PROJECT, question.id, "Yes, when neither is better.")
     ws.projects.clock = Clock(phase2)
     for who in ANNOTATORS:

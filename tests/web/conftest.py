@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -54,13 +55,14 @@ def workspace_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def server(workspace_url: str) -> Iterator[str]:
-    """The app under uvicorn in a background thread; yields its base URL."""
+@contextmanager
+def serving(url: str) -> Iterator[str]:
+    """The app over the workspace at `url` under uvicorn in a background thread; yields its
+    base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # the OS picks a free port; uvicorn serves this very socket
     port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(workspace_url), log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(create_app(url), log_level="warning"))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -68,10 +70,19 @@ def server(workspace_url: str) -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the Mentor web server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="session")
+def server(workspace_url: str) -> Iterator[str]:
+    """The app over the shared web-test workspace; yields its base URL."""
+    with serving(workspace_url) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -88,6 +88,9 @@ OTHERS: Final[dict[str, tuple[str, str, dict[str, Any], ProjectSettings]]] = {
     "duo": ("prefs", "pairwise", {}, ProjectSettings(overlap=2)),
     "checks": ("ratings", "rubric", RUBRIC, ProjectSettings()),
     "asks": ("prefs", "pairwise", {}, ProjectSettings()),
+    "peek": ("prefs", "pairwise", {}, ProjectSettings()),
+    "unsampled": ("prefs", "pairwise", {}, ProjectSettings(review_rate=0.0)),
+    "judged": ("pair", "pairwise", {}, ProjectSettings(overlap=2, review_rate=1.0)),
 }
 
 
@@ -404,3 +407,51 @@ def test_a_question_is_answered_in_the_next_guideline(world: World) -> None:
         ws.projects.answer("asks", asked.json()["id"], "Yes, when both are equally good.")
     guideline = world["ana"].get("/asks/guideline").json()
     assert guideline["number"] == 2 and "Yes, when both are equally good." in guideline["text"]
+
+
+def test_a_question_about_an_item_one_does_not_hold_or_labelled_is_not_found(
+    world: World,
+) -> None:
+    held = _next(world["ana"], "peek")
+    with world.sdk() as ws:
+        [gold] = [i.id for i in ws.projects.items("honeypot") if i.gold]
+    messages = []
+    for who, project, item in (("ben", "peek", held["item_id"]), ("ben", "peek", 999_999),
+                               ("ana", "honeypot", gold)):  # fmt: skip
+        asked = world[who].post(f"/{project}/questions", json={"question": "?", "item_id": item})
+        message = _error(asked, 404)
+        messages.append(message.replace(str(item), "N").replace(who, "W").replace(project, "P"))
+    assert len(set(messages)) == 1 and "W has no item N in project 'P'" in messages[0]
+    mine = world["ana"].post(
+        "/peek/questions", json={"question": "Tie?", "item_id": held["item_id"]}
+    )
+    assert mine.status_code == 201, mine.text
+    with world.sdk() as ws:
+        assert [q.asked_by for q in ws.projects.questions("peek")] == ["ana"]
+        assert ws.projects.questions("honeypot") == []
+
+
+def test_only_sampled_work_on_undecided_items_is_reviewed(world: World) -> None:
+    task = _next(world["ana"], "unsampled")
+    stored = _submit(world["ana"], task, {"choice": "A"}, "unsampled-ana").json()
+    assert world["rey"].get("/unsampled/reviews/queue").json() == []
+    refused = world["rey"].post(
+        f"/unsampled/annotations/{stored['annotation_id']}/review", json={"verdict": "accept"}
+    )
+    assert "was not sampled for review" in _error(refused, 409)
+    for who, starts in (("ana", "Good"), ("ben", "Poor")):
+        task = _next(world[who], "judged")
+        assert _submit(world[who], task, _pick(task, starts), f"judged-{who}").status_code == 201
+    queue = world["rey"].get("/judged/reviews/queue").json()
+    assert len(queue) == 2
+    [dispute] = world["trina"].get("/judged/adjudication/queue").json()
+    url = f"/judged/items/{dispute['item_id']}/adjudication"
+    assert world["trina"].post(url, json={"payload": {"choice": "A"}}).status_code == 201
+    assert world["rey"].get("/judged/reviews/queue").json() == []
+    late = world["rey"].post(
+        f"/judged/annotations/{queue[0]['annotation']['id']}/review",
+        json={"verdict": "reject", "comment": "too late"},
+    )
+    assert "was adjudicated, and that decision is final" in _error(late, 409)
+    with world.sdk() as ws:
+        assert ws.projects.reviews("unsampled") == ws.projects.reviews("judged") == []

@@ -15,7 +15,7 @@ import mentor
 from mentor.accounts import Role
 
 from .annotate_world import GUIDELINE, PASSWORD, client_for, live_server
-from .conftest import csrf_of
+from .conftest import SignIn, csrf_of
 
 PEOPLE = (
     ("trina", Role.TRAINER),
@@ -54,13 +54,21 @@ def _listed(html: str) -> list[str]:
     return re.findall(r'<tr data-project="([\w.-]+)"', html)
 
 
+def _start(client: httpx.Client, project: str) -> httpx.Response:
+    """Press Start on my projects page: the POST that leases an item."""
+    token = csrf_of(client.get("/annotate").text)
+    return client.post(
+        f"/annotate/{project}/next", data={"csrf_token": token}, follow_redirects=True
+    )
+
+
 def test_a_trainer_adds_a_member_and_others_lose_sight_of_the_project(
     world: str, base: str
 ) -> None:
     trina, rey, ana, ben = (client_for(base, name) for name in ("trina", "rey", "ana", "ben"))
     # Before: the project is open, and ben takes an item from it.
     assert _listed(ben.get("/annotate").text) == ["club", "open"]
-    held = ben.get("/annotate/club/next", follow_redirects=True)
+    held = _start(ben, "club")
     assert held.status_code == 200 and "/tasks/" in str(held.url)
     page = trina.get("/projects/club")
     assert "No members: every annotator may work on this project" in page.text
@@ -79,7 +87,9 @@ def test_a_trainer_adds_a_member_and_others_lose_sight_of_the_project(
     for path in (str(held.url), "/annotate/club/next", "/annotate/club"):
         refused = ben.get(path)
         assert refused.status_code == 404, path
-        assert "open to its members only, and ben is not one" in refused.text
+        assert "no project named &#39;club&#39; is open to ben" in refused.text
+    token = csrf_of(ben.get("/annotate").text)
+    assert ben.post("/annotate/club/next", data={"csrf_token": token}).status_code == 404
     with mentor.connect(world) as ws:
         token = ws.accounts.create_token("ben", "members").token
     api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"})
@@ -90,7 +100,7 @@ def test_a_trainer_adds_a_member_and_others_lose_sight_of_the_project(
 
     # Ana, a member, is served; the reviewer still sees the project and its review queue.
     assert _listed(ana.get("/annotate").text) == ["club", "open"]
-    assert "/tasks/" in str(ana.get("/annotate/club/next", follow_redirects=True).url)
+    assert "/tasks/" in str(_start(ana, "club").url)
     assert rey.get("/projects/club").status_code == 200
     assert rey.get("/review/club").status_code == 200
     # A reviewer may read the members but not change them.
@@ -128,3 +138,30 @@ def test_the_members_form_names_an_unknown_user_and_needs_its_csrf_token(base: s
     assert forged.status_code == 403
     assert "No members" in trina.get("/projects/open").text
     trina.close()
+
+
+def _error_message(response: httpx.Response) -> str:
+    found = re.search(r'<p class="error-message">(.*?)</p>', response.text, flags=re.DOTALL)
+    assert found is not None, response.text
+    return found.group(1)
+
+
+def test_a_members_only_projects_quality_pages_are_not_found_for_other_annotators(
+    signed_in: SignIn,
+) -> None:
+    """The demo's helpfulness-rubric has members ana and ben; cleo is not one."""
+    cleo, ana, rey = signed_in("cleo"), signed_in("ana"), signed_in("rey")
+    page = "/quality/projects/{}/annotators/{}"
+    hidden = cleo.get(page.format("helpfulness-rubric", "cleo"))
+    unknown = cleo.get(page.format("no-such-project", "cleo"))
+    assert hidden.status_code == unknown.status_code == 404
+    assert _error_message(hidden) == _error_message(unknown).replace(
+        "no-such-project", "helpfulness-rubric"
+    )
+    assert "projects here" not in _error_message(unknown)  # names no other project
+    others = cleo.get(page.format("helpfulness-rubric", "ana"))  # not a 403: that would tell
+    assert others.status_code == 404 and _error_message(others) == _error_message(hidden)
+    assert cleo.get(page.format("hh-harmless-prefs", "cleo")).status_code == 200  # open to all
+    assert ana.get(page.format("helpfulness-rubric", "ana")).status_code == 200  # a member
+    assert ana.get(page.format("helpfulness-rubric", "ben")).status_code == 403  # not hers
+    assert rey.get(page.format("helpfulness-rubric", "cleo")).status_code == 200  # a reader

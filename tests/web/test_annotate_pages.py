@@ -14,7 +14,7 @@ import pytest
 from markupsafe import escape
 
 import mentor
-from mentor.annotate import Projects
+from mentor.annotate import Projects, ProjectSettings
 from mentor.web.app import create_app
 from mentor.web.session import route_rules
 from mentor.web.views import annotate_content, annotate_review
@@ -67,11 +67,11 @@ def people(base: str) -> Iterator[dict[str, httpx.Client]]:
 
 
 class Taken:
-    """A task page an annotator got from /next."""
+    """A task page an annotator got from the Start button (POST /next)."""
 
     def __init__(self, response: httpx.Response):
         assert response.status_code == 200, response.text
-        found = _TASK_URL.search(str(response.url))
+        found = _TASK_URL.search(response.url.path)
         assert found is not None, f"not a task page: {response.url}"
         self.html = response.text
         self.project = found.group(1)
@@ -94,12 +94,29 @@ class Taken:
         }
 
 
+def press_start(client: httpx.Client, project: str) -> httpx.Response:
+    """Press the start page's Start button: POST /annotate/NAME/next with the CSRF token."""
+    token = csrf_of(client.get(f"/annotate/{project}").text)
+    return client.post(
+        f"/annotate/{project}/next", data={"csrf_token": token}, follow_redirects=True
+    )
+
+
 def take(client: httpx.Client, project: str) -> Taken:
-    return Taken(client.get(f"/annotate/{project}/next", follow_redirects=True))
+    return Taken(press_start(client, project))
 
 
 def submit(client: httpx.Client, task: Taken, answer: dict[str, Any]) -> httpx.Response:
     return client.post(f"/annotate/{task.project}/items/{task.item_id}", data=task.form(answer))
+
+
+def hand_back(client: httpx.Client, sent: httpx.Response) -> None:
+    """Stop after a submit: skip the next item it leased me (if any), so others may take it."""
+    where = sent.headers["location"]
+    if "/tasks/" in where:
+        following = Taken(client.get(where))
+        skip = {"csrf_token": following.csrf}
+        client.post(f"/annotate/{following.project}/items/{following.item_id}/skip", data=skip)
 
 
 def done_count(html: str) -> int:
@@ -128,9 +145,14 @@ def test_each_task_form_stores_its_label_and_progress_goes_up(
     before = done_count(task.html)
     response = submit(ana, task, ANSWERS[project])
     assert response.status_code == 303, response.text
-    assert response.headers["location"] == f"/annotate/{project}/next?saved=1"
-    after = ana.get(f"/annotate/{project}", follow_redirects=True)
+    # Straight on to my next item (the submit leased it: no extra click), or "nothing left".
+    where = response.headers["location"]
+    assert re.fullmatch(rf"/annotate/{project}/(tasks/\d+|next)\?saved=1", where)
+    after = ana.get(where)
     assert done_count(after.text) == before + 1
+    if "/tasks/" in where:
+        assert Taken(after).item_id != task.item_id and 'id="saved"' in after.text
+    hand_back(ana, response)  # for the other annotators of these small projects
     stored = [a for a in annotations(world, project, "ana") if a.item_id == task.item_id]
     assert len(stored) == 1
     assert stored[0].client_id == task.client_id
@@ -220,7 +242,7 @@ def test_gold_answers_and_other_annotators_labels_never_reach_an_annotator(
     cleo, ben = people["cleo"], people["ben"]
     seen = []
     for _ in range(4):
-        response = cleo.get("/annotate/gold/next", follow_redirects=True)
+        response = press_start(cleo, "gold")
         if "/tasks/" not in str(response.url):
             break
         seen.append(response.text)
@@ -232,7 +254,9 @@ def test_gold_answers_and_other_annotators_labels_never_reach_an_annotator(
     assert gold and gold[0].gold_score is not None  # scored, out of sight
     # In a project with overlap 2, the second annotator of an item sees nothing of the first.
     first = take(cleo, "duo")
-    assert submit(cleo, first, {"choice": "A", "rationale": "CLEO-SECRET"}).status_code == 303
+    sent = submit(cleo, first, {"choice": "A", "rationale": "CLEO-SECRET"})
+    assert sent.status_code == 303
+    hand_back(cleo, sent)
     for _ in range(3):
         second = take(ben, "duo")
         assert "CLEO-SECRET" not in second.html
@@ -248,8 +272,8 @@ def test_skip_gives_the_item_back(people: dict[str, httpx.Client]) -> None:
     response = ben.post(
         f"/annotate/turns/items/{task.item_id}/skip", data={"csrf_token": task.csrf, "reason": "x"}
     )
-    assert response.status_code == 303
-    after = ben.get("/annotate/turns/next", follow_redirects=True)
+    assert response.status_code == 303 and response.headers["location"] == "/annotate/turns/next"
+    after = ben.get(response.headers["location"])
     assert 'id="queue-empty"' in after.text  # the only item left was the skipped one
     assert take(people["cleo"], "turns").item_id == task.item_id  # it went to someone else
 
@@ -286,13 +310,18 @@ def forms_carry_the_csrf_token(html: str) -> bool:
 
 @pytest.mark.parametrize(
     ("who", "path"),
-    [("ana", "/annotate/xss/next"), ("ana", "/annotate/pw"), ("rey", "/review/rank"),
+    [("ana", "task:xss"), ("ana", "/annotate/pw"), ("ana", "/annotate"), ("rey", "/review/rank"),
      ("trina", "/projects/pw")],
 )  # fmt: skip
 def test_every_post_form_on_the_pages_carries_the_csrf_token(
     people: dict[str, httpx.Client], who: str, path: str
 ) -> None:
-    assert forms_carry_the_csrf_token(people[who].get(path, follow_redirects=True).text)
+    client = people[who]
+    if path.startswith("task:"):
+        page = take(client, path.removeprefix("task:")).html
+    else:
+        page = client.get(path, follow_redirects=True).text
+    assert forms_carry_the_csrf_token(page)
 
 
 def test_roles_see_only_their_areas(people: dict[str, httpx.Client], base: str) -> None:
@@ -491,9 +520,11 @@ def test_annotator_pages_show_what_is_left_for_me_from_cheap_counts(
         assert _left_count(start.text) == 3
         task = take(dora, "quiet")
         assert _left_count(task.html) == 3  # the item I hold is still mine to do
-        assert submit(dora, task, {"choice": "A"}).status_code == 303
-        after = dora.get("/annotate/quiet/next?saved=1", follow_redirects=True)
+        sent = submit(dora, task, {"choice": "A"})
+        assert sent.status_code == 303
+        after = dora.get(sent.headers["location"])  # my next item, leased by the submit
         assert after.status_code == 200 and _left_count(after.text) == 2
+        assert 'id="saved"' in after.text
     with mentor.connect(world) as ws:
         assert ws.projects.my_progress("quiet", "dora").left == 2
 
@@ -517,7 +548,7 @@ def _label_all(client: httpx.Client, project: str, answer: dict[str, Any]) -> li
     """Label every item `project` has for this annotator; returns the item ids."""
     done = []
     while True:
-        page = client.get(f"/annotate/{project}/next", follow_redirects=True)
+        page = press_start(client, project)
         if "/tasks/" not in str(page.url):
             assert 'id="queue-empty"' in page.text
             return done
@@ -623,3 +654,89 @@ def test_reviewers_see_the_marked_spans_in_the_text(people: dict[str, httpx.Clie
     # ana marked "Paris": in her label and prefilled in the correction form
     assert marks.count(("hallucination", "Paris")) == 2
     assert "<mark" not in people["rey"].get("/review/rub").text
+
+
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'href="([^"]*)"', html)
+
+
+def test_a_get_leases_nothing_only_the_start_buttons_post_does(base: str, world: str) -> None:
+    def holding() -> int:
+        with mentor.connect(world) as ws:
+            return ws.projects.my_progress("emoji", "dora").holding
+
+    with closing(client_for(base, "dora")) as dora:
+        # What a link on another site could make the browser do: a GET, or a POST without the
+        # session's CSRF token. Neither leases an item.
+        opened = dora.get("/annotate/emoji/next")
+        assert opened.status_code == 303 and opened.headers["location"] == "/annotate/emoji"
+        assert dora.post("/annotate/emoji/next").status_code == 403
+        assert holding() == 0
+        start = dora.get("/annotate/emoji").text
+        assert 'method="post" action="/annotate/emoji/next"' in start
+        assert "Start annotating" in start and 'data-key-link="enter"' in start
+        mine = dora.get("/annotate").text
+        row = mine.split('data-project="emoji"')[1].split("</tr>")[0]
+        assert 'method="post" action="/annotate/emoji/next"' in row and "csrf_token" in row
+        assert not [h for h in _hrefs(start) + _hrefs(mine) if h.endswith("/next")]
+        # The Start button leases; pressing it again (or opening /next) gives the same item.
+        task = take(dora, "emoji")
+        assert not [h for h in _hrefs(task.html) if "/next" in h]
+        assert dora.get("/annotate/emoji/next").headers["location"] == "/annotate/emoji"
+        assert "Continue annotating" in dora.get("/annotate/emoji").text
+        assert take(dora, "emoji").assignment_id == task.assignment_id
+        assert holding() == 1
+        # Skipping the only item goes on to "nothing left", and /next says so from then on.
+        skipped = dora.post(
+            f"/annotate/emoji/items/{task.item_id}/skip", data={"csrf_token": task.csrf}
+        )
+        assert skipped.headers["location"] == "/annotate/emoji/next"
+        done = dora.get("/annotate/emoji/next")
+        assert done.status_code == 200 and 'id="queue-empty"' in done.text
+        assert holding() == 0
+
+
+def _labelled(world: str, project: str, overlap: int, rate: float, choices: list[str]) -> Any:
+    """A new one-item project that ana (and ben) labelled with `choices` (true order)."""
+    with mentor.connect(world, user="trina") as ws:
+        ws.projects.create(
+            project,
+            dataset="prefs@v1",
+            task="pairwise",
+            guideline="# Labels\nPick one.",
+            settings=ProjectSettings(overlap=overlap, review_rate=rate),
+            limit=1,
+        )
+        for who, choice in zip(("ana", "ben"), choices, strict=False):
+            task = ws.projects.next_item(project, who)
+            assert task is not None
+            shown = "A" if task.shown["order"][0] == "AB".index(choice) else "B"
+            ws.projects.submit(
+                project, task.item_id, {"choice": shown}, client_id=who, annotator=who
+            )
+        return ws.projects.annotations(project)
+
+
+def test_the_review_form_refuses_work_not_sampled_or_already_adjudicated(
+    people: dict[str, httpx.Client], world: str
+) -> None:
+    rey, trina = people["rey"], people["trina"]
+    token = csrf_of(rey.get("/review").text)
+    accept = {"verdict": "accept", "csrf_token": token}
+    [unsampled] = _labelled(world, "unsampled-web", 1, 0.0, ["A"])
+    assert 'id="review-empty"' in rey.get("/review/unsampled-web").text
+    refused = rey.post(f"/review/unsampled-web/annotations/{unsampled.id}", data=accept)
+    assert refused.status_code == 409 and "was not sampled for review" in refused.text
+    first, second = _labelled(world, "decided-web", 2, 1.0, ["A", "B"])
+    assert f'id="annotation-{first.id}"' in rey.get("/review/decided-web").text
+    page = trina.get("/adjudicate/decided-web")
+    decided = trina.post(
+        f"/adjudicate/decided-web/items/{first.item_id}",
+        data={"choice": "A", "strength": "1", "csrf_token": csrf_of(page.text)},
+    )
+    assert decided.status_code == 303
+    assert 'id="review-empty"' in rey.get("/review/decided-web").text
+    late = rey.post(f"/review/decided-web/annotations/{second.id}", data=accept)
+    assert late.status_code == 409 and "that decision is final" in late.text
+    with mentor.connect(world) as ws:
+        assert ws.projects.reviews("unsampled-web") == ws.projects.reviews("decided-web") == []

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from .annotate_world import XSS_TEXT, build_world, client_for, live_server
@@ -82,16 +83,19 @@ def labelled(browser: Browser, base: str) -> list[str]:
     page = signed_in(browser, base, "ana")
     dialogs = watched(page)
     texts = []
+    page.goto(f"{base}/annotate/xss")
+    page.keyboard.press("Enter")  # Start: each submit then goes straight on to the next item
+    page.wait_for_url("**/tasks/*")
     for payload in XSS_PAYLOADS:
-        page.goto(f"{base}/annotate/xss/next")
         assert "/tasks/" in page.url
         assert_inert(page, dialogs)
         texts.append(page.locator("main").inner_text())
         page.locator("body").click(position={"x": 5, "y": 5})
         page.keyboard.press("1")
         page.fill("textarea[name=rationale]", payload)
+        before = page.url
         page.keyboard.press("Control+Enter")
-        page.wait_for_url("**saved=1")
+        page.wait_for_url(lambda url, before=before: url != before and "saved=1" in url)
     page.goto(f"{base}/annotate/xss")
     page.fill("#ask-form textarea", XSS_TEXT)
     page.click("#ask-form button")
@@ -134,6 +138,14 @@ def test_payloads_in_rationales_questions_guideline_and_description_never_run(
     page.context.close()
 
 
+def _start(client: httpx.Client, project: str) -> httpx.Response:
+    """Press Start on the project's page: the POST that leases my next item."""
+    token = csrf_of(client.get(f"/annotate/{project}").text)
+    return client.post(
+        f"/annotate/{project}/next", data={"csrf_token": token}, follow_redirects=True
+    )
+
+
 def _side_showing(html: str, text: str) -> str:
     """The label ("A" or "B") of the side of a pairwise page that shows `text`."""
     a_side = html.split('id="side-A"')[1].split("</section>")[0]
@@ -143,7 +155,7 @@ def _side_showing(html: str, text: str) -> str:
 def test_the_adjudication_page_keeps_payloads_inert(browser: Browser, base: str) -> None:
     with closing(client_for(base, "ana")) as ana, closing(client_for(base, "ben")) as ben:
         for client, prefers in ((ana, "Good answer"), (ben, "Poor answer")):
-            page = client.get("/annotate/duo/next", follow_redirects=True).text
+            page = _start(client, "duo").text
             item = re.search(r'action="/annotate/duo/items/(\d+)"', page)
             client_id = re.search(r'name="client_id" value="(\w+)"', page)
             assert item and client_id
@@ -175,9 +187,8 @@ def _mark_everything(base: str) -> int:
     ends inside the payload's markup); returns how many items she labelled."""
     done = 0
     with closing(client_for(base, "ana")) as ana:
-        while "/tasks/" in str(
-            (page := ana.get("/annotate/xss-spans/next", follow_redirects=True)).url
-        ):
+        page = _start(ana, "xss-spans")
+        while "/tasks/" in page.url.path:
             html = page.text
             length = re.search(r"\((\d+) characters;", html)
             item = re.search(r'action="/annotate/xss-spans/items/(\d+)"', html)
@@ -192,6 +203,7 @@ def _mark_everything(base: str) -> int:
             posted = ana.post(f"/annotate/xss-spans/items/{item.group(1)}", data=data)
             assert posted.status_code == 303, posted.text
             done += 1
+            page = ana.get(posted.headers["location"])  # the next item, or "nothing left"
     return done
 
 

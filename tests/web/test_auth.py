@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from http.cookies import SimpleCookie
 
 import httpx
@@ -11,6 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import mentor
+from mentor.store import now, write_transaction
+from mentor.store.account_tables import sign_in_failures
 from mentor.web.app import create_app
 from mentor.web.session import CSRF_HEADER, SESSION_COOKIE
 
@@ -30,8 +33,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     application.state.workspace.close()
 
 
-def _client(app: FastAPI, base_url: str = "http://testserver") -> TestClient:
-    return TestClient(app, base_url=base_url, follow_redirects=False)
+def _client(
+    app: FastAPI, base_url: str = "http://testserver", address: str = "testclient"
+) -> TestClient:
+    return TestClient(app, base_url=base_url, follow_redirects=False, client=(address, 50000))
 
 
 def _signed_in(app: FastAPI, name: str) -> TestClient:
@@ -153,6 +158,78 @@ def test_guessing_is_paused_after_a_few_failures(app: FastAPI) -> None:
         assert sign_in(client, "target", "guess").status_code == 400
     paused = sign_in(client, "target", PASSWORD)
     assert paused.status_code == 429 and "too many failed sign-ins" in paused.text
+
+
+def test_a_guesser_is_slowed_down_while_the_user_signs_in_from_elsewhere(app: FastAPI) -> None:
+    app.state.workspace.accounts.add_user("cleo", "annotator", PASSWORD)
+    attacker = _client(app, address="203.0.113.66")
+    for _ in range(5):
+        assert sign_in(attacker, "cleo", "guess").status_code == 400
+    paused = sign_in(attacker, "CLEO ", PASSWORD)  # the right password, as typed by anyone
+    assert paused.status_code == 429 and "try again in 1 minute" in paused.text
+    assert SESSION_COOKIE not in _cookies(paused)
+    cleo = _client(app, address="198.51.100.7")
+    assert sign_in(cleo, "cleo", PASSWORD).status_code == 303
+    assert cleo.get("/account").status_code == 200
+    # A minute later the guesser gets one more try, then waits twice as long.
+    with write_transaction(app.state.workspace.engine) as conn:
+        t = sign_in_failures
+        conn.execute(t.update().values(last_failed_at=now() - timedelta(minutes=2)))
+    assert sign_in(attacker, "cleo", "guess").status_code == 400
+    again = sign_in(attacker, "cleo", PASSWORD)
+    assert again.status_code == 429 and "try again in 2 minutes" in again.text
+
+
+def test_changing_your_password_ends_your_other_sessions_and_revokes_tokens_if_asked(
+    app: FastAPI,
+) -> None:
+    accounts = app.state.workspace.accounts
+    accounts.add_user("pat", "viewer", PASSWORD)
+    here, elsewhere = _signed_in(app, "pat"), _signed_in(app, "pat")
+    script = accounts.create_token("pat", "script").token
+    page = here.get("/account")
+    assert 'id="password-form"' in page.text and 'name="revoke_tokens"' in page.text
+    form = {"current": PASSWORD, "password": "pat's new password", "csrf_token": csrf_of(page.text)}
+    differ = here.post("/account/password", data={**form, "confirm": "something else"})
+    assert differ.status_code == 400 and "the two new passwords differ" in differ.text
+    wrong = here.post(
+        "/account/password", data={**form, "current": "not it", "confirm": form["password"]}
+    )
+    assert wrong.status_code == 400 and "the current password is wrong" in wrong.text
+    changed = here.post(
+        "/account/password", data={**form, "confirm": form["password"], "revoke_tokens": "yes"}
+    )
+    assert changed.status_code == 200 and 'id="password-changed"' in changed.text
+    assert "1 API token revoked" in changed.text
+    assert here.get("/account").status_code == 200  # this browser stays signed in
+    assert elsewhere.get("/account").headers["location"] == "/login?next=%2Faccount"
+    assert accounts.token_user(script) is None
+    assert sign_in(_client(app), "pat", "pat's new password").status_code == 303
+
+
+def test_an_admin_sets_a_password_and_chooses_whether_tokens_survive(app: FastAPI) -> None:
+    accounts = app.state.workspace.accounts
+    accounts.add_user("sam", "viewer", PASSWORD)
+    kept = accounts.create_token("sam", "kept")
+    sams = _signed_in(app, "sam")
+    admin = _signed_in(app, "root")
+    page = admin.get("/users")
+    assert 'action="/users/sam/password"' in page.text
+    token = csrf_of(page.text)
+    keep = {"password": "sam's second password", "csrf_token": token}
+    assert admin.post("/users/sam/password", data=keep).status_code == 303
+    assert sams.get("/account").status_code == 303  # sam's session ended
+    assert admin.get("/users").status_code == 200  # the admin's did not
+    assert accounts.token_user(kept.token) is not None
+    drop = {"password": "sam's third password", "revoke_tokens": "yes", "csrf_token": token}
+    assert admin.post("/users/sam/password", data=drop).status_code == 303
+    assert accounts.token_user(kept.token) is None
+    assert [(e.action, e.actor) for e in app.state.workspace.audit(limit=2)] == [
+        ("user.password", "root"),
+        ("token.revoke", "root"),
+    ]
+    short = admin.post("/users/sam/password", data={**keep, "password": "short"})
+    assert short.status_code == 400 and "at least 8 characters" in short.text
 
 
 def test_only_admins_revoke_other_peoples_tokens(app: FastAPI) -> None:

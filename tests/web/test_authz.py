@@ -196,3 +196,22 @@ def test_public_pages_need_no_sign_in(app: FastAPI) -> None:
     assert client.get("/login").status_code == 200
     assert client.get("/openapi.json").status_code == 200
     assert client.get("/static/mentor.css").status_code == 200
+
+
+def test_only_a_post_leases_an_annotation_item(app: FastAPI) -> None:
+    """``GET /annotate/NAME/next`` leases nothing (a link on another site cannot hand a signed-in
+    annotator an item); the Start button's ``POST`` does, with the session's CSRF token."""
+    rules = {
+        (rule.path, method): rule.permissions
+        for rule in route_rules(app.routes)
+        for method in rule.methods
+    }
+    for method in ("GET", "POST"):
+        assert rules[("/annotate/{name}/next", method)] == {Permission.ANNOTATE}
+    client = TestClient(app, follow_redirects=False)
+    session = _session(app, Role.ANNOTATOR)
+    client.cookies.set(SESSION_COOKIE, session)
+    forged = client.post("/annotate/tiny/next")
+    assert forged.status_code == 403 and "CSRF token is missing or wrong" in forged.text
+    sent = client.post("/annotate/tiny/next", headers={CSRF_HEADER: csrf_token(session)})
+    assert sent.status_code == 404 and "no project named" in sent.text  # past both checks

@@ -28,6 +28,7 @@ from typing import Any, Final
 
 import yaml
 
+from mentor import yamlfile
 from mentor.errors import ConfigError, InputError
 from mentor.qa.findings import Finding, Severity
 from mentor.qa.language import UNDETERMINED, detect_all
@@ -148,7 +149,7 @@ def read_priorities(path: str | Path, default_minimum: int = 1) -> tuple[Priorit
         raise InputError(f"cannot read the priority-intent file: {exc}", where=str(path)) from exc
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
-            data = yaml.safe_load(raw) or []
+            data = yamlfile.load(raw, str(path)) or []
         except yaml.YAMLError as exc:
             raise InputError(f"not valid YAML: {exc}", where=str(path)) from exc
         found = _yaml_priorities(data, str(path), default_minimum)

@@ -9,7 +9,8 @@
    - spans: selecting response text fills the next empty row; a digit then picks its label;
    - R focuses the text field marked data-focus-key="r"; Esc leaves a text field;
    - Enter submits the primary form (Ctrl+Enter: the form being typed in); S skips; U and other
-     [data-key-link] links are followed; ? opens the key list. */
+     [data-key-link] links and buttons are clicked (the start page's Enter is a POST form's
+     button: only a POST leases an item); ? opens the key list. */
 (function () {
   "use strict";
 

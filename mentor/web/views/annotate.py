@@ -1,6 +1,10 @@
 """Annotator pages: my projects, a project's start page, the keyboard-first task page, skip,
 submit and questions. An annotator only ever sees the item leased to them, in the order shown to
-them, and never a gold answer or another annotator's label."""
+them, and never a gold answer or another annotator's label.
+
+Only a POST leases an item (the Start button, a submit, a skip), never a GET: a link on another
+site cannot hand a signed-in annotator an item, and every POST carries the session's CSRF token.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from mentor.accounts import Permission, User
 from mentor.annotate.members import NotAMemberError
 from mentor.annotate.queues import Task
 from mentor.errors import InputError, NotFoundError
+from mentor.store.ids import is_row_id
 from mentor.web import nav, render
+from mentor.web.ids import FormId, PathId
 from mentor.web.session import UserWorkspace, require
 from mentor.web.views import annotate_content
 from mentor.web.views.annotate_forms import Payload, client_id, payload_from_form
@@ -38,8 +44,8 @@ def _held(ws: Workspace, name: str, user: User, assignment_id: int) -> Task:
     except NotFoundError:
         ws.projects.get(name)  # an unknown project is named as such
         raise NotFoundError(
-            f"you hold no task {assignment_id} in project '{name}'; take the next one at "
-            f"/annotate/{name}/next"
+            f"you hold no task {assignment_id} in project '{name}'; take the next one from "
+            f"/annotate/{name}"
         ) from None
 
 
@@ -104,24 +110,37 @@ def project_start(request: Request, name: str, user: Annotator, ws: UserWorkspac
     )
 
 
-@router.get("/annotate/{name}/next", response_class=HTMLResponse)
-def next_task(request: Request, name: str, user: Annotator, ws: UserWorkspace) -> Response:
-    """Go to the item I hold, or lease me the next one; say so when nothing is left."""
+def _lease_next(ws: Workspace, name: str, user: User, *, saved: bool = False) -> Response:
+    """Lease me the item I hold or the next one (only ever from a POST) and go to its page;
+    to the "nothing left" page when none is left."""
+    flag = "?saved=1" if saved else ""
     task = ws.projects.next_item(name, user.name)
     if task is None:
-        return render.page(
-            request,
-            "annotate/done.html",
-            project=ws.projects.get(name),
-            progress=ws.projects.my_progress(name, user.name),
-        )
-    saved = "?saved=1" if request.query_params.get("saved") == "1" else ""
-    return RedirectResponse(_task_path(name, task.assignment_id) + saved, status_code=303)
+        return RedirectResponse(f"/annotate/{name}/next{flag}", status_code=303)
+    return RedirectResponse(_task_path(name, task.assignment_id) + flag, status_code=303)
+
+
+@router.get("/annotate/{name}/next", response_class=HTMLResponse)
+def where_next(request: Request, name: str, user: Annotator, ws: UserWorkspace) -> Response:
+    """Leases nothing (a GET changes no state): "nothing left" when nothing is left for me, else
+    the project's start page, whose Start button posts here."""
+    progress = ws.projects.my_progress(name, user.name)
+    if progress.left > 0:
+        return RedirectResponse(f"/annotate/{name}", status_code=303)
+    return render.page(
+        request, "annotate/done.html", project=ws.projects.get(name), progress=progress
+    )
+
+
+@router.post("/annotate/{name}/next")
+def next_task(name: str, user: Annotator, ws: UserWorkspace) -> Response:
+    """Go to the item I hold, or lease me the next one; say so when nothing is left."""
+    return _lease_next(ws, name, user)
 
 
 @router.get("/annotate/{name}/tasks/{assignment_id}", response_class=HTMLResponse)
 def show_task(
-    request: Request, name: str, assignment_id: int, user: Annotator, ws: UserWorkspace
+    request: Request, name: str, assignment_id: PathId, user: Annotator, ws: UserWorkspace
 ) -> HTMLResponse:
     """The task page of the item I hold (another annotator's task is not found)."""
     return task_page(request, ws, user, _held(ws, name, user, assignment_id))
@@ -129,7 +148,7 @@ def show_task(
 
 @router.get("/annotate/{name}/tasks/{assignment_id}/images/{number}")
 def task_image(
-    name: str, assignment_id: int, number: int, user: Annotator, ws: UserWorkspace
+    name: str, assignment_id: PathId, number: int, user: Annotator, ws: UserWorkspace
 ) -> Response:
     """An image embedded in the item I hold, served with its own content type."""
     return annotate_content.image_response(_held(ws, name, user, assignment_id).view, number)
@@ -139,6 +158,8 @@ def _refused_task(ws: Workspace, name: str, user: User, assignment: object) -> T
     """The task a refused form was shown for, to show again with the reason (leases nothing)."""
     if not (isinstance(assignment, str) and assignment.isascii() and assignment.isdigit()):
         return None
+    if not is_row_id(int(assignment)):
+        return None
     try:
         return ws.projects.task(name, int(assignment), user.name)
     except NotFoundError:
@@ -147,7 +168,7 @@ def _refused_task(ws: Workspace, name: str, user: User, assignment: object) -> T
 
 @router.post("/annotate/{name}/items/{item_id}", response_class=HTMLResponse)
 async def submit(
-    request: Request, name: str, item_id: int, user: Annotator, ws: UserWorkspace
+    request: Request, name: str, item_id: PathId, user: Annotator, ws: UserWorkspace
 ) -> Response:
     """Store my label for the item I hold; sending the same form twice stores it once."""
     form = await request.form()
@@ -160,20 +181,20 @@ async def submit(
         if task is None or task.item_id != item_id:
             raise
         return task_page(request, ws, user, task, values=payload, error=str(exc), status=400)
-    return RedirectResponse(f"/annotate/{name}/next?saved=1", status_code=303)
+    return _lease_next(ws, name, user, saved=True)  # straight on to the next item: no extra click
 
 
 @router.post("/annotate/{name}/items/{item_id}/skip")
 def skip(
     name: str,
-    item_id: int,
+    item_id: PathId,
     user: Annotator,
     ws: UserWorkspace,
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    """Give the item back; it goes to someone else."""
-    ws.projects.skip(name, item_id, user.name, reason=reason.strip()[:2000])
-    return RedirectResponse(f"/annotate/{name}/next", status_code=303)
+    """Give the item back (it goes to someone else) and go on to my next item."""
+    ws.projects.skip(name, item_id, user.name, reason=reason.strip())
+    return _lease_next(ws, name, user)
 
 
 @router.post("/annotate/{name}/questions")
@@ -182,7 +203,7 @@ def ask(
     user: Annotator,
     ws: UserWorkspace,
     question: Annotated[str, Form()] = "",
-    assignment_id: Annotated[int | None, Form()] = None,
+    assignment_id: FormId = None,
 ) -> Response:
     """Ask a question about the guideline, or about the item I hold."""
     item_id: int | None = None
@@ -190,5 +211,5 @@ def ask(
     if assignment_id is not None:
         item_id = _held(ws, name, user, assignment_id).item_id
         back = _task_path(name, assignment_id) + "?asked=1"
-    ws.projects.ask(name, question[:10_000], item_id=item_id, annotator=user.name)
+    ws.projects.ask(name, question, item_id=item_id, annotator=user.name)
     return RedirectResponse(back, status_code=303)

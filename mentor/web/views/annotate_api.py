@@ -6,7 +6,8 @@ An annotator only ever gets the item leased to them (the queue is always the cal
 the order shown to them, and never a gold answer or another annotator's label. A project with
 members is there for its members only: other annotators get 404 on it and do not see it listed.
 Request bodies are checked here; an error answers 400 with the app's JSON error shape naming the
-field.
+field. The length of free text (a comment, a question, a label's text) is the SDK's to check, so
+the API, the pages and the SDK refuse the same text alike.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from mentor.annotate import (
     Submission,
     Task,
 )
+from mentor.web.ids import PathId, RowId
 from mentor.web.session import Forbidden, UserWorkspace, require
 from mentor.workspace import Workspace
 
@@ -63,14 +65,14 @@ class SubmitBody(_Body):
 class SkipBody(_Body):
     """Why the caller gives the item back (optional)."""
 
-    reason: str = Field(default="", max_length=2000)
+    reason: str = ""
 
 
 class QuestionBody(_Body):
     """A question about the guideline, or about one item."""
 
-    question: str = Field(min_length=1, max_length=10_000)
-    item_id: int | None = None
+    question: str = Field(min_length=1)
+    item_id: RowId | None = None
 
 
 class ReviewBody(_Body):
@@ -78,7 +80,7 @@ class ReviewBody(_Body):
     (in the item's true order)."""
 
     verdict: Literal["accept", "reject", "correct"]
-    comment: str = Field(default="", max_length=10_000)
+    comment: str = ""
     correction: dict[str, Any] | None = None
 
 
@@ -86,7 +88,7 @@ class AdjudicateBody(_Body):
     """The final label of a disputed item, in the item's true order."""
 
     payload: dict[str, Any]
-    comment: str = Field(default="", max_length=10_000)
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def next_item(name: str, user: Annotator, ws: UserWorkspace) -> Response:
     responses={201: {"model": Submission}, 200: {"description": "a retry: the stored one"}},
 )
 def submit(
-    name: str, item_id: int, body: SubmitBody, user: Annotator, ws: UserWorkspace
+    name: str, item_id: PathId, body: SubmitBody, user: Annotator, ws: UserWorkspace
 ) -> JSONResponse:
     """Store the caller's label for the item they hold (201); a retry with the same client id
     and label returns the stored annotation (200); the same id with another label is a 409."""
@@ -203,7 +205,9 @@ def submit(
 
 
 @router.post("/{name}/items/{item_id}/skip", status_code=204)
-def skip(name: str, item_id: int, body: SkipBody, user: Annotator, ws: UserWorkspace) -> Response:
+def skip(
+    name: str, item_id: PathId, body: SkipBody, user: Annotator, ws: UserWorkspace
+) -> Response:
     """Give back the item the caller holds; it goes to someone else, never back to them."""
     ws.projects.skip(name, item_id, user.name, reason=body.reason.strip())
     return Response(status_code=204)
@@ -211,7 +215,9 @@ def skip(name: str, item_id: int, body: SkipBody, user: Annotator, ws: UserWorks
 
 @router.post("/{name}/questions", status_code=201, responses={201: {"model": Clarification}})
 def ask(name: str, body: QuestionBody, user: Annotator, ws: UserWorkspace) -> JSONResponse:
-    """Ask the project's trainers a question; the answer goes into the next guideline version."""
+    """Ask the project's trainers a question; the answer goes into the next guideline version.
+    An `item_id` must be an item the caller holds now or labelled: any other is a 404, the same
+    as for an item that does not exist."""
     asked = ws.projects.ask(name, body.question, item_id=body.item_id, annotator=user.name)
     return _json(asked, 201)
 
@@ -230,9 +236,10 @@ def review_queue(
     responses={201: {"model": Review}},
 )
 def review(
-    name: str, annotation_id: int, body: ReviewBody, user: Reviewer, ws: UserWorkspace
+    name: str, annotation_id: PathId, body: ReviewBody, user: Reviewer, ws: UserWorkspace
 ) -> JSONResponse:
-    """Accept, reject or correct one annotation."""
+    """Accept, reject or correct one annotation of the review queue; 409 for one the review rate
+    did not sample, already reviewed, the caller's own, or on an adjudicated item."""
     done = ws.projects.review(
         name,
         annotation_id,
@@ -258,7 +265,7 @@ def adjudication_queue(
     responses={201: {"model": Adjudication}},
 )
 def adjudicate(
-    name: str, item_id: int, body: AdjudicateBody, user: Adjudicator, ws: UserWorkspace
+    name: str, item_id: PathId, body: AdjudicateBody, user: Adjudicator, ws: UserWorkspace
 ) -> JSONResponse:
     """Decide a disputed item; the decision is final."""
     decided = ws.projects.adjudicate(

@@ -5,7 +5,7 @@ release the labels."""
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Final
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,6 +15,7 @@ from mentor.accounts import Permission, User
 from mentor.annotate.projects import ProjectSettings
 from mentor.errors import InputError, MentorError
 from mentor.web import nav, render
+from mentor.web.ids import PathId
 from mentor.web.session import UserWorkspace, require
 from mentor.web.workspace import CurrentWorkspace
 from mentor.workspace import Workspace
@@ -22,7 +23,6 @@ from mentor.workspace import Workspace
 router = APIRouter()
 Reader = Annotated[User, require(Permission.VIEW_DATA)]
 Manager = Annotated[User, require(Permission.MANAGE_PROJECTS)]
-_TEXT_LIMIT: Final = 200_000
 nav.add_link("Projects", "/projects", Permission.VIEW_DATA)
 
 
@@ -51,6 +51,8 @@ def _config(form: FormData) -> dict[str, Any]:
         found = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg} (line {exc.lineno})", field="config") from None
+    except RecursionError:
+        raise InputError("nested too deeply to be task settings", field="config") from None
     if not isinstance(found, dict):
         raise InputError("expected a JSON object of the task type's settings", field="config")
     return found
@@ -70,11 +72,11 @@ def _create(ws: Workspace, form: FormData) -> str:
         text["name"],
         dataset=text["dataset"],
         task=text["task"],
-        guideline=str(form.get("guideline", "") or "").replace("\r\n", "\n")[:_TEXT_LIMIT],
+        guideline=str(form.get("guideline", "") or "").replace("\r\n", "\n"),
         settings=settings,
         config=_config(form),
         limit=_number(form, "limit", int, None),
-        description=str(form.get("description", "") or "").strip()[:10_000],
+        description=str(form.get("description", "") or "").strip(),
     )
     return created.name
 
@@ -89,6 +91,7 @@ def _new_page(
         status,
         task_types=ws.projects.task_types(),
         datasets=refs,
+        providers=ws.providers.names(),
         values=values,
         error=error,
     )
@@ -156,20 +159,20 @@ def release(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     """Release the finished items as the next version of a dataset."""
-    result = ws.projects.release(name, into=into.strip() or None, note=note.strip()[:10_000])
+    result = ws.projects.release(name, into=into.strip() or None, note=note.strip())
     return RedirectResponse(f"/projects/{name}?released={result.version.ref}", status_code=303)
 
 
 @router.post("/projects/{name}/questions/{question_id}/answer")
 def answer(
     name: str,
-    question_id: int,
+    question_id: PathId,
     user: Manager,
     ws: UserWorkspace,
     answer: Annotated[str, Form()] = "",
 ) -> Response:
     """Answer a question; the answer goes into the guideline's next version."""
-    found = ws.projects.answer(name, question_id, answer[:_TEXT_LIMIT])
+    found = ws.projects.answer(name, question_id, answer)
     published = found.guideline_version or ""
     return RedirectResponse(f"/projects/{name}?published={published}", status_code=303)
 
@@ -183,8 +186,8 @@ def publish_guideline(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     """Publish a new version of the project's guideline (clarifications carry over)."""
-    text = body.replace("\r\n", "\n")[:_TEXT_LIMIT]
-    version = ws.projects.update_guideline(name, text, note=note.strip()[:10_000])
+    text = body.replace("\r\n", "\n")
+    version = ws.projects.update_guideline(name, text, note=note.strip())
     return RedirectResponse(f"/projects/{name}?published={version.number}", status_code=303)
 
 

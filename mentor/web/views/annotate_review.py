@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from mentor.accounts import Permission, User
 from mentor.annotate.adjudication import Dispute
 from mentor.annotate.reviews import ReviewTask
-from mentor.errors import InputError
 from mentor.web import nav, render
+from mentor.web.ids import AfterId, PathId
 from mentor.web.session import UserWorkspace, require
 from mentor.web.views import annotate_content
 from mentor.web.views.annotate_forms import payload_from_form
@@ -46,26 +46,17 @@ def _review_view(name: str, entry: ReviewTask) -> ReviewTask:
     return ReviewTask(entry.annotation, view, entry.status)
 
 
-def _after(request: Request) -> int | None:
-    """The page cursor: the id after which this page starts (None: the first page)."""
-    value = request.query_params.get("after", "")
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()):
-        raise InputError(f"expected the id the page starts after, got {value!r:.40}", field="after")
-    return int(value)
-
-
 def _next_link(name: str, area: str, more: bool, last: int) -> str:
     """The address of the next page ('' on the last page)."""
     return f"/{area}/{name}?after={last}" if more else ""
 
 
 @router.get("/review/{name}", response_class=HTMLResponse)
-def review_queue(request: Request, name: str, user: Reviewer, ws: UserWorkspace) -> HTMLResponse:
+def review_queue(
+    request: Request, name: str, user: Reviewer, ws: UserWorkspace, after: AfterId = None
+) -> HTMLResponse:
     """Sampled annotations of other people waiting for my verdict, oldest first, a page at a
     time (``?after=ANNOTATION_ID`` pages on)."""
-    after = _after(request)
     found = ws.projects.review_queue(name, user.name, limit=PAGE + 1, after=after)
     entries = found[:PAGE]
     last = entries[-1].annotation.id if entries else 0
@@ -84,7 +75,7 @@ def review_queue(request: Request, name: str, user: Reviewer, ws: UserWorkspace)
 
 @router.get("/review/{name}/annotations/{annotation_id}/images/{number}")
 def review_image(
-    name: str, annotation_id: int, number: int, user: Reviewer, ws: UserWorkspace
+    name: str, annotation_id: PathId, number: int, user: Reviewer, ws: UserWorkspace
 ) -> Response:
     """An image of an item waiting for my review."""
     entry = ws.projects.review_task(name, annotation_id, user.name)
@@ -93,9 +84,10 @@ def review_image(
 
 @router.post("/review/{name}/annotations/{annotation_id}")
 async def review(
-    request: Request, name: str, annotation_id: int, user: Reviewer, ws: UserWorkspace
+    request: Request, name: str, annotation_id: PathId, user: Reviewer, ws: UserWorkspace
 ) -> Response:
-    """Accept, reject or correct one annotation, with a comment."""
+    """Accept, reject or correct one annotation of my review queue, with a comment (409 for one
+    not sampled, already reviewed, my own, or on an adjudicated item)."""
     form = await request.form()
     verdict = str(form.get("verdict", ""))
     correction = None
@@ -126,11 +118,10 @@ def adjudicate_home(request: Request, user: Adjudicator, ws: UserWorkspace) -> H
 
 @router.get("/adjudicate/{name}", response_class=HTMLResponse)
 def adjudication_queue(
-    request: Request, name: str, user: Adjudicator, ws: UserWorkspace
+    request: Request, name: str, user: Adjudicator, ws: UserWorkspace, after: AfterId = None
 ) -> HTMLResponse:
     """Disputed items with every annotation side by side, and a form to decide each, a page at
     a time (``?after=ITEM_ID`` pages on)."""
-    after = _after(request)
     found = ws.projects.adjudication_queue(name, limit=PAGE + 1, after=after)
     disputes = found[:PAGE]
     last = disputes[-1].item_id if disputes else 0
@@ -150,7 +141,7 @@ def adjudication_queue(
 
 @router.get("/adjudicate/{name}/items/{item_id}/images/{number}")
 def dispute_image(
-    name: str, item_id: int, number: int, user: Adjudicator, ws: UserWorkspace
+    name: str, item_id: PathId, number: int, user: Adjudicator, ws: UserWorkspace
 ) -> Response:
     """An image of a disputed item."""
     return annotate_content.image_response(ws.projects.dispute(name, item_id).view, number)
@@ -158,7 +149,7 @@ def dispute_image(
 
 @router.post("/adjudicate/{name}/items/{item_id}")
 async def adjudicate(
-    request: Request, name: str, item_id: int, user: Adjudicator, ws: UserWorkspace
+    request: Request, name: str, item_id: PathId, user: Adjudicator, ws: UserWorkspace
 ) -> Response:
     """Decide a disputed item; the decision is final."""
     form = await request.form()

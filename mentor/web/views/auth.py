@@ -1,4 +1,4 @@
-"""Signing in and out, and one's own account: role, what it allows, API tokens."""
+"""Signing in and out, and one's own account: role, what it allows, password, API tokens."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from typing import Annotated, Final, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from mentor.accounts import Permission, SignInError, User
+from mentor.accounts import PasswordChange, Permission, SignInError, User
 from mentor.accounts.keys import new_secret, same
 from mentor.accounts.roles import DESCRIPTIONS, GRANTS
 from mentor.accounts.sessions import LIFETIME
 from mentor.accounts.throttle import TooManyAttempts
-from mentor.errors import NotFoundError
+from mentor.errors import InputError, NotFoundError
 from mentor.web import nav, render
+from mentor.web.ids import PathId
 from mentor.web.session import SESSION_COOKIE, UserWorkspace, require, signed_in
 from mentor.web.workspace import CurrentWorkspace
 
@@ -40,6 +41,13 @@ def _set_cookie(
 def _forget_cookie(response: Response, request: Request, name: str, same_site: SameSite) -> None:
     secure = request.url.scheme == "https"
     response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite=same_site)
+
+
+def client_address(request: Request) -> str:
+    """The address a request comes from, which failed sign-ins are counted against. Behind a
+    reverse proxy it is the proxy's, unless uvicorn runs with ``--proxy-headers`` and
+    ``--forwarded-allow-ips`` naming the proxy (then it is taken from ``X-Forwarded-For``)."""
+    return request.client.host if request.client else ""
 
 
 def _next(value: str) -> str:
@@ -79,7 +87,7 @@ def login(
             request, 403, next, "the sign-in form expired or came from elsewhere; try again"
         )
     try:
-        session = ws.accounts.login(name.strip().lower(), password)
+        session = ws.accounts.login(name, password, client=client_address(request))
     except TooManyAttempts as exc:
         return _login_page(request, 429, next, str(exc))
     except SignInError as exc:
@@ -100,24 +108,67 @@ def logout(request: Request, ws: CurrentWorkspace) -> Response:
     return response
 
 
-def _account_page(request: Request, user: User, ws: UserWorkspace, new_token: str = "") -> Response:
+def _account_page(
+    request: Request,
+    user: User,
+    ws: UserWorkspace,
+    status: int = 200,
+    new_token: str = "",
+    change: PasswordChange | None = None,
+    password_error: str = "",
+) -> Response:
     visitor = signed_in(request)
     grants = [(p, DESCRIPTIONS[p], p in GRANTS[user.role]) for p in Permission]
     return render.page(
         request,
         "account.html",
+        status,
         user=user,
         grants=grants,
         tokens=ws.accounts.tokens(user.name),
         new_token=new_token,
+        change=change,
+        password_error=password_error,
         via=visitor.via if visitor else "",
     )
 
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, user: Own, ws: UserWorkspace) -> Response:
-    """Who you are, what your role may do, and your API tokens."""
+    """Who you are, what your role may do, your password and your API tokens."""
     return _account_page(request, user, ws)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request,
+    user: Own,
+    ws: UserWorkspace,
+    current: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    confirm: Annotated[str, Form()],
+    revoke_tokens: Annotated[bool, Form()] = False,
+) -> Response:
+    """Change your own password; your other sessions end, and your tokens if you ask."""
+    visitor = signed_in(request)
+    this_session = visitor.secret if visitor and visitor.via == "session" else ""
+    if password != confirm:
+        differ = "the two new passwords differ; type the same one twice"
+        return _account_page(request, user, ws, 400, password_error=differ)
+    try:
+        change = ws.accounts.change_password(
+            user.name,
+            current,
+            password,
+            revoke_tokens=revoke_tokens,
+            keep_session=this_session,
+            client=client_address(request),
+        )
+    except TooManyAttempts as exc:
+        return _account_page(request, user, ws, 429, password_error=str(exc))
+    except (SignInError, InputError) as exc:
+        return _account_page(request, user, ws, 400, password_error=str(exc))
+    return _account_page(request, user, ws, change=change)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -130,7 +181,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, user: Own, ws: UserWorkspace) -> Response:
+def revoke_token(token_id: PathId, user: Own, ws: UserWorkspace) -> Response:
     """Revoke one of your API tokens (an admin may revoke anyone's)."""
     if ws.accounts.token(token_id).user != user.name and not user.may(Permission.MANAGE_USERS):
         raise NotFoundError(f"you have no API token with id {token_id}")

@@ -21,6 +21,7 @@ from mentor.evals.scorecards import METRICS, Metric
 from mentor.evals.verdicts import run_scorecard
 from mentor.web import nav, render
 from mentor.web.eval_charts import group_rows, interval_chart, metric_rows
+from mentor.web.ids import PathId
 from mentor.web.session import Permission, require
 from mentor.web.workspace import CurrentWorkspace
 
@@ -86,7 +87,7 @@ def _pages(page: int, total: int) -> int:
 @router.get("/evals/runs/{run_id}", response_class=HTMLResponse)
 def run(
     request: Request,
-    run_id: int,
+    run_id: PathId,
     ws: CurrentWorkspace,
     show: Annotated[str, Query(description="Which cases: " + ", ".join(SHOWS))] = "all",
     page: Page = 1,

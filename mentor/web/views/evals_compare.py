@@ -18,6 +18,7 @@ from mentor.evals.starters import starter_path
 from mentor.evals.verdicts import RunComparison, compare_runs, gate_run
 from mentor.web import render
 from mentor.web.eval_charts import change_rows, interval_chart, paired_metric_rows
+from mentor.web.ids import PathId
 from mentor.web.session import Permission, UserWorkspace, require
 from mentor.web.workspace import CurrentWorkspace
 from mentor.workspace import Workspace
@@ -152,7 +153,7 @@ def _gate_page(
 )
 def gate_form(
     request: Request,
-    run_id: int,
+    run_id: PathId,
     ws: CurrentWorkspace,
     baseline: RunRef = None,
     gate: Annotated[str | None, Query(description="'starter': the starter release gate.")] = None,
@@ -174,7 +175,7 @@ def gate_form(
 )
 def gate_given(
     request: Request,
-    run_id: int,
+    run_id: PathId,
     ws: UserWorkspace,
     gate_yaml: Annotated[str, Form(max_length=MAX_GATE_CHARS)],
     baseline: Annotated[str, Form()] = "",

@@ -1,7 +1,8 @@
 """The quality pages: workspace KPIs, a dashboard per project, and each annotator's page.
 
 Trainers, reviewers and viewers (who may read the data) see the KPIs and dashboards; an
-annotator sees only their own annotator page.
+annotator sees only their own annotator page, and only of a project open to them: a project with
+members they are not one of is "not found", exactly like a project that does not exist.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from mentor.accounts import User
-from mentor.quality import annotator_body, kpis_body, project_body, project_quality, workspace_kpis
+from mentor.quality import (
+    annotator_body,
+    kpis_body,
+    open_project,
+    project_body,
+    project_quality,
+    workspace_kpis,
+)
 from mentor.quality.annotators import annotator_quality
 from mentor.web import nav, render
 from mentor.web.session import Forbidden, Permission, require
@@ -62,10 +70,12 @@ def annotator(
     user: Annotated[User, require(Permission.ANNOTATE)],
 ) -> HTMLResponse:
     """One annotator's gold accuracy over time, agreement with consensus, review pass rate,
-    throughput and time per item (annotators: only their own)."""
-    ws.projects.get(name)  # an unknown project is a 404 for everyone
-    if annotator != user.name and not user.may(Permission.VIEW_DATA):
-        raise Forbidden(f"{user.name} may see only their own quality page, not {annotator}'s")
+    throughput and time per item (annotators: only their own, of a project open to them)."""
+    reader = user.may(Permission.VIEW_DATA)
+    if not reader:
+        open_project(ws, name, user.name)  # the same 404 as an unknown project
+        if annotator != user.name:
+            raise Forbidden(f"{user.name} may see only their own quality page, not {annotator}'s")
     q = project_quality(ws, name)
     found = next((p for p in q.people if p.annotator == annotator), None)
     if found is None:
@@ -77,5 +87,5 @@ def annotator(
         q=q,
         who=annotator,
         body=Markup(body),
-        dashboard=user.may(Permission.VIEW_DATA),
+        dashboard=reader,
     )

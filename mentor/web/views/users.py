@@ -1,4 +1,4 @@
-"""The admin's page of users: add one, change a role, disable or enable."""
+"""The admin's page of users: add one, change a role, set a password, disable or enable."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mentor.accounts import Permission, Role
 from mentor.web import nav, render
-from mentor.web.session import UserWorkspace, require
+from mentor.web.session import UserWorkspace, require, signed_in
 
 router = APIRouter(dependencies=[require(Permission.MANAGE_USERS)])
 nav.add_link("Users", "/users", Permission.MANAGE_USERS)
@@ -41,6 +41,22 @@ def add_user(
 def set_role(name: str, ws: UserWorkspace, role: Annotated[str, Form()]) -> Response:
     """Give a user another role."""
     ws.accounts.set_role(name, role)
+    return _back()
+
+
+@router.post("/users/{name}/password")
+def set_password(
+    request: Request,
+    name: str,
+    ws: UserWorkspace,
+    password: Annotated[str, Form()],
+    revoke_tokens: Annotated[bool, Form()] = False,
+) -> Response:
+    """Give a user a new password (the admin tells them); their sessions end, and their API
+    tokens too if the box is ticked."""
+    visitor = signed_in(request)
+    this_session = visitor.secret if visitor and visitor.via == "session" else ""
+    ws.accounts.set_password(name, password, revoke_tokens=revoke_tokens, keep_session=this_session)
     return _back()
 
 

@@ -18,6 +18,7 @@ from mentor.web.workspace import CurrentWorkspace
 
 router = APIRouter(dependencies=[require(Permission.VIEW_DATA)])
 QA_IN_PAGE_LIMIT = 50_000
+QA_STYLESHEET = "/static/qa-report.css"  # the CSP runs no inline style: the report links it
 Page = Annotated[int, Query(ge=1, description="Page of records, from 1.")]
 
 
@@ -55,7 +56,8 @@ def qa_report(name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
             where="QA report",
         )
     result = ws.qa_scan(v.ref, executor="serial", keep_findings=False)
-    return HTMLResponse(render_html(result.summary, f"QA report: {v.ref}"))
+    page = render_html(result.summary, f"QA report: {v.ref}", css_href=QA_STYLESHEET)
+    return HTMLResponse(page)
 
 
 @router.get("/datasets/{name}/diff", response_class=HTMLResponse)
