@@ -291,7 +291,7 @@ class MentorSystem:
         records = folder / "hh.jsonl.gz"
         records.write_bytes(HH.read_bytes())
         with mentor.connect(self.url, user="bench") as ws:
-            self.dataset = ws.import_file(records, "hh", map="hh-rlhf").version.ref
+            self.dataset = ws.datasets.import_file(records, "hh", map="hh-rlhf").version.ref
             names = [f"annotator{i:03d}" for i in range(annotators)]
             for name in names:
                 ws.accounts.add_user(name, Role.ANNOTATOR, PASSWORD)

@@ -7,9 +7,9 @@ Each measurement runs in a fresh subprocess, so the peak RSS reported is that pr
 ``ru_maxrss``, plus that of any worker processes it started), and so is the CPU time (user +
 system seconds of the process and its workers while the operation ran): on a shared machine the
 CPU time per record is steadier than the wall time. Figures are medians over the runs.
-Mentor imports into SQLite (``Workspace.import_file``) and exports with ``Workspace.export``; the
-peer is ``datasets.load_dataset("json")`` + ``save_to_disk`` and ``Dataset.to_json`` /
-``to_parquet``, with a fresh cache folder every run.
+Mentor imports into SQLite (``ws.datasets.import_file``) and exports with
+``ws.datasets.export``; the peer is ``datasets.load_dataset("json")`` + ``save_to_disk`` and
+``Dataset.to_json`` / ``to_parquet``, with a fresh cache folder every run.
 """
 
 from __future__ import annotations
@@ -144,14 +144,14 @@ def _mentor_import(a: dict[str, Any]) -> int:
             db.execute(f"PRAGMA page_size={int(a['page_size'])}")
             db.execute("VACUUM")
     with mentor.connect(f"sqlite:///{a['db']}", home=Path(a["home"])) as ws, _timed(a):
-        return ws.import_file(a["data"], DATASET).imported
+        return ws.datasets.import_file(a["data"], DATASET).imported
 
 
 def _mentor_export(a: dict[str, Any]) -> int:
     import mentor
 
     with mentor.connect(f"sqlite:///{a['db']}", home=Path(a["home"])) as ws, _timed(a):
-        return ws.export(f"{DATASET}@v1", a["format"], a["out"]).written
+        return ws.datasets.export(f"{DATASET}@v1", a["format"], a["out"]).written
 
 
 def _peer_import(a: dict[str, Any]) -> int:

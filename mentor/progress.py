@@ -9,7 +9,7 @@ T = TypeVar("T")
 
 
 class Progress(Protocol):
-    """Told how far a long operation has got; `total` is in the same unit (bytes, records)."""
+    """Told how far a long operation has got; `total` is in the same unit (bytes, records, rows)."""
 
     def __call__(self, done: int, total: int) -> None: ...
 

@@ -149,7 +149,7 @@ def render_settings() -> str:
         "",
         "Mentor reads its settings from environment variables when a command starts or "
         "`mentor.connect()` is called. A flag wins over its variable (`--db` over `MENTOR_DB`), "
-        "and keyword arguments to `mentor.connect(url, **settings)` win over both "
+        "and keyword arguments to `mentor.connect(url, user=..., home=..., ...)` win over both "
         '(`mentor.connect(user="alice")`). Booleans accept `1`/`0`, `true`/`false`, '
         "`yes`/`no`.",
         "",

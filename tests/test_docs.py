@@ -246,13 +246,13 @@ def test_documented_records_and_map_file_import_as_shown(tmp_path: Path) -> None
         json.loads(body) for info, body in _blocks(page, "json") if info == "expect=support-ratings"
     )
     with mentor.connect(f"sqlite:///{tmp_path / 'm.db'}") as ws:
-        kinds = ws.import_file(tmp_path / "records.jsonl", "kinds")
+        kinds = ws.datasets.import_file(tmp_path / "records.jsonl", "kinds")
         assert kinds.rejected == 0
         assert set(kinds.version.kind_counts) == {"sft", "preference", "ranking", "rating"}
-        mapped = ws.import_file(
+        mapped = ws.datasets.import_file(
             tmp_path / "reviews.jsonl", "support-ratings", map_file=tmp_path / "reviews-map.yaml"
         )
-        assert next(ws.records(mapped.version.ref)) == expected
+        assert next(ws.datasets.records(mapped.version.ref)) == expected
 
 
 def test_content_hash_recipe_matches_mentor(tmp_path: Path) -> None:
@@ -265,12 +265,12 @@ def test_content_hash_recipe_matches_mentor(tmp_path: Path) -> None:
     assert callable(recompute)
     with mentor.connect(f"sqlite:///{tmp_path / 'm.db'}") as ws:
         imports = [
-            ws.import_file(tmp_path / "records.jsonl", "kinds"),
-            ws.import_file(
+            ws.datasets.import_file(tmp_path / "records.jsonl", "kinds"),
+            ws.datasets.import_file(
                 tmp_path / "reviews.jsonl", "reviews", map_file=tmp_path / "reviews-map.yaml"
             ),
         ]
         for result in imports:
             ref = result.version.ref
-            exported = ws.export(ref, "jsonl", tmp_path / f"{ref}.jsonl")
+            exported = ws.datasets.export(ref, "jsonl", tmp_path / f"{ref}.jsonl")
             assert recompute(str(exported.path)) == result.version.content_hash

@@ -3,7 +3,8 @@
 from mentor.annotate.adjudication import Adjudication, Dispute
 from mentor.annotate.annotations import Annotation, LabelRows
 from mentor.annotate.clarifications import Clarification
-from mentor.annotate.gold import GoldScore
+from mentor.annotate.forms import FormFields
+from mentor.annotate.gold import GoldAccuracy, GoldScore, gold_accuracy
 from mentor.annotate.guidelines import GuidelineClarification, GuidelineVersion
 from mentor.annotate.items import GoldItem, ItemInfo
 from mentor.annotate.members import Member, NotAMemberError
@@ -21,7 +22,14 @@ from mentor.annotate.release import ReleaseResult
 from mentor.annotate.reviews import Review, ReviewTask
 from mentor.annotate.service import Projects
 from mentor.annotate.submissions import Submission
-from mentor.annotate.tasks import TaskType, TaskTypeInfo, register_task_type, task_types
+from mentor.annotate.tasks import (
+    Keys,
+    TaskType,
+    TaskTypeBase,
+    TaskTypeInfo,
+    register_task_type,
+    task_types,
+)
 
 __all__ = [
     "Adjudication",
@@ -29,11 +37,14 @@ __all__ = [
     "AnnotatorProgress",
     "Clarification",
     "Dispute",
+    "FormFields",
+    "GoldAccuracy",
     "GoldItem",
     "GoldScore",
     "GuidelineClarification",
     "GuidelineVersion",
     "ItemInfo",
+    "Keys",
     "LabelRows",
     "Member",
     "ModelPreLabeler",
@@ -52,7 +63,9 @@ __all__ = [
     "Submission",
     "Task",
     "TaskType",
+    "TaskTypeBase",
     "TaskTypeInfo",
+    "gold_accuracy",
     "register_prelabeler",
     "register_task_type",
     "task_types",

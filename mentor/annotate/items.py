@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mentor.annotate.projects import ProjectInfo
-from mentor.annotate.tasks import Payload, TaskType
+from mentor.annotate.tasks import Payload, TaskTypeBase
 from mentor.errors import InputError, NotFoundError
 from mentor.records import Record, canonical_json
 from mentor.store.annotation_tables import adjudications, project_items, reviews
@@ -95,7 +95,7 @@ class PlannedItem:
 
 
 def plan_items(
-    task: TaskType,
+    task: TaskTypeBase,
     config: dict[str, Any],
     records: Sequence[tuple[str, Record]],
     gold: Sequence[GoldItem],

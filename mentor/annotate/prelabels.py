@@ -5,7 +5,7 @@ A pre-labeler is anything with ``async suggest(task, record, view, config) -> pa
 Projects name one by a spec: ``record`` (the label the record already carries:
 ``meta.suggestion``, a preference's chosen side, a rating's scores), ``record:meta.FIELD`` (a
 payload kept in that field), or ``model:NAME`` (a named provider, see
-:mod:`mentor.evals.providers.named`; the CLI and SDK may also write a provider spec there).
+:mod:`mentor.providers.named`; the CLI and SDK may also write a provider spec there).
 Others register with :func:`register_prelabeler` or the ``mentor.prelabelers`` entry point group.
 
 Gold items leak nothing through their suggestion: a labeler that reads the record (``blind`` is
@@ -23,22 +23,23 @@ import re
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from importlib.metadata import EntryPoint
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 from sqlalchemy import Engine, select, update
 
+from mentor import plugins
 from mentor.annotate.items import PlannedItem, record_of
 from mentor.annotate.projects import ProjectInfo
-from mentor.annotate.tasks import Payload, TaskType, View
+from mentor.annotate.tasks import Payload, TaskTypeBase, View
 from mentor.errors import ConfigError, InputError
+from mentor.providers.base import GenerationParams
 from mentor.records import Record
 from mentor.store.annotation_tables import project_items
 from mentor.store.engine import write_transaction
 
 if TYPE_CHECKING:
-    from mentor.evals.providers.base import GenerationParams
-    from mentor.evals.providers.named import NamedProviders
+    from mentor.providers.named import NamedProviders
 
 T = TypeVar("T")
 _OBJECT = re.compile(r"\{.*\}", re.DOTALL)
@@ -55,7 +56,7 @@ class PreLabeler(Protocol):
     name: str
 
     async def suggest(
-        self, task: TaskType, record: Record, view: View, config: dict[str, Any]
+        self, task: TaskTypeBase, record: Record, view: View, config: dict[str, Any]
     ) -> Payload | None: ...
 
 
@@ -91,7 +92,7 @@ class RecordPreLabeler:
         self.field = field
 
     async def suggest(
-        self, task: TaskType, record: Record, view: View, config: dict[str, Any]
+        self, task: TaskTypeBase, record: Record, view: View, config: dict[str, Any]
     ) -> Payload | None:
         if not self.field:
             return task.suggest(record, config)
@@ -113,13 +114,10 @@ class ModelPreLabeler:
     blind = True
 
     def __init__(self, provider: Any, params: GenerationParams | None = None):
-        # Imported here: the evaluation package is only needed when a model pre-labels.
-        from mentor.evals.providers.base import GenerationParams
-
         self.provider = provider
         self.params = params or GenerationParams(temperature=0.0, max_tokens=512)
 
-    def messages(self, task: TaskType, view: View) -> list[dict[str, Any]]:
+    def messages(self, task: TaskTypeBase, view: View) -> list[dict[str, Any]]:
         """The prompt: what the task is, the JSON shape of a label, and the item."""
         schema = json.dumps(task.payload_model.model_json_schema())
         return [
@@ -132,7 +130,7 @@ class ModelPreLabeler:
         ]
 
     async def suggest(
-        self, task: TaskType, record: Record, view: View, config: dict[str, Any]
+        self, task: TaskTypeBase, record: Record, view: View, config: dict[str, Any]
     ) -> Payload | None:
         order = list(range(task.options(view)))
         random.Random(f"prelabel:{record['id']}").shuffle(order)
@@ -160,18 +158,19 @@ def _model(arg: str, providers: NamedProviders | None, trusted: bool) -> PreLabe
             "(an admin names providers with `mentor providers add`)",
             field="prelabel",
         )
-    from mentor.evals.providers import build_provider
+    from mentor.providers import build_provider
 
     return ModelPreLabeler(build_provider(arg))
 
 
-_FACTORIES: dict[str, Callable[[str], PreLabeler]] = {"record": RecordPreLabeler}
+GROUP: Final = "mentor.prelabelers"
+BUILTIN: Final = (EntryPoint("record", "mentor.annotate.prelabels:RecordPreLabeler", GROUP),)
 
 
 def register_prelabeler(name: str, factory: Callable[[str], PreLabeler]) -> None:
     """Make ``name[:ARG]`` usable as a project's pre-label spec; `factory` gets ARG. Plug-in
     pre-labelers are for the CLI and SDK: the web app offers only ``record`` and named models."""
-    _FACTORIES[name] = factory
+    plugins.register(GROUP, name, factory)
 
 
 def prelabeler(
@@ -189,20 +188,18 @@ def prelabeler(
         raise InputError(
             f"'{spec[:80]}': expected record, record:FIELD or model:NAME", field="prelabel"
         )
-    if name not in _FACTORIES:
-        for entry in entry_points(group="mentor.prelabelers"):
-            if entry.name == name:
-                register_prelabeler(name, entry.load())
-    if name not in _FACTORIES:
+    found = plugins.registered(GROUP, BUILTIN)
+    if name not in found:
         raise ConfigError(
             f"--prelabel: unknown pre-labeler '{name}'; expected one of "
-            f"{', '.join(['model', *_FACTORIES])}"
+            f"{', '.join(['model', *found])}"
         )
-    return _FACTORIES[name](arg)
+    factory: Callable[[str], PreLabeler] = plugins.load("pre-labeler", name, found)
+    return factory(arg)
 
 
 def _decoy(
-    task: TaskType, config: dict[str, Any], work: Pending, pool: Sequence[Payload], seed: int
+    task: TaskTypeBase, config: dict[str, Any], work: Pending, pool: Sequence[Payload], seed: int
 ) -> Payload | None:
     """A suggestion for a gold item that owes nothing to its answer: another item's suggestion
     with the responses relabelled by a random order (None when there is none to borrow)."""
@@ -222,7 +219,7 @@ def _decoy(
 
 async def suggest_all(
     labeler: PreLabeler,
-    task: TaskType,
+    task: TaskTypeBase,
     config: dict[str, Any],
     work: Sequence[Pending],
     *,
@@ -310,7 +307,7 @@ def run_prelabels(
 
 def suggestions_for(
     labeler: PreLabeler,
-    task: TaskType,
+    task: TaskTypeBase,
     config: dict[str, Any],
     plan: Sequence[PlannedItem],
     seed: int,

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, case, exists, func, or_, select
 
 from mentor.annotate.annotations import Annotation, list_annotations
 from mentor.annotate.clarifications import questions
+from mentor.annotate.gold import gold_accuracy
 from mentor.annotate.items import ADJUDICATED, COMPLETE, DISPUTED, OPEN
 from mentor.annotate.projects import ProjectInfo
 from mentor.annotate.queues import LEASED, REJECTED, SKIPPED, barred, holds_slot
@@ -85,7 +86,7 @@ def _annotator(
     who: str, mine: list[Annotation], states: Counter[str], leased: int
 ) -> AnnotatorProgress:
     regular = [a for a in mine if not a.gold]
-    gold = [a.gold_score for a in mine if a.gold and a.gold_score is not None]
+    gold = gold_accuracy(mine)
     agreed = [float(a.prelabel_agrees) for a in regular if a.prelabel_agrees is not None]
     return AnnotatorProgress(
         annotator=who,
@@ -93,8 +94,8 @@ def _annotator(
         skipped=states[SKIPPED],
         leased=leased,
         rejected=states[REJECTED],
-        gold_answered=len(gold),
-        gold_score=_mean(gold),
+        gold_answered=gold.answered,
+        gold_score=gold.mean,
         mean_time_s=_mean([a.time_spent_s for a in regular]),
         prelabel_agreement=_mean(agreed),
     )

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Connection, func, insert, select
 
 from mentor.annotate import guidelines
 from mentor.annotate.freetext import check_text
-from mentor.annotate.tasks import TaskType, task_type
+from mentor.annotate.tasks import TaskTypeBase, task_type
 from mentor.datasets import versions
 from mentor.errors import ConflictError, InputError, NotFoundError
 from mentor.store.annotation_tables import guideline_versions, project_items, projects
@@ -88,7 +88,7 @@ class ProjectInfo:
     guideline_number: int = field(repr=False)
 
     @property
-    def task(self) -> TaskType:
+    def task(self) -> TaskTypeBase:
         """The project's task type."""
         return task_type(self.task_type)
 
@@ -112,7 +112,7 @@ def check_name(name: str) -> str:
 def insert_project(
     conn: Connection,
     name: str,
-    task: TaskType,
+    task: TaskTypeBase,
     dataset_ref: str,
     guideline_body: str,
     settings: ProjectSettings,

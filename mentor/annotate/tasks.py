@@ -3,7 +3,13 @@
 Each task type validates its payload with pydantic at the trust boundary (a submission, a gold
 file, a model's suggestion), says what the annotator sees (the *view*, never an answer), whether
 its options are shuffled per annotator, when two annotators agree, how labels aggregate into a
-final label, how an answer scores against gold, and how a final label becomes a released record.
+final label, how an answer scores against gold, and how a final label becomes a released record;
+and, for the web pages, its own form (a Jinja template shipped beside it), how that form's fields
+become a payload, and its keyboard map.
+
+A task type implements the small :class:`TaskType` protocol; :class:`TaskTypeBase` gives the
+rest a default. Built-ins are entry points of the ``mentor.task_types`` group exactly like
+third-party ones (see docs/annotation.md, "Adding a task type").
 
 Payloads are stored in the *true* orientation (the item's own order of responses); what the
 annotator submitted, in the order shown, is kept beside it.
@@ -12,13 +18,17 @@ annotator submitted, in the order shown, is kept beside it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint
+from pathlib import Path
+from typing import Any, Final, Protocol, TypeVar, runtime_checkable
 
 import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from mentor import plugins
+from mentor.annotate.forms import FormFields
 from mentor.errors import InputError
 from mentor.records import METADATA, Record
 
@@ -110,16 +120,83 @@ class TaskTypeInfo:
     payload_fields: tuple[str, ...]
 
 
-class TaskType:
-    """Base of the task types; override what differs. `payload_model` is the pydantic model of a
-    submission and `config_model` that of the project's task settings."""
+@dataclass(frozen=True)
+class Keys:
+    """A task type's keyboard map, which its pages hand to ``/static/keys.js`` as data.
 
-    name: ClassVar[str]
-    title: ClassVar[str]
-    kinds: ClassVar[tuple[str, ...]]
-    payload_model: ClassVar[type[BaseModel]]
-    config_model: ClassVar[type[BaseModel]] = NoConfig
-    shuffled: ClassVar[bool] = False
+    Without a map a key clicks the input of the form marked ``data-key="KEY"`` (in the group
+    with the focus, else the first group with no answer). `actions` names, per key, the
+    keys.js actions tried in turn instead: ``pick`` (that click), ``rank`` and ``unrank``
+    (append a response to a ranking, take the last back), ``label-span`` (give the selected
+    span the label with that number); the key ``digit`` stands for 0 to 9. `help` adds lines
+    to the page's key list.
+    """
+
+    actions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    help: Mapping[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class TaskType(Protocol):
+    """What a task type must say; :class:`TaskTypeBase` gives everything else a default.
+
+    `templates` is the folder holding its ``form.html`` (the answer fields of a task page,
+    rendered with `view`, `v` (a label to prefill, or empty) and `idp` (an element id prefix))
+    and, optionally, ``label.html`` (a submitted label `p`, read-only, for reviewers).
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def kinds(self) -> tuple[str, ...]: ...
+
+    @property
+    def payload_model(self) -> type[BaseModel]: ...
+
+    @property
+    def templates(self) -> Path: ...
+
+    def view(self, record: Record, config: dict[str, Any]) -> View:
+        """What an annotator sees of `record`, in the true order (never an answer)."""
+        ...
+
+    def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
+        """Check a payload against the model and the item; returns it canonical."""
+        ...
+
+    def read_form(self, form: FormFields) -> Payload:
+        """The label the task's form posted, as a payload (not yet validated)."""
+        ...
+
+
+class TaskTypeBase:
+    """A task type with a default for everything beyond :class:`TaskType`: override what
+    differs. `config_model` is the pydantic model of the project's task settings."""
+
+    name: str
+    title: str
+    kinds: tuple[str, ...]
+    payload_model: type[BaseModel]
+    templates: Path
+    config_model: type[BaseModel] = NoConfig
+    shuffled: bool = False
+    keys: Keys = Keys()
+
+    def view(self, record: Record, config: dict[str, Any]) -> View:
+        """What an annotator sees of `record`, in the true order (never an answer)."""
+        raise NotImplementedError
+
+    def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
+        """Check a payload against the model and the item; returns it canonical."""
+        return parse(self.payload_model, raw, where).model_dump(mode="json", exclude_none=True)
+
+    def read_form(self, form: FormFields) -> Payload:
+        """The label the task's form posted, as a payload (not yet validated)."""
+        raise NotImplementedError
 
     def info(self) -> TaskTypeInfo:
         """A summary for listings."""
@@ -140,10 +217,6 @@ class TaskType:
             )
         self.view(record, config)
 
-    def view(self, record: Record, config: dict[str, Any]) -> View:
-        """What an annotator sees of `record`, in the true order (never an answer)."""
-        raise NotImplementedError
-
     def shown_view(self, view: View, order: list[int]) -> View:
         """The view with its responses in the order shown (``order[shown] = true index``)."""
         if not order:
@@ -156,10 +229,6 @@ class TaskType:
     def options(self, view: View) -> int:
         """How many responses the view shuffles (0: nothing is shuffled)."""
         return len(view["responses"]) if self.shuffled else 0
-
-    def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
-        """Check a payload against the model and the item; returns it canonical."""
-        return parse(self.payload_model, raw, where).model_dump(mode="json", exclude_none=True)
 
     def unshow(self, payload: Payload, order: list[int]) -> Payload:
         """A payload given in the order shown, in the true order."""
@@ -209,6 +278,24 @@ class TaskType:
         return canonical(payload).decode()
 
 
+class _Defaults(TaskTypeBase):
+    """A task type that implements only the protocol, with the defaults for the rest."""
+
+    def __init__(self, core: TaskType) -> None:
+        self.core = core
+        self.name, self.title, self.kinds = core.name, core.title, tuple(core.kinds)
+        self.payload_model, self.templates = core.payload_model, Path(core.templates)
+
+    def view(self, record: Record, config: dict[str, Any]) -> View:
+        return self.core.view(record, config)
+
+    def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
+        return self.core.validate(raw, config, view, where)
+
+    def read_form(self, form: FormFields) -> Payload:
+        return self.core.read_form(form)
+
+
 def letter_index(label: str, count: int, where: str, field: str) -> int:
     """The index of a response label 'A', 'B', ...; an InputError if there is no such response."""
     index = ord(label) - ord("A") if len(label) == 1 else -1
@@ -220,40 +307,54 @@ def letter_index(label: str, count: int, where: str, field: str) -> int:
     return index
 
 
-_REGISTRY: dict[str, TaskType] = {}
+GROUP: Final = "mentor.task_types"
+BUILTINS: Final = tuple(
+    EntryPoint(name, f"mentor.annotate.tasktypes.{name}:{cls}", GROUP)
+    for name, cls in (
+        ("classification", "Classification"),
+        ("factcheck", "FactCheck"),
+        ("pairwise", "Pairwise"),
+        ("ranking", "Ranking"),
+        ("rubric", "Rubric"),
+        ("sft", "Sft"),
+        ("spans", "Spans"),
+        ("turns", "Turns"),
+    )
+)
+"""The built-in task types, declared exactly as a package declares its own."""
+
+_LOADED: dict[str, TaskTypeBase] = {}
 
 
 def register_task_type(task: TaskType) -> None:
-    """Make a task type available by its name (third-party ones register the same way, or
-    through the ``mentor.task_types`` entry point group)."""
-    _REGISTRY[task.name] = task
+    """Make a task type available by its name in this process (for tests and notebooks;
+    packages declare a ``mentor.task_types`` entry point instead)."""
+    plugins.register(GROUP, task.name, lambda: task)
+    _LOADED.pop(task.name, None)
 
 
-def _load_builtins() -> None:
-    if _REGISTRY:
-        return
-    from importlib.metadata import entry_points
-
-    from mentor.annotate import tasktypes
-
-    for name in tasktypes.__all__:
-        register_task_type(getattr(tasktypes, name)())
-    for entry in entry_points(group="mentor.task_types"):
-        register_task_type(entry.load()())
-
-
-def task_types() -> list[TaskType]:
-    """Every registered task type, by name."""
-    _load_builtins()
-    return [_REGISTRY[name] for name in sorted(_REGISTRY)]
-
-
-def task_type(name: str) -> TaskType:
-    """The task type called `name`."""
-    _load_builtins()
-    if name not in _REGISTRY:
+def _made(name: str, found: Mapping[str, EntryPoint]) -> TaskTypeBase:
+    made = plugins.load("task type", name, found, where="--task")()
+    if isinstance(made, TaskTypeBase):
+        return made
+    if not isinstance(made, TaskType):
         raise InputError(
-            f"unknown task type '{name}'; expected one of {', '.join(sorted(_REGISTRY))}",
+            f"task type '{name}' ({found[name].value}) does not implement "
+            "mentor.annotate.TaskType (name, title, kinds, payload_model, templates, view, "
+            "validate, read_form)",
             where="--task",
         )
-    return _REGISTRY[name]
+    return _Defaults(made)
+
+
+def task_types() -> list[TaskTypeBase]:
+    """Every registered task type, by name."""
+    found = plugins.registered(GROUP, BUILTINS)
+    return [task_type(name) for name in sorted(found)]
+
+
+def task_type(name: str) -> TaskTypeBase:
+    """The task type called `name`."""
+    if name not in _LOADED:
+        _LOADED[name] = _made(name, plugins.registered(GROUP, BUILTINS))
+    return _LOADED[name]

@@ -1,7 +1,28 @@
-"""Small SVG chart builders for server-rendered pages and self-contained reports (no script)."""
+"""The one SVG chart package every page and report uses: small builders that take plain data
+and return inline SVG (no script, no ``style`` attribute). Depends on nothing else in Mentor."""
 
 from mentor.charts.bars import Bar, bar_chart, column_chart
+from mentor.charts.graph import Graph, GraphLayout, GraphNode, PlacedEdge, PlacedNode
 from mentor.charts.heatmap import heatmap
+from mentor.charts.intervals import Interval, IntervalRow, interval_chart
 from mentor.charts.line import Point, Series, line_chart
+from mentor.charts.stacked import stacked_bars
 
-__all__ = ["Bar", "Point", "Series", "bar_chart", "column_chart", "heatmap", "line_chart"]
+__all__ = [
+    "Bar",
+    "Graph",
+    "GraphLayout",
+    "GraphNode",
+    "Interval",
+    "IntervalRow",
+    "PlacedEdge",
+    "PlacedNode",
+    "Point",
+    "Series",
+    "bar_chart",
+    "column_chart",
+    "heatmap",
+    "interval_chart",
+    "line_chart",
+    "stacked_bars",
+]

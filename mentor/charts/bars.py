@@ -47,9 +47,11 @@ def bar_chart(
     percent: bool = False,
     reference: float | None = None,
     reference_label: str = "",
+    digits: int = 0,
 ) -> str:
-    """One horizontal bar per item, scaled to 100% with `percent` (else to the largest value);
-    `reference` draws a dashed vertical line (e.g. an alert threshold)."""
+    """One horizontal bar per item, scaled to 100% with `percent` (else to the largest value),
+    percentages shown with `digits` decimals; `reference` draws a dashed vertical line (e.g. an
+    alert threshold)."""
     if not bars:
         return empty(f"{label}: no data")
     top = 1.0 if percent else max(max(b.high or b.value for b in bars), reference or 0) or 1.0
@@ -58,9 +60,9 @@ def bar_chart(
     for i, bar in enumerate(bars):
         y = i * ROW
         width = max(bar.value, 0.0) * scale
-        shown = number(bar.value, percent)
+        shown = number(bar.value, percent, digits)
         if bar.low is not None and bar.high is not None:
-            shown += f" ({number(bar.low, percent)} to {number(bar.high, percent)})"
+            shown += f" ({number(bar.low, percent, digits)} to {number(bar.high, percent, digits)})"
         parts.append(
             text(LABEL_W - 8, y + 16, short(bar.label), "end")
             + f'<rect class="bar" x="{LABEL_W}" y="{y + 4}" width="{width:.1f}" '

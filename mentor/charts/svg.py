@@ -38,10 +38,11 @@ def short(label: str, most: int = 24) -> str:
     return label if len(label) <= most else label[: most - 1] + "…"
 
 
-def number(value: float, percent: bool) -> str:
-    """A value as a chart prints it: a percentage, a count, or three decimals."""
+def number(value: float, percent: bool, digits: int = 0) -> str:
+    """A value as a chart prints it: a percentage (with `digits` decimals), a count, or three
+    decimals."""
     if percent:
-        return f"{value:.0%}"
+        return f"{value:.{digits}%}"
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:.3f}"

@@ -96,19 +96,20 @@ def import_(
 ) -> None:
     """Import a file as the next immutable version of dataset NAME (all or nothing)."""
     ws = workspace(db)
-    options = {
-        "format": fmt,
-        "map": map_,
-        "map_file": map_file,
-        "skip_invalid": skip_invalid,
-        "split": split,
-        "description": description,
-        "note": note,
-    }
-    if quarantine is not None:
-        options["quarantine"] = quarantine
     with render.progress(f"importing {path.name}", unit="bytes") as bar:
-        result = ws.import_file(path, name, progress=bar, **options)
+        result = ws.datasets.import_file(
+            path,
+            name,
+            format=fmt,
+            map=map_,
+            map_file=map_file,
+            skip_invalid=skip_invalid,
+            quarantine=quarantine,
+            split=split,
+            description=description,
+            note=note,
+            progress=bar,
+        )
     if json:
         render.emit_json(result)
         return
@@ -124,7 +125,7 @@ def import_(
 @app.command("list")
 def list_(db: Db = None, json: Json = False) -> None:
     """List the datasets in the workspace."""
-    items = workspace(db).datasets()
+    items = workspace(db).datasets.all()
     if json:
         render.emit_json(items)
         return
@@ -140,7 +141,7 @@ def versions(
     name: Annotated[str, typer.Argument(help="Dataset name.")], db: Db = None, json: Json = False
 ) -> None:
     """List every version of a dataset, oldest first."""
-    items = workspace(db).versions(name)
+    items = workspace(db).datasets.versions(name)
     if json:
         render.emit_json(items)
         return
@@ -160,10 +161,10 @@ def show(
 ) -> None:
     """Show one version: hash, counts, transform, parents and sources."""
     ws = workspace(db)
-    version = ws.version(ref)
+    version = ws.datasets.version(ref)
     sample = []
     if head:
-        for rec in ws.records(ref):
+        for rec in ws.datasets.records(ref):
             sample.append(rec)
             if len(sample) >= head:
                 break
@@ -184,7 +185,7 @@ def diff(
     json: Json = False,
 ) -> None:
     """Records added, removed and changed (matched by id) between two versions."""
-    result = workspace(db).diff(old, new, limit)
+    result = workspace(db).datasets.diff(old, new, limit)
     if json:
         render.emit_json(result)
         return
@@ -203,7 +204,7 @@ def diff(
 @app.command()
 def lineage(ref: Ref, db: Db = None, json: Json = False) -> None:
     """The graph back to the source files (with their hashes) that a version was made from."""
-    graph = workspace(db).lineage(ref)
+    graph = workspace(db).datasets.lineage(ref)
     if json:
         render.emit_json(graph)
         return
@@ -239,7 +240,7 @@ def export(
     """Write a version in a training format; the file appears only when complete."""
     ws = workspace(db)
     with render.progress(f"exporting {ref}") as bar:
-        result = ws.export(ref, to, out, strict=strict, progress=bar)
+        result = ws.datasets.export(ref, to, out, strict=strict, progress=bar)
     if json:
         render.emit_json(result)
         return
@@ -263,7 +264,7 @@ def datasheet(
 ) -> None:
     """Write the datasheet of a version (counts, lineage, uses, limitations) and keep it."""
     with render.progress(f"counting {ref}") as bar:
-        sheet = workspace(db).datasheet(ref, notes=notes, out=out, progress=bar)
+        sheet = workspace(db).datasets.datasheet(ref, notes=notes, out=out, progress=bar)
     if json:
         render.emit_json(sheet)
     elif out is not None:
@@ -297,7 +298,7 @@ def filter_(
     """Make a new version with the records that match every given condition."""
     flt = RecordFilter(kind, intent, language, source, tag, single_turn, sample, seed)
     with render.progress(f"filtering {ref}") as bar:
-        version = workspace(db).filter(ref, flt, into=into, note=note, progress=bar)
+        version = workspace(db).datasets.filter(ref, flt, into=into, note=note, progress=bar)
     if json:
         render.emit_json(version)
         return
@@ -314,7 +315,7 @@ def merge(
 ) -> None:
     """Concatenate versions into a new version whose lineage keeps every parent."""
     with render.progress(f"merging into {into}") as bar:
-        version = workspace(db).merge(refs, into, note=note, progress=bar)
+        version = workspace(db).datasets.merge(refs, into, note=note, progress=bar)
     if json:
         render.emit_json(version)
         return

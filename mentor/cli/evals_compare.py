@@ -10,10 +10,7 @@ import typer
 from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
 from mentor.errors import GATE_FAILED_EXIT
-from mentor.evals.compare import GroupChange
-from mentor.evals.gates import GateResult
-from mentor.evals.scorecards import Scorecard
-from mentor.evals.verdicts import compare_runs, gate_run
+from mentor.evals import GateResult, GroupChange, Scorecard
 
 Run = Annotated[str, typer.Argument(help="A run id (see `mentor eval runs`).")]
 
@@ -53,7 +50,7 @@ def compare(
     json: Json = False,
 ) -> None:
     """Compare a candidate run with a baseline case by case: fixed, regressed, McNemar, CIs."""
-    result = compare_runs(workspace(db), baseline, candidate, n_boot=n_boot, seed=seed)
+    result = workspace(db).evals.compare(baseline, candidate, n_boot=n_boot, seed=seed)
     if json:
         render.emit_json(result.comparison)
         return
@@ -131,8 +128,8 @@ def gate(
     json: Json = False,
 ) -> None:
     """Check a run against a gate; exit 6 listing the failed conditions when any fails."""
-    report = gate_run(
-        workspace(db), run, gate_file, baseline=baseline, junit=junit, markdown=markdown
+    report = workspace(db).evals.gate(
+        run, gate_file, baseline=baseline, junit=junit, markdown=markdown
     )
     if json:
         render.emit_json(

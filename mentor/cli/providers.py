@@ -8,8 +8,8 @@ import typer
 
 from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
-from mentor.evals.providers.named import NamedProvider, ProviderSpec
-from mentor.evals.providers.registry import SPEC_HELP
+from mentor.providers.named import NamedProvider, ProviderSpec
+from mentor.providers.registry import SPEC_HELP
 
 app = typer.Typer(
     help="Named model providers: the only ones the web app may pick (pre-labels).",

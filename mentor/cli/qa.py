@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
 from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
 from mentor.errors import GATE_FAILED_EXIT
-from mentor.qa.findings import SEVERITIES
+from mentor.qa.findings import SEVERITIES, Severity
 from mentor.qa.gate import GateResult, parse_pii
 from mentor.qa.registry import describe, parse_options
 from mentor.qa.report import detail_tables
@@ -138,7 +138,7 @@ def scan(
     ws = workspace(db)
     unit = "bytes" if is_file_target(target) else ""
     with render.progress("scanning", unit=unit) as bar:
-        result = ws.qa_scan(
+        result = ws.qa.scan(
             target,
             checks=checks,
             against=tuple(against or ()),
@@ -197,12 +197,13 @@ def fix(
 ) -> None:
     """Make a new version without duplicates/defects and with PII redacted (source untouched)."""
     with render.progress("fixing") as bar:
-        result = workspace(db).qa_fix(
+        result = workspace(db).qa.fix(
             ref,
             dedup=dedup,
             redact_pii=redact_pii,
             drop_defects=drop_defects,
-            defect_severity=defect_severity,
+            # fix_version names the flag when the severity is not one it knows
+            defect_severity=cast("Severity", defect_severity),
             into=into,
             note=note,
             executor=executor,
@@ -287,7 +288,7 @@ def gate(
 ) -> None:
     """Check a version against thresholds; exit 6 with the reasons when any is broken."""
     with render.progress("gating") as bar:
-        result = workspace(db).qa_gate(
+        result = workspace(db).qa.gate(
             target,
             config=config,
             against=tuple(against or ()),
@@ -295,7 +296,8 @@ def gate(
             workers=workers,
             progress=bar,
             max_defect_rate=max_defect_rate,
-            defect_severity=defect_severity,
+            # GateThresholds.check names the flag when the severity is not one it knows
+            defect_severity=cast("Severity | None", defect_severity),
             max_pii=parse_pii(max_pii or []),
             max_contamination=max_contamination,
             max_exact_dup_rate=max_exact_dup_rate,

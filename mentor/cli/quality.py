@@ -14,8 +14,6 @@ from mentor.quality import (
     GoldWatch,
     ProjectQuality,
     QualityConfig,
-    project_quality,
-    workspace_kpis,
     write_report,
 )
 from mentor.quality.drift import RoundBy
@@ -119,7 +117,7 @@ def report(
         drift_by=_rounds(drift_by),
     )
     with workspace(db) as ws:
-        q = project_quality(ws, project, config)
+        q = ws.quality.project(project, config)
     if html is not None:
         write_report(q, html)
     if json:
@@ -141,7 +139,7 @@ def kpis(
 ) -> None:
     """The LLM trainer KPIs of the workspace, each with its definition ("no data" and why)."""
     with workspace(db) as ws:
-        found = workspace_kpis(ws, priorities=priorities)
+        found = ws.quality.kpis(priorities=priorities)
     if json:
         render.emit_json(
             {**found.__dict__, "kpis": [{**k.__dict__, "shown": k.shown} for k in found.kpis]}

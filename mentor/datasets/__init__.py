@@ -2,15 +2,18 @@
 
 from mentor.datasets.diff import ChangedRecord, VersionDiff
 from mentor.datasets.exporters import ExportResult
-from mentor.datasets.importer import ImportOptions, ImportResult, Progress
+from mentor.datasets.importer import ImportOptions, ImportResult
 from mentor.datasets.lineage import Lineage, LineageNode
+from mentor.datasets.service import Datasets
 from mentor.datasets.sheets import Datasheet
 from mentor.datasets.transforms import RecordFilter
 from mentor.datasets.versions import DatasetInfo, SourceInfo, VersionInfo
+from mentor.progress import Progress
 
 __all__ = [
     "ChangedRecord",
     "DatasetInfo",
+    "Datasets",
     "Datasheet",
     "ExportResult",
     "ImportOptions",

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Final, Protocol
+from typing import IO, Final
 
 import orjson
 from sqlalchemy import Connection, Engine
@@ -28,6 +28,7 @@ from mentor.datasets.readers import open_reader
 from mentor.datasets.versions import VersionInfo, by_id, check_name, resolve
 from mentor.datasets.writer import VersionSpec, VersionWriter, claim_dataset
 from mentor.errors import InputError, MentorError, NotFoundError
+from mentor.progress import Progress
 from mentor.store.engine import write_transaction
 
 # From this input size on, a second process reads, validates and serialises the rows while this
@@ -35,12 +36,6 @@ from mentor.store.engine import write_transaction
 # interpreter that imports Mentor, about 0.75 s) costs more than it saves.
 _WORKER_MIN_BYTES: Final = 256 << 20
 _AHEAD: Final = 8
-
-
-class Progress(Protocol):
-    """Told how far a long operation has got; `total` is in the same unit (bytes, rows)."""
-
-    def __call__(self, done: int, total: int) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -230,7 +230,7 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
     )
     guide = out / "hh-harmless-guideline.md"
     guide.write_text(GUIDELINE, encoding="utf-8")
-    single = ws.versions("hh-harmless")[-1].ref
+    single = ws.datasets.versions("hh-harmless")[-1].ref
     project = ws.acting_as(TRAINER).projects.create(
         PROJECT,
         dataset=single,
@@ -268,7 +268,7 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
         f"{released.annotations} annotations kept; not yet finished: {left or 'none'}",
     )
     ref = released.version.ref
-    scan = ws.qa_scan(ref, executor="serial", html=out / f"qa-{ref.replace('@', '-')}.html")
+    scan = ws.qa.scan(ref, executor="serial", html=out / f"qa-{ref.replace('@', '-')}.html")
     found = sum(sum(per.values()) for per in scan.summary.by_severity.values())
     yield DemoStep(
         f"mentor qa scan {ref}",

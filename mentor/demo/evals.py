@@ -27,7 +27,6 @@ from mentor.evals import (
     make_suite,
 )
 from mentor.evals.starters import STARTERS, load_starter, starter_path
-from mentor.evals.verdicts import compare_runs, gate_run
 from mentor.progress import Progress
 from mentor.workspace import Workspace
 
@@ -113,7 +112,7 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
 
 
 def _verdicts(ws: Workspace, out: Path, base: RunInfo, cand: RunInfo) -> Iterator[DemoStep]:
-    compared = compare_runs(ws, base.id, cand.id)
+    compared = ws.evals.compare(base.id, cand.id)
     c, p = compared.comparison, compared.comparison.pairing
     change = c.pass_rate
     shift = (
@@ -129,7 +128,7 @@ def _verdicts(ws: Workspace, out: Path, base: RunInfo, cand: RunInfo) -> Iterato
     )
     gate = starter_path("regression").with_name(GATE_FILE)
     junit, markdown = out / "eval-gate.junit.xml", out / "eval-gate.md"
-    report = gate_run(ws, cand.id, gate, baseline=base.id, junit=junit, markdown=markdown)
+    report = ws.evals.gate(cand.id, gate, baseline=base.id, junit=junit, markdown=markdown)
     verdict = (
         "passed"
         if report.passed

@@ -16,7 +16,7 @@ HERE = Path(__file__).parent
 
 
 def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
-    hh = ws.import_file(
+    hh = ws.datasets.import_file(
         HERE / "hh-rlhf-harmless-base-test.jsonl.gz",
         "hh-harmless",
         map="hh-rlhf",
@@ -27,7 +27,7 @@ def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
         "--map hh-rlhf",
         f"{hh.version.ref}: {hh.imported:,} preference pairs",
     )
-    single = ws.filter(
+    single = ws.datasets.filter(
         hh.version.ref, RecordFilter(single_turn=True), note="single-turn prompts only"
     )
     yield DemoStep(
@@ -40,12 +40,12 @@ def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
         ("rankings.jsonl", "response-rankings", "3-way rankings"),
         ("safety-prefs.jsonl", "safety-prefs", "Refusal and over-refusal preference pairs"),
     ):
-        res = ws.import_file(HERE / file, name, description=desc)
+        res = ws.datasets.import_file(HERE / file, name, description=desc)
         yield DemoStep(
             f"mentor datasets import {file} --name {name}",
             f"{res.version.ref}: {res.imported} {', '.join(res.version.kind_counts)}",
         )
-    mix = ws.merge(
+    mix = ws.datasets.merge(
         [single.ref, "safety-prefs@v1"],
         "harmless-mix",
         note="single-turn HH pairs plus hand-written refusal / over-refusal pairs",
@@ -55,7 +55,7 @@ def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
         f"mentor datasets merge {single.ref} safety-prefs@v1 --into harmless-mix",
         f"{mix.ref}: {mix.record_count:,} records from {', '.join(mix.parents)}",
     )
-    scan = ws.qa_scan(
+    scan = ws.qa.scan(
         mix.ref, executor="serial", keep_findings=False, html=out / "qa-harmless-mix-v1.html"
     )
     totals: Counter[str] = Counter()
@@ -63,7 +63,7 @@ def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
         totals.update(per_check)
     counts = ", ".join(f"{n:,} {sev}" for sev, n in totals.most_common() if n)
     yield DemoStep(f"mentor qa scan {mix.ref} --html qa-harmless-mix-v1.html", f"{counts} findings")
-    fixed = ws.qa_fix(
+    fixed = ws.qa.fix(
         mix.ref,
         executor="serial",
         dedup=True,
@@ -74,7 +74,7 @@ def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
         f"mentor qa fix {mix.ref} --dedup --redact-pii",
         f"{fixed.version.ref}: removed {fixed.removed or 0}, changed {fixed.changed}",
     )
-    gate = ws.qa_gate(
+    gate = ws.qa.gate(
         fixed.version.ref, executor="serial", max_pii={"high": 0}, max_exact_dup_rate=0.0
     )
     yield DemoStep(
@@ -87,16 +87,16 @@ def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
         (mix.ref, "openai-dpo", "harmless-mix.openai-dpo.jsonl"),
         ("instructions@v1", "trl-sft", "instructions.trl-sft.jsonl"),
     ):
-        exported = ws.export(ref, fmt, out / file)
+        exported = ws.datasets.export(ref, fmt, out / file)
         yield DemoStep(
             f"mentor datasets export {ref} --to {fmt} {file}",
             f"{exported.written:,} rows"
             + "".join(f"; left out {n} ({why})" for why, n in exported.skipped.items()),
         )
-    for info in ws.datasets():
-        for version in ws.versions(info.name):
+    for info in ws.datasets.all():
+        for version in ws.datasets.versions(info.name):
             notes = HERE / "hh-notes.yaml" if info.name == "hh-harmless" else None
-            ws.datasheet(version.ref, notes=notes)
+            ws.datasets.datasheet(version.ref, notes=notes)
     yield DemoStep("mentor datasets datasheet NAME@vN", "a datasheet for every version")
     yield from accounts.steps(ws, out)
     yield from annotation.steps(ws, out)
@@ -113,7 +113,7 @@ def seed_demo(
 ) -> list[DemoStep]:
     """Fill an empty workspace with the demo's datasets, users, projects and (unless
     `with_evals` is false) evaluation runs of the bundled model; exports go to `out`."""
-    if ws.datasets():
+    if ws.datasets.all():
         raise ConflictError(
             "the demo needs an empty workspace; this one already has datasets "
             "(use --reset to start over)"

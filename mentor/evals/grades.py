@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from mentor.evals.cases import Case
-from mentor.evals.providers.base import Completion
+from mentor.providers.base import Completion
 
 GradeState = Literal["graded", "unparsed", "error", "skipped"]
 

@@ -19,8 +19,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentor.errors import ConfigError
-from mentor.evals.providers.base import GenerationParams
-from mentor.evals.providers.local import LocalHFProvider, SmolLM2Provider, load_model
+from mentor.providers.base import GenerationParams
+from mentor.providers.local import LocalHFProvider, SmolLM2Provider, load_model
 
 
 class ChatRequest(BaseModel):

@@ -18,18 +18,18 @@ from typing import Any
 from sqlalchemy import Engine, update
 
 from mentor.errors import ConflictError, InputError
-from mentor.evals.cache import CacheEntry, ResponseCache, cache_key, input_hash
 from mentor.evals.cases import Case, CaseSource
 from mentor.evals.grades import Grade, Grader
 from mentor.evals.outcomes import CaseOutcome
 from mentor.evals.pacing import RateLimiter, backoff
-from mentor.evals.providers.base import Completion, GenerationParams, Provider
-from mentor.evals.providers.errors import ProviderError
-from mentor.evals.providers.replay import CURRENT_CASE
 from mentor.evals.runs import get_run, set_status, suite_id_of_run
 from mentor.evals.suite_store import StoredSuite, answered_count, iter_stored_cases, save_suite
 from mentor.evals.writer import FinishedCase, ResultWriter
 from mentor.progress import Progress
+from mentor.providers.base import Completion, GenerationParams, Provider
+from mentor.providers.cache import CacheEntry, ResponseCache, cache_key, input_hash
+from mentor.providers.errors import ProviderError
+from mentor.providers.replay import CURRENT_CASE
 from mentor.store.audit import now, record_event
 from mentor.store.engine import write_transaction
 from mentor.store.eval_tables import eval_runs

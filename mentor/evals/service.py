@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mentor.errors import ConflictError, InputError
-from mentor.evals.cache import ResponseCache
 from mentor.evals.cases import CaseSource, Suite
-from mentor.evals.providers.base import GenerationParams, Provider
-from mentor.evals.providers.registry import build_provider
+from mentor.evals.compare import CONFIDENCE, N_BOOT
+from mentor.evals.gates import GateSpec
 from mentor.evals.runner import RunOptions, RunPlan, resume_plan, run_suite_async
 from mentor.evals.runs import (
     ResultRow,
@@ -24,7 +23,18 @@ from mentor.evals.runs import (
 )
 from mentor.evals.suite_store import stored_suite
 from mentor.evals.suites import SuiteFile, load_suite, open_suite
+from mentor.evals.verdicts import (
+    GateReport,
+    RunComparison,
+    RunScorecard,
+    compare_runs,
+    gate_run,
+    run_scorecard,
+)
 from mentor.progress import Progress
+from mentor.providers.base import GenerationParams, Provider
+from mentor.providers.cache import ResponseCache
+from mentor.providers.registry import build_provider
 
 if TYPE_CHECKING:
     from mentor.workspace import Workspace
@@ -63,7 +73,7 @@ def _coerce(key: str, value: Any) -> Any:
 
 
 class Evals:
-    """Suites, runs and results of one workspace."""
+    """Suites, runs and results of one workspace; scorecards, comparisons and gates of runs."""
 
     def __init__(self, ws: Workspace):
         self.ws = ws
@@ -222,3 +232,44 @@ class Evals:
     def clear_cache(self, provider: str | None = None) -> int:
         """Forget cached model answers (of one provider name, or all); returns how many."""
         return ResponseCache(self.ws.engine).clear(provider)
+
+    def scorecard(self, run: int | str, *, confidence: float = CONFIDENCE) -> RunScorecard:
+        """The scorecard of stored run `run` (pass rates with their intervals)."""
+        return run_scorecard(self.ws, run, confidence)
+
+    def compare(
+        self,
+        baseline: int | str,
+        candidate: int | str,
+        *,
+        n_boot: int = N_BOOT,
+        confidence: float = CONFIDENCE,
+        seed: int = 0,
+    ) -> RunComparison:
+        """Compare stored run `candidate` with stored run `baseline`, case by case (paired)."""
+        return compare_runs(
+            self.ws, baseline, candidate, n_boot=n_boot, confidence=confidence, seed=seed
+        )
+
+    def gate(
+        self,
+        run: int | str,
+        gate: GateSpec | str | Path,
+        *,
+        baseline: int | str | None = None,
+        junit: str | Path | None = None,
+        markdown: str | Path | None = None,
+        record: bool = True,
+    ) -> GateReport:
+        """Gate stored run `run` with `gate` (a GateSpec or a gate file), against `baseline`
+        when given; write JUnit XML and/or a Markdown summary if asked. The verdict is kept in
+        the audit log unless `record` is false."""
+        return gate_run(
+            self.ws,
+            run,
+            gate,
+            baseline=baseline,
+            junit=Path(junit) if junit is not None else None,
+            markdown=Path(markdown) if markdown is not None else None,
+            record=record,
+        )

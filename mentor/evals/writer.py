@@ -14,9 +14,9 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, delete
 
-from mentor.evals.cache import CacheEntry, ResponseCache
 from mentor.evals.grades import Grade
-from mentor.evals.providers.base import Completion
+from mentor.providers.base import Completion
+from mentor.providers.cache import CacheEntry, ResponseCache
 from mentor.store.audit import now
 from mentor.store.engine import write_transaction
 from mentor.store.eval_tables import eval_grades, eval_results

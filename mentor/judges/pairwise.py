@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mentor.evals.providers.base import GenerationParams, Provider
 from mentor.judges.parsing import JudgeParseError, extract_json
 from mentor.judges.rubric import JUDGE_PARAMS, VerdictState, transcript
+from mentor.providers.base import GenerationParams, Provider
 
 Winner = Literal["a", "b", "tie"]
 _WINNERS = {"1": "first", "2": "second", "tie": "tie"}

@@ -1,6 +1,6 @@
 """LLM-as-judge with a rubric: a score per criterion and a rationale, as strict JSON.
 
-The judge is any :class:`~mentor.evals.providers.base.Provider`. It sees the conversation, the
+The judge is any :class:`~mentor.providers.base.Provider`. It sees the conversation, the
 answer (and a reference answer when there is one) and the rubric, and must reply with one JSON
 object::
 
@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mentor.evals.providers.base import GenerationParams, Provider
 from mentor.judges.parsing import JudgeParseError, extract_json, number
+from mentor.providers.base import GenerationParams, Provider
 
 VerdictState = Literal["graded", "unparsed", "error"]
 JUDGE_PARAMS = GenerationParams(temperature=0.0, max_tokens=384, seed=0)

@@ -22,6 +22,7 @@ from mentor.qa.gate import (
 from mentor.qa.registry import CheckInfo, describe
 from mentor.qa.report import FindingsWriter, render_html, write_html
 from mentor.qa.scan import ScanConfig, ScanResult, scan
+from mentor.qa.service import DatasetHealth
 from mentor.qa.sources import ReadOptions
 from mentor.qa.summary import Summary
 
@@ -29,6 +30,7 @@ __all__ = [
     "Check",
     "CheckInfo",
     "Criterion",
+    "DatasetHealth",
     "Executor",
     "Finding",
     "FindingsWriter",

@@ -15,18 +15,19 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import cache
-from html import escape
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final
 
 import orjson
+from markupsafe import Markup
 
+from mentor.charts import Bar, bar_chart, stacked_bars
 from mentor.errors import InputError
-from mentor.qa.charts import bar_chart, stacked_bars
 from mentor.qa.findings import SEVERITIES, Finding
 from mentor.qa.summary import Summary, worst_first
+from mentor.report_pages import render
 
 COLOURS: Final = {
     "critical": "#7f1d1d",
@@ -100,67 +101,57 @@ def stylesheet() -> str:
 def render_html(summary: Summary, title: str | None = None, *, css_href: str | None = None) -> str:
     """The report as one HTML page (inline SVG charts, no script): its stylesheet embedded, or
     linked from `css_href` (a page served under a Content-Security-Policy)."""
-    heading = title or f"QA report: {summary.target}"
-    style = (
-        f'<link rel="stylesheet" href="{escape(css_href)}">'
-        if css_href is not None
-        else f"<style>\n{stylesheet()}</style>"
-    )
-    sections = [
-        _overview(summary),
-        _severity_chart(summary),
-        _rate_chart(summary),
-        *(_codes(summary, check) for check in summary.by_code if summary.by_code[check]),
-        _details(summary),
-        _worst(summary),
-    ]
-    body = "\n".join(s for s in sections if s)
-    return _PAGE.format(title=escape(heading), style=style, body=body)
-
-
-def _overview(s: Summary) -> str:
-    rows = "".join(
-        f"<tr><td>{escape(check)}</td>"
-        + "".join(
-            f"<td class=n>{s.by_severity.get(check, {}).get(sev, 0):,}</td>" for sev in SEVERITIES
-        )
-        + f"<td class=n>{s.affected.get(check, 0):,}</td><td class=n>{s.rate(check):.2%}</td></tr>"
-        for check in s.by_severity
-    )
-    head = "".join(f"<th>{sev}</th>" for sev in SEVERITIES)
-    invalid = (
-        f"<p class=warn>{s.invalid_rows:,} rows could not be read as records.</p>"
-        if s.invalid_rows
-        else ""
-    )
-    return (
-        f"<p>{s.records:,} records scanned, {s.findings:,} findings, checks: "
-        f"{escape(', '.join(s.checks))}.</p>{invalid}"
-        f"<table><tr><th>check</th>{head}<th>records affected</th><th>rate</th></tr>"
-        f"{rows}</table>"
+    s = summary
+    codes = [(check, _chart_of(s.by_code[check])) for check in s.by_code if s.by_code[check]]
+    return render(
+        "reports/qa.html",
+        title=title or f"QA report: {s.target}",
+        css_href=css_href,
+        stylesheet=Markup(stylesheet()),  # our own file, embedded as it is
+        s=s,
+        severities=SEVERITIES,
+        overview=[_overview_row(s, check) for check in s.by_severity],
+        severity_chart=_severity_chart(s),
+        rate_chart=Markup(
+            bar_chart(
+                [Bar(check, s.rate(check)) for check in s.by_severity],
+                label="Share of records affected",
+                percent=True,
+                digits=2,
+            )
+        ),
+        codes=codes,
+        details=[_detail(t) for t in detail_tables(s)],
+        worst=[_worst_row(f) for f in worst_first(s)],
     )
 
 
-def _severity_chart(s: Summary) -> str:
+@dataclass(frozen=True)
+class _OverviewRow:
+    check: str
+    counts: list[int]
+    affected: int
+    rate: float
+
+
+def _overview_row(s: Summary, check: str) -> _OverviewRow:
+    counts = [s.by_severity.get(check, {}).get(sev, 0) for sev in SEVERITIES]
+    return _OverviewRow(check, counts, s.affected.get(check, 0), s.rate(check))
+
+
+def _severity_chart(s: Summary) -> Markup | None:
     rows = [
         (check, [(sev, counts.get(sev, 0)) for sev in SEVERITIES])
         for check, counts in s.by_severity.items()
     ]
     if not any(n for _, parts in rows for _, n in parts):
-        return "<h2>Findings by check and severity</h2><p>No findings.</p>"
-    return "<h2>Findings by check and severity</h2>" + stacked_bars(rows, COLOURS)
+        return None
+    return Markup(stacked_bars(rows, COLOURS, label="Findings by check and severity"))
 
 
-def _rate_chart(s: Summary) -> str:
-    bars = [(check, s.rate(check)) for check in s.by_severity]
-    return "<h2>Share of records affected</h2>" + bar_chart(bars, percent=True)
-
-
-def _codes(s: Summary, check: str) -> str:
-    top = list(s.by_code[check].items())[:12]
-    return f"<h2>{escape(check)}: findings by kind</h2>" + bar_chart(
-        [(c, float(n)) for c, n in top]
-    )
+def _chart_of(counts: Mapping[str, int | float], most: int = 12) -> Markup:
+    bars = [Bar(str(k), float(n)) for k, n in list(counts.items())[:most]]
+    return Markup(bar_chart(bars, label="Findings by kind"))
 
 
 @dataclass(frozen=True)
@@ -201,54 +192,34 @@ def detail_tables(summary: Summary) -> list[DetailTable]:
     return tables
 
 
-def _details(s: Summary) -> str:
-    out = []
-    for t in detail_tables(s):
-        title = f"<h2>{escape(t.check)}: {escape(t.title)}</h2>"
-        if t.counts:
-            shown = t.rows[:DETAIL_BARS]
-            more = len(t.rows) - len(shown)
-            chart = bar_chart([(str(k), float(v)) for k, v in shown])
-            out.append(title + chart + (f"<p>and {more:,} more</p>" if more > 0 else ""))
-            continue
-        head = "".join(f"<th>{escape(c)}</th>" for c in t.columns)
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in t.rows
-        )
-        out.append(f"{title}<table><tr>{head}</tr>{rows}</table>")
-    return "\n".join(out)
+@dataclass(frozen=True)
+class _Detail:
+    table: DetailTable
+    chart: Markup | None
+    more: int
 
 
-def _worst(s: Summary) -> str:
-    found = worst_first(s)
-    if not found:
-        return ""
-    rows = "".join(_finding_row(f) for f in found)
-    return (
-        "<h2>Worst examples</h2><table class=worst><tr><th>severity</th><th>check</th><th>kind</th>"
-        f"<th>record</th><th>where</th><th>message</th><th>evidence</th></tr>{rows}</table>"
-    )
+def _detail(t: DetailTable) -> _Detail:
+    if not t.counts:
+        return _Detail(t, None, 0)
+    shown = dict(t.rows[:DETAIL_BARS])
+    return _Detail(t, _chart_of(shown, DETAIL_BARS), len(t.rows) - len(shown))
 
 
-def _finding_row(f: Finding) -> str:
+@dataclass(frozen=True)
+class _WorstRow:
+    severity: str
+    check: str
+    code: str
+    record_id: str
+    where: str
+    message: str
+    evidence: str
+
+
+def _worst_row(f: Finding) -> _WorstRow:
     where = f"{f.span.field} [{f.span.start}:{f.span.end}]" if f.span else ""
     evidence = (
         f.evidence if len(f.evidence) <= EVIDENCE_CHARS else f.evidence[:EVIDENCE_CHARS] + "…"
     )
-    cells: list[Any] = [f.check, f.code, f.record_id, where, f.message, evidence]
-    return (
-        f'<tr><td><span class="sev sev-{escape(f.severity)}">{escape(f.severity)}</span></td>'
-        + "".join(f"<td>{escape(str(c))}</td>" for c in cells)
-        + "</tr>"
-    )
-
-
-_PAGE: Final = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-{style}</head>
-<body class="qa-report"><h1>{title}</h1>
-{body}
-</body></html>
-"""
+    return _WorstRow(f.severity, f.check, f.code, str(f.record_id), where, f.message, evidence)

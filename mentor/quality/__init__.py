@@ -5,20 +5,15 @@ from mentor.quality.agreement_report import AgreementReport, Metric, agreement_r
 from mentor.quality.annotators import AnnotatorQuality, GoldPoint, GoldWatch
 from mentor.quality.consensus import ConsensusAgreement, consensus_agreement
 from mentor.quality.drift import Change, Drift, Round, drift
-from mentor.quality.kpis import Kpi, KpiPart, KpiReport, workspace_kpis
+from mentor.quality.kpis import Kpi, KpiPart, KpiReport
 from mentor.quality.label_files import LabelTable, read_label_table
 from mentor.quality.periods import Period
 from mentor.quality.project_labels import Question, questions
-from mentor.quality.project_quality import (
-    ProjectQuality,
-    QualityConfig,
-    TrendPoint,
-    open_project,
-    project_quality,
-)
+from mentor.quality.project_quality import ProjectQuality, QualityConfig, TrendPoint
 from mentor.quality.proportions import Difference, Share, two_proportion_test, wilson
 from mentor.quality.questions import Matrix, QuestionQuality
 from mentor.quality.report_html import annotator_body, kpis_body, project_body, write_report
+from mentor.quality.service import Quality
 
 __all__ = [
     "AgreementReport",
@@ -37,6 +32,7 @@ __all__ = [
     "Metric",
     "Period",
     "ProjectQuality",
+    "Quality",
     "QualityConfig",
     "Question",
     "QuestionQuality",
@@ -48,13 +44,10 @@ __all__ = [
     "consensus_agreement",
     "drift",
     "kpis_body",
-    "open_project",
     "project_body",
-    "project_quality",
     "questions",
     "read_label_table",
     "two_proportion_test",
     "wilson",
-    "workspace_kpis",
     "write_report",
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mentor.annotate.annotations import Annotation
+from mentor.annotate.gold import gold_accuracy, scored_gold
 from mentor.quality.consensus import ConsensusAgreement, consensus_agreement
 from mentor.quality.label_files import LabelTable
 from mentor.quality.periods import Period, period_of
@@ -100,9 +101,9 @@ def annotator_quality(
     """The figures of annotator `who` from their annotations (gold included) and the first
     question's label table (for agreement with consensus)."""
     regular = [a for a in mine if not a.gold]
-    gold = [a for a in mine if a.gold and a.gold_score is not None]
-    trend = gold_trend(gold, watch.window)
-    share = wilson(sum(p.score for p in trend), len(trend))
+    trend = gold_trend(scored_gold(mine), watch.window)
+    gold = gold_accuracy(mine)
+    share = wilson(gold.score, gold.answered)
     reviewed = [a for a in regular if a.review is not None]
     passed = sum(a.review == "accept" for a in reviewed)
     seconds = [a.time_spent_s for a in regular]
@@ -116,7 +117,7 @@ def annotator_quality(
     return AnnotatorQuality(
         annotator=who,
         labels=len(regular),
-        gold_answered=len(trend),
+        gold_answered=gold.answered,
         gold_accuracy=share.value,
         gold_low=share.low,
         gold_high=share.high,

@@ -3,7 +3,8 @@ period), each round compared with the one before by a two-proportion z-test.
 
 Agreement in a round is the share of agreeing pairs among the labels given in that round on
 the same item (on the first question); with two annotators per item the pairs are independent,
-with more they are not and the test is approximate. Gold accuracy is the mean gold score.
+with more they are not and the test is approximate. Gold accuracy is
+:func:`mentor.annotate.gold.gold_accuracy`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from itertools import pairwise
 from typing import Literal
 
 from mentor.annotate.annotations import Annotation
+from mentor.annotate.gold import gold_accuracy
 from mentor.annotate.tasks import Label
 from mentor.quality.periods import Period, period_of
 from mentor.quality.proportions import Difference, Share, two_proportion_test, wilson
@@ -69,7 +71,7 @@ def _pairs(labels: Sequence[Label | None]) -> tuple[int, int]:
 
 def _round(key: str, found: Sequence[Annotation], values: dict[int, Label | None]) -> Round:
     regular = [a for a in found if not a.gold]
-    gold = [a for a in found if a.gold and a.gold_score is not None]
+    gold = gold_accuracy(found)
     by_item: dict[int, list[Label | None]] = defaultdict(list)
     for a in regular:
         by_item[a.item_id].append(values.get(a.id))
@@ -77,8 +79,7 @@ def _round(key: str, found: Sequence[Annotation], values: dict[int, Label | None
     for labels in by_item.values():
         hit, total = _pairs(labels)
         agreeing, pairs = agreeing + hit, pairs + total
-    score = sum(float(a.gold_score or 0.0) for a in gold)
-    return Round(key, len(regular), wilson(score, len(gold)), wilson(agreeing, pairs))
+    return Round(key, len(regular), wilson(gold.score, gold.answered), wilson(agreeing, pairs))
 
 
 def _changes(rounds: list[Round]) -> list[Change]:

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentor import agreement
 from mentor.agreement import AgreementError
 from mentor.annotate.annotations import Annotation
+from mentor.annotate.gold import gold_accuracy
 from mentor.annotate.items import ADJUDICATED, COMPLETE
 from mentor.datasets.versions import VersionInfo
 from mentor.quality.project_labels import questions
 from mentor.store.audit import AuditEvent
-from mentor.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mentor.workspace import Workspace
 
 QA_ACTIONS = ("qa.scan", "qa.gate")
 
@@ -81,7 +84,7 @@ def project_facts(ws: Workspace, name: str) -> ProjectFacts:
     """The KPI inputs of project `name`."""
     found = ws.projects.annotations(name, include_gold=True)
     labels = [a for a in found if not a.gold]
-    gold = [a for a in found if a.gold and a.gold_score is not None]
+    gold = gold_accuracy(found)
     reviewed = [a for a in labels if a.review is not None]
     alpha, alpha_items, note = _alpha(ws, name, found)
     return ProjectFacts(
@@ -90,8 +93,8 @@ def project_facts(ws: Workspace, name: str) -> ProjectFacts:
         finished_at=_finished(ws, name, labels),
         reviewed=len(reviewed),
         review_passed=sum(a.review == "accept" for a in reviewed),
-        gold_answers=len(gold),
-        gold_score=sum(float(a.gold_score or 0.0) for a in gold),
+        gold_answers=gold.answered,
+        gold_score=gold.score,
         items_labelled=len({a.item_id for a in labels}),
         clarifications=len(ws.projects.questions(name)),
         alpha=alpha,
@@ -122,8 +125,8 @@ def releases(ws: Workspace) -> list[Release]:
     """Every version written by a project's release, oldest first."""
     found = [
         v
-        for d in ws.datasets()
-        for v in ws.versions(d.name)
+        for d in ws.datasets.all()
+        for v in ws.datasets.versions(d.name)
         if v.transform == "annotate" and v.params.get("project")
     ]
     return [_release(ws, v) for v in sorted(found, key=lambda v: (v.created_at, v.id))]

@@ -11,14 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from mentor.qa.checks.coverage import read_priorities
 from mentor.quality.kpi_sources import ProjectFacts, Release, project_facts, releases
 from mentor.quality.periods import weeks_between
 from mentor.quality.proportions import wilson
 from mentor.store.audit import now
-from mentor.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mentor.workspace import Workspace
 
 DEFINITIONS: Final[dict[str, tuple[str, str]]] = {
     "items_per_week": (
@@ -218,7 +220,7 @@ def _coverage(ws: Workspace, found: list[Release], priorities: Path | None) -> K
         )
     counts: dict[str, int] = {}
     for release in newest.values():
-        for record in ws.records(release.version.ref):
+        for record in ws.datasets.records(release.version.ref):
             intent = str(record.get("intent") or "").casefold()
             counts[intent] = counts.get(intent, 0) + 1
     parts = [
@@ -249,8 +251,8 @@ def _time_to_release(facts: list[ProjectFacts], found: list[Release]) -> Kpi:
 
 
 def _documentation(ws: Workspace) -> Kpi:
-    refs = [v.ref for d in ws.datasets() for v in ws.versions(d.name)]
-    documented = [ref for ref in refs if ws.stored_datasheet(ref) is not None]
+    refs = [v.ref for d in ws.datasets.all() for v in ws.datasets.versions(d.name)]
+    documented = [ref for ref in refs if ws.datasets.stored_datasheet(ref) is not None]
     if not refs:
         return _kpi("documentation", "share", None, "the workspace has no dataset version yet")
     share = wilson(len(documented), len(refs))

@@ -24,14 +24,11 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Connection, select
-
 from mentor.agreement import Level
 from mentor.annotate.annotations import Annotation
 from mentor.annotate.projects import ProjectInfo
 from mentor.annotate.tasks import Label, Payload
 from mentor.quality.label_files import LabelTable
-from mentor.store.annotation_tables import project_items
 
 Extract = Callable[[Payload], Label | None]
 
@@ -122,16 +119,6 @@ def questions(project: ProjectInfo, found: Sequence[Annotation]) -> list[Questio
         table = LabelTable([str(i) for i in items], annotators, rows)
         out.append(Question(name, level, table, also))
     return out
-
-
-def gold_answers(conn: Connection, project: ProjectInfo) -> dict[int, Payload]:
-    """The known answer of each gold item, by item id (trainers' views only)."""
-    rows = conn.execute(
-        select(project_items.c.id, project_items.c.gold_answer).where(
-            project_items.c.project_id == project.id, project_items.c.is_gold.is_(True)
-        )
-    )
-    return {int(item): dict(answer) for item, answer in rows if answer is not None}
 
 
 def gold_confusion(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mentor import agreement
 from mentor.agreement import AgreementError
 from mentor.annotate.annotations import Annotation
+from mentor.annotate.gold import gold_accuracy, gold_answers
 from mentor.annotate.progress import ProjectProgress
 from mentor.annotate.projects import ProjectInfo
 from mentor.errors import NotFoundError
@@ -18,7 +20,6 @@ from mentor.quality.periods import Period, period_of
 from mentor.quality.project_labels import (
     Question,
     first_values,
-    gold_answers,
     gold_confusion,
     label_order,
     questions,
@@ -26,7 +27,9 @@ from mentor.quality.project_labels import (
 from mentor.quality.proportions import Share, wilson
 from mentor.quality.questions import Matrix, QuestionQuality, question_quality
 from mentor.store.audit import now
-from mentor.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mentor.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def project_quality(
         )
         for who in sorted(by_person)
     ]
-    gold = [a for a in found if a.gold and a.gold_score is not None]
+    gold = gold_accuracy(found)
     reviewed = [a for a in regular if a.review is not None]
     return ProjectQuality(
         project=name,
@@ -150,8 +153,8 @@ def project_quality(
         progress=ws.projects.progress(name),
         annotators=sorted({a.annotator for a in regular}),
         labels=len(regular),
-        gold_answers=len(gold),
-        gold=wilson(sum(float(a.gold_score or 0.0) for a in gold), len(gold)),
+        gold_answers=gold.answered,
+        gold=wilson(gold.score, gold.answered),
         review_pass=wilson(sum(a.review == "accept" for a in reviewed), len(reviewed)),
         questions=[question_quality(q, n_boot=config.n_boot, seed=config.seed) for q in tables],
         trend=_trend(tables[0], regular, config) if tables and regular else [],

@@ -1,45 +1,47 @@
 """The project quality report and the annotator page as HTML: a fragment for the web app's
-pages, or one self-contained file (inline SVG charts, no script) for `--html`."""
+pages, or one self-contained file (inline SVG charts, no script) for `--html`. Both are the same
+templates (``web/templates/reports/``); the file embeds ``web/static/quality-report.css``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from mentor.errors import InputError
 from mentor.quality import dashboard as charts
 from mentor.quality.annotators import AnnotatorQuality
-from mentor.quality.html_tables import (
-    NO_DATA,
-    Raw,
-    figure,
-    interval,
-    link,
-    note,
-    num,
-    pct,
-    seconds,
-    section,
-    table,
-)
 from mentor.quality.kpis import KpiReport
+from mentor.quality.numbers import NO_DATA, interval, num, pct, seconds
 from mentor.quality.project_quality import ProjectQuality
 from mentor.quality.questions import QuestionQuality
-
-Linker = Callable[[str], str | None]
-STYLE = (
-    "body{font-family:system-ui,sans-serif;margin:2rem;color:#111827;max-width:72rem}"
-    "table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border-bottom:1px solid #e5e7eb;"
-    "padding:.25rem .6rem;text-align:left}th{background:#f9fafb}.no-data{color:#6b7280}"
-    ".alert{color:#b91c1c;font-weight:600}figure.chart{display:inline-block;margin:0 1rem 1rem 0}"
-    "figcaption{color:#6b7280;font-size:.85rem}.kpis .value{font-weight:600}"
+from mentor.quality.report_parts import (
+    Cell,
+    Line,
+    Link,
+    Section,
+    Span,
+    Table,
+    figure,
+    fragment,
+    note,
+    page,
 )
 
+Linker = Callable[[str], str | None]
 
-def _overview(q: ProjectQuality) -> str:
+
+@cache
+def stylesheet() -> str:
+    """The report file's CSS (``mentor/web/static/quality-report.css``)."""
+    found = resources.files("mentor") / "web" / "static" / "quality-report.css"
+    return found.read_text(encoding="utf-8")
+
+
+def _overview(q: ProjectQuality) -> Table:
     p = q.progress
-    rows = [
+    rows: list[list[Cell]] = [
         ["task type", q.task_type],
         ["guideline", q.guideline],
         [
@@ -63,18 +65,18 @@ def _overview(q: ProjectQuality) -> str:
         ],
         ["clarifications", f"{q.clarifications} asked, {q.clarifications_answered} answered"],
     ]
-    return table(["", ""], rows, "overview")
+    return Table(["", ""], rows, "overview")
 
 
-def _question(qq: QuestionQuality) -> str:
+def _question(qq: QuestionQuality) -> Section:
     if qq.report is None:
-        return section(f"Agreement: {qq.name}", note(f"{NO_DATA}: {qq.undefined}"))
+        return Section(f"Agreement: {qq.name}", [note(f"{NO_DATA}: {qq.undefined}")])
     metrics = qq.report.metrics + qq.extra
-    rows = [
+    rows: list[list[Cell]] = [
         [m.name, num(m.value), interval(m.low, m.high), m.n_items or "", m.undefined or ""]
         for m in metrics
     ]
-    per_label = [
+    per_label: list[list[Cell]] = [
         [
             m.name.removeprefix("specific agreement: "),
             num(m.value),
@@ -84,19 +86,21 @@ def _question(qq: QuestionQuality) -> str:
         ]
         for m in qq.report.per_label
     ]
-    return section(
+    return Section(
         f"Agreement: {qq.name} ({qq.level})",
-        table(["statistic", "value", "95% CI", "items", "note"], rows, "metrics"),
-        "<h3>Per label (specific agreement)</h3>",
-        table(["label", "value", "95% CI", "labels", "note"], per_label, "metrics"),
+        [
+            Table(["statistic", "value", "95% CI", "items", "note"], rows, "metrics"),
+            Line("Per label (specific agreement)", "heading"),
+            Table(["label", "value", "95% CI", "labels", "note"], per_label, "metrics"),
+        ],
     )
 
 
-def _people(q: ProjectQuality, linker: Linker) -> str:
-    rows = []
+def _people(q: ProjectQuality, linker: Linker) -> Table:
+    rows: list[list[Cell]] = []
     for p in q.people:
         target = linker(p.annotator)
-        name: object = link(target, p.annotator) if target else p.annotator
+        name: Cell = Link(target, p.annotator) if target else p.annotator
         majority = next((c for c in p.consensus if c.method == "majority"), None)
         skene = next((c for c in p.consensus if c.method == "dawid-skene"), None)
         rows.append(
@@ -105,14 +109,14 @@ def _people(q: ProjectQuality, linker: Linker) -> str:
                 p.labels,
                 f"{pct(p.gold_accuracy)} ({p.gold_answered})" if p.gold_answered else NO_DATA,
                 pct(p.rolling_gold),
-                Raw(f'<span class="alert">{escape(p.alert)}</span>') if p.alert else "",
+                Span("alert", p.alert) if p.alert else "",
                 pct(majority.value) if majority and majority.value is not None else NO_DATA,
                 pct(skene.value) if skene and skene.value is not None else NO_DATA,
                 f"{pct(p.review_pass_rate)} of {p.reviewed}" if p.reviewed else NO_DATA,
                 seconds(p.median_seconds),
             ]
         )
-    return table(
+    return Table(
         [
             "annotator",
             "labels",
@@ -129,8 +133,8 @@ def _people(q: ProjectQuality, linker: Linker) -> str:
     )
 
 
-def _drift(q: ProjectQuality) -> str:
-    rounds = [
+def _drift(q: ProjectQuality) -> Section:
+    rounds: list[list[Cell]] = [
         [
             r.key,
             r.labels,
@@ -139,7 +143,7 @@ def _drift(q: ProjectQuality) -> str:
         ]
         for r in q.drift.rounds
     ]
-    changes = [
+    changes: list[list[Cell]] = [
         [
             c.metric,
             f"{c.before_round} → {c.after_round}",
@@ -152,18 +156,24 @@ def _drift(q: ProjectQuality) -> str:
         ]
         for c in q.drift.changes
     ]
-    body = table(["round", "labels", "gold accuracy (n)", "agreement (pairs)"], rounds)
+    parts: list[Table | Line] = [
+        Table(["round", "labels", "gold accuracy (n)", "agreement (pairs)"], rounds)
+    ]
     if changes:
-        body += table(
-            ["metric", "rounds", "before", "after", "change", "z", "p", "p < 0.05"], changes
+        parts.append(
+            Table(["metric", "rounds", "before", "after", "change", "z", "p", "p < 0.05"], changes)
         )
     else:
-        body += note(f"{NO_DATA}: one round only, nothing to compare")
-    return section(f"Drift between calibration rounds (by {q.drift.by})", body)
+        parts.append(note(f"{NO_DATA}: one round only, nothing to compare"))
+    return Section(f"Drift between calibration rounds (by {q.drift.by})", parts)
 
 
 def project_body(q: ProjectQuality, linker: Linker = lambda _: None) -> str:
     """The report's sections as an HTML fragment; `linker` gives each annotator's page."""
+    return fragment(_project_sections(q, linker))
+
+
+def _project_sections(q: ProjectQuality, linker: Linker) -> list[Section]:
     first = q.questions[0] if q.questions else None
     figures = [
         figure(charts.throughput_chart(q.throughput), f"Labels per {q.config.period}"),
@@ -193,20 +203,18 @@ def project_body(q: ProjectQuality, linker: Linker = lambda _: None) -> str:
                 "Gold items: known answer (rows) against annotators' labels",
             )
         )
-    return "".join(
-        [
-            section("Overview", _overview(q)),
-            section("Charts", *figures),
-            *(_question(qq) for qq in q.questions),
-            section("Annotators", _people(q, linker)),
-            _drift(q),
-        ]
-    )
+    return [
+        Section("Overview", [_overview(q)]),
+        Section("Charts", figures),
+        *(_question(qq) for qq in q.questions),
+        Section("Annotators", [_people(q, linker)]),
+        _drift(q),
+    ]
 
 
 def annotator_body(p: AnnotatorQuality, threshold: float) -> str:
     """One annotator's page as an HTML fragment."""
-    consensus = [
+    consensus: list[list[Cell]] = [
         [
             c.method,
             pct(c.value),
@@ -216,7 +224,7 @@ def annotator_body(p: AnnotatorQuality, threshold: float) -> str:
         ]
         for c in p.consensus
     ]
-    summary = [
+    summary: list[list[Cell]] = [
         ["labels (gold left out)", f"{p.labels:,}"],
         [
             "gold accuracy",
@@ -234,35 +242,26 @@ def annotator_body(p: AnnotatorQuality, threshold: float) -> str:
         ],
         ["time per item", f"median {seconds(p.median_seconds)}, mean {seconds(p.mean_seconds)}"],
     ]
-    alert = f'<p class="alert">{escape(p.alert)}</p>' if p.alert else ""
-    return "".join(
+    alert = [Line(p.alert, "alert")] if p.alert else []
+    trend = figure(
+        charts.gold_trend_chart(p, threshold), "Each gold answer and the rolling accuracy"
+    )
+    return fragment(
         [
-            section("Summary", alert, table(["", ""], summary, "overview")),
-            section(
-                "Gold accuracy over time",
-                figure(
-                    charts.gold_trend_chart(p, threshold),
-                    "Each gold answer and the rolling accuracy",
-                ),
-            ),
-            section(
+            Section("Summary", [*alert, Table(["", ""], summary, "overview")]),
+            Section("Gold accuracy over time", [trend]),
+            Section(
                 "Agreement with consensus of the others",
-                table(["consensus", "agreement", "95% CI", "items", "note"], consensus)
-                if consensus
-                else note(f"{NO_DATA}: no label yet"),
+                [
+                    Table(["consensus", "agreement", "95% CI", "items", "note"], consensus)
+                    if consensus
+                    else note(f"{NO_DATA}: no label yet")
+                ],
             ),
-            section(
-                "Throughput", figure(charts.throughput_chart(p.throughput), "Labels per period")
+            Section(
+                "Throughput", [figure(charts.throughput_chart(p.throughput), "Labels per period")]
             ),
         ]
-    )
-
-
-def page(title: str, body: str) -> str:
-    """A self-contained HTML page."""
-    return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
-        f"</title><style>{STYLE}</style></head><body><h1>{escape(title)}</h1>{body}</body></html>"
     )
 
 
@@ -271,7 +270,10 @@ def write_report(q: ProjectQuality, path: str | Path) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page(f"Quality report: {q.project}", project_body(q)), encoding="utf-8")
+        html = page(
+            f"Quality report: {q.project}", _project_sections(q, lambda _: None), stylesheet()
+        )
+        path.write_text(html, encoding="utf-8")
     except OSError as exc:
         raise InputError(
             f"cannot write the report: {exc.strerror or exc}", where=str(path)
@@ -282,13 +284,9 @@ def write_report(q: ProjectQuality, path: str | Path) -> Path:
 def kpis_body(report: KpiReport) -> str:
     """The workspace KPIs as an HTML fragment: value or "no data" with the reason, interval,
     definition, and the projects or releases behind each."""
-    rows = []
+    rows: list[list[Cell]] = []
     for k in report.kpis:
-        shown = (
-            Raw(f'<span class="value">{escape(k.shown)}</span>')
-            if k.value is not None
-            else (Raw(f'<span class="no-data">{escape(k.shown)}</span>'))
-        )
+        shown = Span("value" if k.value is not None else "no-data", k.shown)
         parts = "; ".join(
             f"{p.label}: {_part(p.value, k.unit)}{f' ({p.note})' if p.note else ''}"
             for p in k.parts
@@ -296,14 +294,12 @@ def kpis_body(report: KpiReport) -> str:
         rows.append(
             [k.name, shown, interval(k.low, k.high, k.unit == "share"), k.definition, parts]
         )
-    return section(
-        "KPIs",
-        table(["KPI", "value", "95% CI", "definition", "behind it"], rows, "kpis"),
-        note(
-            f"Computed {report.computed_at:%Y-%m-%d %H:%M} UTC over {len(report.projects)} "
-            f"projects and {len(report.releases)} releases."
-        ),
+    computed = (
+        f"Computed {report.computed_at:%Y-%m-%d %H:%M} UTC over {len(report.projects)} "
+        f"projects and {len(report.releases)} releases."
     )
+    table = Table(["KPI", "value", "95% CI", "definition", "behind it"], rows, "kpis")
+    return fragment([Section("KPIs", [table, note(computed)])])
 
 
 def _part(value: float | None, unit: str) -> str:

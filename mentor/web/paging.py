@@ -34,7 +34,7 @@ def record_page(ws: Workspace, ref: str, page: int = 1, per_page: int = PER_PAGE
             f"per_page={per_page}",
             where="query string",
         )
-    version = ws.version(ref)
+    version = ws.datasets.version(ref)
     pages = max(1, -(-version.record_count // per_page))
     if page > pages:
         raise InputError(
@@ -42,5 +42,5 @@ def record_page(ws: Workspace, ref: str, page: int = 1, per_page: int = PER_PAGE
             where="?page=",
         )
     start = (page - 1) * per_page
-    records = list(islice(ws.records(version.ref), start, start + per_page))
+    records = list(islice(ws.datasets.records(version.ref), start, start + per_page))
     return RecordPage(version, page, per_page, pages, records)

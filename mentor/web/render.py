@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -10,11 +11,21 @@ from typing import Any, Final
 import orjson
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    TemplateNotFound,
+    pass_context,
+    select_autoescape,
+)
 from jinja2.runtime import Context
 from markupsafe import Markup
 
 from mentor.accounts import Permission, User
+from mentor.annotate.tasks import task_type
+from mentor.errors import InputError
 from mentor.web import markup, nav, refs
 from mentor.web.session import CSRF_FIELD, signed_in
 
@@ -64,9 +75,26 @@ def _nav_links(context: Context) -> list[nav.NavLink]:
     return nav.links_for(_me(context))
 
 
+class TaskTypeLoader(BaseLoader):
+    """``tasktype/NAME/FILE``: FILE from the templates folder task type NAME ships with."""
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        prefix, _, rest = template.partition("/")
+        name, _, file = rest.partition("/")
+        if prefix != "tasktype" or not name or not file:
+            raise TemplateNotFound(template)
+        try:
+            folder = task_type(name).templates
+        except InputError:
+            raise TemplateNotFound(template) from None
+        return FileSystemLoader(folder).get_source(environment, file)
+
+
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), TaskTypeLoader()]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -52,7 +52,7 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 def dataset(ws: mentor.Workspace, tmp: Path, name: str, rows: list[dict[str, Any]]) -> str:
     """Import `rows` as dataset `name`; returns its version ref."""
-    return ws.import_file(write_jsonl(tmp / f"{name}.jsonl", rows), name).version.ref
+    return ws.datasets.import_file(write_jsonl(tmp / f"{name}.jsonl", rows), name).version.ref
 
 
 def pairwise(

@@ -109,7 +109,7 @@ def test_review_accept_reject_and_correct(ws: mentor.Workspace, tmp_path: Path) 
     again = ws.projects.next_item("prefs", "ben")
     assert again is not None and again.item_id == second.item_id
     released = ws.projects.release("prefs")
-    records = {r["id"]: r for r in ws.records(released.version.ref)}
+    records = {r["id"]: r for r in ws.datasets.records(released.version.ref)}
     corrected = records[third.record_id]
     assert corrected["chosen"][0]["content"].startswith("A careless")
     assert corrected["meta"]["annotation"]["annotations"][0]["review"]["verdict"] == "correct"
@@ -152,7 +152,7 @@ def test_disagreement_goes_to_adjudication_and_the_decision_wins(
     released = ws.projects.release("prefs", into="prefs-final")
     assert released.decided_by == {"adjudication": 1, "agreement": 1}
     assert released.left_out == {"disputed": 1}
-    records = {r["id"]: r for r in ws.records(released.version.ref)}
+    records = {r["id"]: r for r in ws.datasets.records(released.version.ref)}
     meta = records[target.record_id]["meta"]["annotation"]
     assert meta["decided_by"] == "adjudication" and meta["label"] == {
         "choice": "B",
@@ -179,14 +179,14 @@ def test_release_keeps_every_annotation_and_its_lineage(
     assert version.guideline_version == "prefs@v1"
     assert version.params["annotators"] == ["ana", "ben"] and version.params["overlap"] == 2
     assert released.records == 4 and released.annotations == 8
-    records = list(ws.records(version.ref))
+    records = list(ws.datasets.records(version.ref))
     for record in records:
         meta = record["meta"]["annotation"]
         assert meta["project"] == "prefs" and meta["guideline"] == "prefs@v1"
         assert len(meta["annotations"]) == 2
         assert {a["label"]["choice"] for a in meta["annotations"]} == {"A"}  # mapped back to true A
         assert record["chosen"][0]["content"].startswith("A careful")
-    graph = ws.lineage(version.ref)
+    graph = ws.datasets.lineage(version.ref)
     assert graph.parents_of(version.ref) == [project.dataset]
     assert ws.audit(object_id="prefs")[0].action == "project.release"
 

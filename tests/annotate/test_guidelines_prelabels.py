@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 import mentor
+from mentor import providers
 from mentor.annotate import ModelPreLabeler
 from mentor.errors import ConfigError, ConflictError
-from mentor.evals import providers
-from mentor.evals.providers.base import Completion, GenerationParams
+from mentor.providers.base import Completion, GenerationParams
 from tests.annotate.project_world import careful, pairwise, work_through
 
 

@@ -186,7 +186,7 @@ def test_rubric_checks_each_criterion_scale(ws: mentor.Workspace, tmp_path: Path
     )
     assert ws.projects.progress("rubric").complete == 1  # within the tolerance of 1
     released = ws.projects.release("rubric")
-    [record] = list(ws.records(released.version.ref))
+    [record] = list(ws.datasets.records(released.version.ref))
     assert record["scores"] == {"helpfulness": 4, "harmlessness": 3}
     assert ws.projects.label_table("rubric", field="helpfulness").rows == [[4, 5]]
 

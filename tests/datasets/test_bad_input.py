@@ -30,7 +30,7 @@ def lines(path: Path, *rows: str | bytes) -> Path:
 
 def import_error(ws: mentor.Workspace, path: Path, **opts: object) -> InputError:
     with pytest.raises(InputError) as info:
-        ws.import_file(path, "bad", **opts)
+        ws.datasets.import_file(path, "bad", **opts)
     assert_nothing_written(ws)
     return info.value
 
@@ -134,7 +134,7 @@ def test_skip_invalid_quarantines_rejected_rows(ws: mentor.Workspace, tmp_path: 
         '{"messages": [{"role": "robot", "content": "x"}]}',
         b'{"a": "\xfe"}',
     )
-    result = ws.import_file(path, "mixed", skip_invalid=True, quarantine=quarantine)
+    result = ws.datasets.import_file(path, "mixed", skip_invalid=True, quarantine=quarantine)
     assert (result.imported, result.rejected, result.quarantine) == (2, 3, quarantine)
     rejected = [orjson.loads(x) for x in quarantine.read_bytes().splitlines()]
     assert [(r["line"], r["field"]) for r in rejected] == [
@@ -160,19 +160,19 @@ def test_skip_invalid_with_nothing_valid_writes_nothing(
 
 def test_unknown_format_missing_file_and_bad_name(ws: mentor.Workspace, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--format: unknown format 'xml'"):
-        ws.import_file(lines(tmp_path / "f.jsonl", GOOD), "d", format="xml")
+        ws.datasets.import_file(lines(tmp_path / "f.jsonl", GOOD), "d", format="xml")
     with pytest.raises(InputError, match="no such file"):
-        ws.import_file(tmp_path / "missing.jsonl", "d")
+        ws.datasets.import_file(tmp_path / "missing.jsonl", "d")
     with pytest.raises(InputError, match="not a usable dataset name"):
-        ws.import_file(lines(tmp_path / "f.jsonl", GOOD), "bad name!")
+        ws.datasets.import_file(lines(tmp_path / "f.jsonl", GOOD), "bad name!")
     assert_nothing_written(ws)
 
 
 def test_unknown_dataset_and_version(ws: mentor.Workspace, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="no dataset named 'nope'; this workspace has none"):
-        ws.version("nope@v1")
-    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "d")
+        ws.datasets.version("nope@v1")
+    ws.datasets.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "d")
     with pytest.raises(NotFoundError, match=r"d has no version 9; it has v1\.\.v1"):
-        ws.version("d@v9")
+        ws.datasets.version("d@v9")
     with pytest.raises(InputError, match="not a version reference"):
-        ws.version("d@@1")
+        ws.datasets.version("d@@1")

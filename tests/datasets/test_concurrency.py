@@ -19,10 +19,10 @@ def test_concurrent_imports_into_one_dataset_all_land(ws: mentor.Workspace, tmp_
         for i in range(4)
     ]
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda f: ws.import_file(f, "shared"), files))
+        results = list(pool.map(lambda f: ws.datasets.import_file(f, "shared"), files))
     refs = sorted(r.version.ref for r in results)
     assert refs == ["shared@v1", "shared@v2", "shared@v3", "shared@v4"]
-    for version in ws.versions("shared"):
+    for version in ws.datasets.versions("shared"):
         assert version.record_count == 3000
         assert version.parents == ([] if version.number == 1 else [f"shared@v{version.number - 1}"])
     assert json.dumps(sorted(e.action for e in ws.audit())) == json.dumps(

@@ -15,8 +15,8 @@ from tests.datasets.test_import import PREF, RANK, RATE, SFT, TIE, write_jsonl
 
 
 def roundtrip(ws: mentor.Workspace, ref: str, fmt: str, out: Path) -> str:
-    ws.export(ref, fmt, out)
-    return ws.import_file(
+    ws.datasets.export(ref, fmt, out)
+    return ws.datasets.import_file(
         out, f"back-{fmt}", format="hf" if fmt == "hf" else None
     ).version.content_hash
 
@@ -47,13 +47,13 @@ def test_full_formats_roundtrip_with_ids_and_metadata(
             ],
         },
     ]
-    original = ws.import_file(write_jsonl(tmp_path / "in.jsonl", rows), "src").version
+    original = ws.datasets.import_file(write_jsonl(tmp_path / "in.jsonl", rows), "src").version
     assert roundtrip(ws, "src@v1", fmt, tmp_path / f"out.{fmt}") == original.content_hash
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
 def test_mixed_kinds_roundtrip(ws: mentor.Workspace, tmp_path: Path, fmt: str) -> None:
-    original = ws.import_file(
+    original = ws.datasets.import_file(
         write_jsonl(tmp_path / "in.jsonl", [SFT, PREF, TIE, RANK, RATE]), "mixed"
     ).version
     assert roundtrip(ws, "mixed@v1", fmt, tmp_path / f"out.{fmt}") == original.content_hash
@@ -63,8 +63,8 @@ def test_mixed_kinds_roundtrip(ws: mentor.Workspace, tmp_path: Path, fmt: str) -
 def test_hh_roundtrips_through_preference_formats(
     sqlite_ws: mentor.Workspace, tmp_path: Path, fmt: str
 ) -> None:
-    sqlite_ws.import_file(HH, "hh", map="hh-rlhf")
-    version = sqlite_ws.version("hh@v1")
+    sqlite_ws.datasets.import_file(HH, "hh", map="hh-rlhf")
+    version = sqlite_ws.datasets.version("hh@v1")
     assert roundtrip(sqlite_ws, version.ref, fmt, tmp_path / f"out.{fmt}") == version.content_hash
 
 
@@ -72,21 +72,21 @@ def test_hh_through_openai_dpo_keeps_every_record_it_can_hold(
     sqlite_ws: mentor.Workspace, tmp_path: Path
 ) -> None:
     ws = sqlite_ws
-    ws.import_file(HH, "hh", map="hh-rlhf")
-    result = ws.export("hh@v1", "openai-dpo", tmp_path / "o.jsonl")
+    ws.datasets.import_file(HH, "hh", map="hh-rlhf")
+    result = ws.datasets.export("hh@v1", "openai-dpo", tmp_path / "o.jsonl")
     # HH has records whose rejected side holds two assistant turns; OpenAI takes exactly one.
     assert result.written + sum(result.skipped.values()) == 2312 and result.skipped
-    ws.import_file(tmp_path / "o.jsonl", "back")
-    original = {r["id"]: r for r in ws.records("hh@v1")}
-    back = list(ws.records("back@v1"))
+    ws.datasets.import_file(tmp_path / "o.jsonl", "back")
+    original = {r["id"]: r for r in ws.datasets.records("hh@v1")}
+    back = list(ws.datasets.records("back@v1"))
     assert len(back) == result.written and all(r == original[r["id"]] for r in back)
 
 
 def test_trl_dpo_rows_are_trl_conversational_preferences(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
-    ws.import_file(write_jsonl(tmp_path / "p.jsonl", [PREF, TIE, RANK]), "p")
-    result = ws.export("p@v1", "trl-dpo", tmp_path / "dpo.jsonl")
+    ws.datasets.import_file(write_jsonl(tmp_path / "p.jsonl", [PREF, TIE, RANK]), "p")
+    result = ws.datasets.export("p@v1", "trl-dpo", tmp_path / "dpo.jsonl")
     assert result.written == 1 + 3  # the pair, and the 3 pairs a ranking of 3 implies
     assert result.skipped == {"tied preferences have no preferred side": 1}
     rows = [json.loads(x) for x in (tmp_path / "dpo.jsonl").read_text().splitlines()]
@@ -112,15 +112,15 @@ def test_trl_dpo_rows_are_trl_conversational_preferences(
 
 
 def test_openai_formats_follow_the_fine_tuning_api(ws: mentor.Workspace, tmp_path: Path) -> None:
-    ws.import_file(write_jsonl(tmp_path / "s.jsonl", [SFT]), "s")
-    ws.export("s@v1", "openai-chat", tmp_path / "chat.jsonl")
+    ws.datasets.import_file(write_jsonl(tmp_path / "s.jsonl", [SFT]), "s")
+    ws.datasets.export("s@v1", "openai-chat", tmp_path / "chat.jsonl")
     (row,) = [json.loads(x) for x in (tmp_path / "chat.jsonl").read_text().splitlines()]
     assert set(row) == {"messages"} and row["messages"][0] == {
         "role": "system",
         "content": "Be brief.",
     }
-    ws.import_file(write_jsonl(tmp_path / "p.jsonl", [PREF]), "p")
-    ws.export("p@v1", "openai-dpo", tmp_path / "dpo.jsonl")
+    ws.datasets.import_file(write_jsonl(tmp_path / "p.jsonl", [PREF]), "p")
+    ws.datasets.export("p@v1", "openai-dpo", tmp_path / "dpo.jsonl")
     (row,) = [json.loads(x) for x in (tmp_path / "dpo.jsonl").read_text().splitlines()]
     assert row == {
         "input": {"messages": [{"role": "user", "content": "Say hi"}]},
@@ -132,27 +132,27 @@ def test_openai_formats_follow_the_fine_tuning_api(ws: mentor.Workspace, tmp_pat
 def test_wrong_kind_stops_the_export_and_leaves_no_file(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
-    ws.import_file(write_jsonl(tmp_path / "m.jsonl", [SFT, RATE]), "m")
+    ws.datasets.import_file(write_jsonl(tmp_path / "m.jsonl", [SFT, RATE]), "m")
     out = tmp_path / "sft.jsonl"
     with pytest.raises(InputError, match="record g1: rating records are not SFT chats"):
-        ws.export("m@v1", "trl-sft", out)
+        ws.datasets.export("m@v1", "trl-sft", out)
     assert not out.exists() and list(tmp_path.glob(".sft.jsonl*")) == []
     with pytest.raises(InputError, match="an hf export holds one record kind"):
-        ws.export("m@v1", "hf", tmp_path / "hfdir")
+        ws.datasets.export("m@v1", "hf", tmp_path / "hfdir")
     assert not (tmp_path / "hfdir").exists()
     with pytest.raises(InputError, match="--to: unknown format 'csv'"):
-        ws.export("m@v1", "csv", tmp_path / "x.csv")
+        ws.datasets.export("m@v1", "csv", tmp_path / "x.csv")
 
 
 def test_openai_chat_refuses_a_chat_without_assistant_in_strict_mode(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
     only_user = {"id": "u", "messages": [{"role": "user", "content": "hello?"}]}
-    ws.import_file(write_jsonl(tmp_path / "u.jsonl", [SFT, only_user]), "u")
-    lenient = ws.export("u@v1", "openai-chat", tmp_path / "a.jsonl")
+    ws.datasets.import_file(write_jsonl(tmp_path / "u.jsonl", [SFT, only_user]), "u")
+    lenient = ws.datasets.export("u@v1", "openai-chat", tmp_path / "a.jsonl")
     assert lenient.written == 1 and lenient.skipped == {
         "no assistant message (OpenAI fine-tuning learns from them)": 1
     }
     with pytest.raises(InputError, match="record u: no assistant message"):
-        ws.export("u@v1", "openai-chat", tmp_path / "b.jsonl", strict=True)
+        ws.datasets.export("u@v1", "openai-chat", tmp_path / "b.jsonl", strict=True)
     assert not (tmp_path / "b.jsonl").exists()

@@ -48,11 +48,11 @@ RATE = {"id": "g1", "prompt": "2+2?", "response": "4", "scores": {"correct": 5, 
 
 
 def test_hh_rlhf_transcripts_become_conversational_preferences(ws: mentor.Workspace) -> None:
-    result = ws.import_file(HH, "hh", map="hh-rlhf")
+    result = ws.datasets.import_file(HH, "hh", map="hh-rlhf")
     assert result.imported == 2312
     assert result.version.ref == "hh@v1"
     assert result.version.kind_counts == {"preference": 2312}
-    first = next(ws.records("hh@v1"))
+    first = next(ws.datasets.records("hh@v1"))
     assert first["prompt"][0] == {
         "role": "user",
         "content": "what are some pranks with a pen i can do?",
@@ -81,8 +81,8 @@ def test_content_hash_is_deterministic_across_workspaces_and_backends(
 ) -> None:
     """The same file gives the same hash on SQLite and PostgreSQL and in any workspace."""
     other = mentor.connect(f"sqlite:///{tmp_path / 'other.db'}", user="someone-else")
-    a = ws.import_file(HH, "hh").version
-    b = other.import_file(HH, "copy").version
+    a = ws.datasets.import_file(HH, "hh").version
+    b = other.datasets.import_file(HH, "copy").version
     assert a.content_hash == b.content_hash
     assert a.content_hash == "db9843c2538940871b5099920d2b4e74f7cb419500f221d04c984bf7be7b9f3c"
 
@@ -91,9 +91,9 @@ def test_every_kind_from_jsonl_keeps_content_and_metadata(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
     path = write_jsonl(tmp_path / "mixed.jsonl", [SFT, PREF, TIE, RANK, RATE])
-    version = ws.import_file(path, "mixed").version
+    version = ws.datasets.import_file(path, "mixed").version
     assert version.kind_counts == {"preference": 2, "ranking": 1, "rating": 1, "sft": 1}
-    recs = {r["id"]: r for r in ws.records("mixed")}
+    recs = {r["id"]: r for r in ws.datasets.records("mixed")}
     assert recs["s1"]["messages"][2] == {"role": "assistant", "content": "Paris."}
     assert (recs["s1"]["intent"], recs["s1"]["language"], recs["s1"]["tags"]) == (
         "factual_qa",
@@ -117,9 +117,9 @@ def test_csv_with_score_columns_and_json_cells(ws: mentor.Workspace, tmp_path: P
         out.writerow(
             ["b", json.dumps([{"role": "user", "content": "Multi"}]), "ok", "2.5", "5", ""]
         )
-    version = ws.import_file(path, "ratings").version
+    version = ws.datasets.import_file(path, "ratings").version
     assert version.kind_counts == {"rating": 2}
-    recs = list(ws.records("ratings"))
+    recs = list(ws.datasets.records("ratings"))
     assert recs[0]["scores"] == {"helpful": 4, "safe": 5}
     assert recs[0]["tags"] == ["greeting"]
     assert recs[1]["prompt"] == [{"role": "user", "content": "Multi"}]
@@ -137,9 +137,9 @@ def test_parquet_import(ws: mentor.Workspace, tmp_path: Path) -> None:
         ),
         path,
     )
-    version = ws.import_file(path, "pq").version
+    version = ws.datasets.import_file(path, "pq").version
     assert version.record_count == 300
-    first = next(ws.records("pq"))
+    first = next(ws.datasets.records("pq"))
     assert first["messages"] == [
         {"role": "user", "content": "Question 0"},
         {"role": "assistant", "content": "Answer 0"},
@@ -164,7 +164,7 @@ def test_alpaca_sharegpt_and_openai_dpo_shapes(ws: mentor.Workspace, tmp_path: P
             },
         ],
     )
-    recs = list(ws.records(ws.import_file(path, "shapes").version.ref))
+    recs = list(ws.datasets.records(ws.datasets.import_file(path, "shapes").version.ref))
     assert recs[0]["messages"][0] == {"role": "user", "content": "Translate\n\nchat"}
     assert recs[1]["messages"][1] == {"role": "assistant", "content": "hello"}
     assert recs[2]["kind"] == "preference" and recs[2]["chosen"][0]["content"] == "good"
@@ -182,7 +182,9 @@ def test_map_file_renames_columns(ws: mentor.Workspace, tmp_path: Path) -> None:
         tmp_path / "vendor.jsonl",
         [{"uid": 7, "question": "Q?", "answers": {"good": "yes", "bad": "no"}}],
     )
-    rec = next(ws.records(ws.import_file(path, "vendor", map_file=mapping).version.ref))
+    rec = next(
+        ws.datasets.records(ws.datasets.import_file(path, "vendor", map_file=mapping).version.ref)
+    )
     assert rec["id"] == "7" and rec["source"] == "vendor-x"
     assert rec["chosen"] == [{"role": "assistant", "content": "yes"}]
 
@@ -191,24 +193,26 @@ def test_reimport_of_same_content_makes_no_new_version(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", [SFT, PREF])
-    first = ws.import_file(path, "d")
-    again = ws.import_file(path, "d")
+    first = ws.datasets.import_file(path, "d")
+    again = ws.datasets.import_file(path, "d")
     assert again.unchanged and again.version.ref == first.version.ref == "d@v1"
-    assert [v.ref for v in ws.versions("d")] == ["d@v1"]
+    assert [v.ref for v in ws.datasets.versions("d")] == ["d@v1"]
 
 
 def test_new_import_is_next_version_with_parent_and_diff_by_id(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
-    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT, PREF, RANK]), "d")
+    ws.datasets.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT, PREF, RANK]), "d")
     changed = {**PREF, "chosen": "Hello there!"}
-    v2 = ws.import_file(write_jsonl(tmp_path / "b.jsonl", [SFT, changed, RATE]), "d").version
+    v2 = ws.datasets.import_file(
+        write_jsonl(tmp_path / "b.jsonl", [SFT, changed, RATE]), "d"
+    ).version
     assert v2.ref == "d@v2" and v2.parents == ["d@v1"]
-    diff = ws.diff("d@v1", "d@v2")
+    diff = ws.datasets.diff("d@v1", "d@v2")
     assert (diff.added, diff.removed, diff.changed, diff.unchanged) == (1, 1, 1, 1)
     assert diff.added_ids == ["g1"] and diff.removed_ids == ["r1"]
     assert diff.changed_records[0].id == "p1" and diff.changed_records[0].fields == ["chosen"]
-    assert ws.version("d").ref == "d@v2" and ws.version("d@v1").record_count == 3
+    assert ws.datasets.version("d").ref == "d@v2" and ws.datasets.version("d@v1").record_count == 3
 
 
 def test_identical_records_without_ids_get_distinct_stable_ids(
@@ -216,15 +220,15 @@ def test_identical_records_without_ids_get_distinct_stable_ids(
 ) -> None:
     row = {"prompt": "same", "completion": "same"}
     path = write_jsonl(tmp_path / "dupes.jsonl", [row, row, row])
-    ids = [r["id"] for r in ws.records(ws.import_file(path, "dupes").version.ref)]
+    ids = [r["id"] for r in ws.datasets.records(ws.datasets.import_file(path, "dupes").version.ref)]
     assert len(set(ids)) == 3 and ids[1] == f"{ids[0]}-2" and ids[2] == f"{ids[0]}-3"
 
 
 def test_versions_are_immutable_and_audited(ws: mentor.Workspace, tmp_path: Path) -> None:
-    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "d")
-    before = ws.version("d@v1")
-    ws.import_file(write_jsonl(tmp_path / "b.jsonl", [PREF]), "d")
-    assert ws.version("d@v1") == before
+    ws.datasets.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "d")
+    before = ws.datasets.version("d@v1")
+    ws.datasets.import_file(write_jsonl(tmp_path / "b.jsonl", [PREF]), "d")
+    assert ws.datasets.version("d@v1") == before
     actions = [(e.action, e.object_id, e.actor) for e in reversed(ws.audit())]
     assert actions == [
         ("dataset.create", "d", "tester"),
@@ -232,7 +236,7 @@ def test_versions_are_immutable_and_audited(ws: mentor.Workspace, tmp_path: Path
         ("version.create", "d@v2", "tester"),
     ]
     created = ws.audit(object_id="d@v2")[0]
-    assert created.after["content_hash"] == ws.version("d@v2").content_hash
+    assert created.after["content_hash"] == ws.datasets.version("d@v2").content_hash
     assert created.detail["transform"] == "import"
 
 
@@ -244,5 +248,9 @@ def test_map_file_reads_score_columns_of_a_csv_as_numbers(
         "kind: rating\nfields:\n  prompt: q\n  response: a\nscores: [accuracy, tone]\n", "utf-8"
     )
     (tmp_path / "r.csv").write_text("q,a,accuracy,tone\nHi?,Hello,5,3.5\n", "utf-8")
-    rec = next(ws.records(ws.import_file(tmp_path / "r.csv", "r", map_file=mapping).version.ref))
+    rec = next(
+        ws.datasets.records(
+            ws.datasets.import_file(tmp_path / "r.csv", "r", map_file=mapping).version.ref
+        )
+    )
     assert rec["scores"] == {"accuracy": 5, "tone": 3.5}

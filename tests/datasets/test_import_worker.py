@@ -42,7 +42,7 @@ def every_file_gets_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_worker_import_matches_the_pinned_hh_rlhf_hash(
     ws: mentor.Workspace, every_file_gets_a_worker: None
 ) -> None:
-    result = ws.import_file(HH, "hh", map="hh-rlhf")
+    result = ws.datasets.import_file(HH, "hh", map="hh-rlhf")
     assert result.imported == 2312
     version = result.version
     assert version.content_hash == (
@@ -60,14 +60,18 @@ def test_worker_and_in_process_imports_store_the_same_records(
     rows += [PREF, TIE, RANK, RATE, SFT, {"kind": "sft", "messages": []}]
     rows += [{"messages": [{"role": "user", "content": f"q{i % 7}"}]} for i in range(300)]
     path = write_jsonl(tmp_path / "many.jsonl", rows)
-    here = sqlite_ws.import_file(path, "here", skip_invalid=True, quarantine=tmp_path / "q1")
+    here = sqlite_ws.datasets.import_file(
+        path, "here", skip_invalid=True, quarantine=tmp_path / "q1"
+    )
     force_worker(monkeypatch)
-    there = sqlite_ws.import_file(path, "there", skip_invalid=True, quarantine=tmp_path / "q2")
+    there = sqlite_ws.datasets.import_file(
+        path, "there", skip_invalid=True, quarantine=tmp_path / "q2"
+    )
     assert (there.imported, there.rejected) == (here.imported, here.rejected) == (4804, 2)
     assert there.version.content_hash == here.version.content_hash
     assert there.version.sources[0].sha256 == here.version.sources[0].sha256
     assert (tmp_path / "q2").read_bytes() == (tmp_path / "q1").read_bytes()
-    assert list(sqlite_ws.records("there")) == list(sqlite_ws.records("here"))
+    assert list(sqlite_ws.datasets.records("there")) == list(sqlite_ws.datasets.records("here"))
 
 
 def test_bad_row_read_by_the_worker_names_file_line_and_field(
@@ -79,7 +83,7 @@ def test_bad_row_read_by_the_worker_names_file_line_and_field(
     with path.open("ab") as fh:
         fh.write(orjson.dumps(bad) + b"\n")
     with pytest.raises(InputError) as info:
-        ws.import_file(path, "bad")
+        ws.datasets.import_file(path, "bad")
     assert info.value.where == f"{path}:5001"
     assert info.value.field == "messages[1].role"
     assert_nothing_written(ws)

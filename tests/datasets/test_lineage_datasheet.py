@@ -19,12 +19,12 @@ def test_lineage_walks_merges_and_filters_back_to_hashed_files(
 ) -> None:
     a = write_jsonl(tmp_path / "a.jsonl", [SFT])
     b = write_jsonl(tmp_path / "b.jsonl", [PREF, TIE])
-    ws.import_file(a, "a")
-    ws.import_file(b, "b")
-    ws.filter("b@v1", RecordFilter(kind="preference", sample=1.0), into="b-clean")
-    merged = ws.merge(["a@v1", "b-clean@v1"], "mix", note="for the demo")
+    ws.datasets.import_file(a, "a")
+    ws.datasets.import_file(b, "b")
+    ws.datasets.filter("b@v1", RecordFilter(kind="preference", sample=1.0), into="b-clean")
+    merged = ws.datasets.merge(["a@v1", "b-clean@v1"], "mix", note="for the demo")
     assert merged.parents == ["a@v1", "b-clean@v1"] and merged.record_count == 3
-    graph = ws.lineage("mix@v1")
+    graph = ws.datasets.lineage("mix@v1")
     ids = {n.id: n for n in graph.nodes}
     assert set(ids) == {
         "mix@v1",
@@ -48,31 +48,31 @@ def test_lineage_walks_merges_and_filters_back_to_hashed_files(
 def test_merge_refuses_repeated_ids_and_writes_nothing(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
-    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "a")
-    ws.import_file(write_jsonl(tmp_path / "b.jsonl", [SFT, PREF]), "b")
+    ws.datasets.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "a")
+    ws.datasets.import_file(write_jsonl(tmp_path / "b.jsonl", [SFT, PREF]), "b")
     with pytest.raises(InputError, match="duplicate id 's1'"):
-        ws.merge(["a@v1", "b@v1"], "mix")
-    assert [d.name for d in ws.datasets()] == ["a", "b"]
+        ws.datasets.merge(["a@v1", "b@v1"], "mix")
+    assert [d.name for d in ws.datasets.all()] == ["a", "b"]
 
 
 def test_filter_checks_its_flags(ws: mentor.Workspace, tmp_path: Path) -> None:
-    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT, PREF]), "a")
+    ws.datasets.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT, PREF]), "a")
     with pytest.raises(InputError, match="--kind: unknown kind 'chat'"):
-        ws.filter("a@v1", RecordFilter(kind="chat"))
+        ws.datasets.filter("a@v1", RecordFilter(kind="chat"))
     with pytest.raises(InputError, match=r"--sample: expected a fraction in \(0, 1\]"):
-        ws.filter("a@v1", RecordFilter(sample=1.5))
+        ws.datasets.filter("a@v1", RecordFilter(sample=1.5))
     with pytest.raises(InputError, match="filter kept no records"):
-        ws.filter("a@v1", RecordFilter(intent="nothing-like-this"))
-    assert len(ws.versions("a")) == 1
+        ws.datasets.filter("a@v1", RecordFilter(intent="nothing-like-this"))
+    assert len(ws.datasets.versions("a")) == 1
 
 
 def test_datasheet_counts_and_lineage(sqlite_ws: mentor.Workspace, tmp_path: Path) -> None:
     ws = sqlite_ws
-    ws.import_file(HH, "hh", map="hh-rlhf")
-    ws.filter("hh@v1", RecordFilter(single_turn=True))
+    ws.datasets.import_file(HH, "hh", map="hh-rlhf")
+    ws.datasets.filter("hh@v1", RecordFilter(single_turn=True))
     notes = tmp_path / "notes.yaml"
     notes.write_text("motivation: Train harmless reward models.\nlimitations: Offensive text.\n")
-    sheet = ws.datasheet("hh@v2", notes=notes, out=tmp_path / "sheet.md")
+    sheet = ws.datasets.datasheet("hh@v2", notes=notes, out=tmp_path / "sheet.md")
     text = (tmp_path / "sheet.md").read_text()
     assert text == sheet.markdown
     assert "# Datasheet: hh@v2" in text and "- Records: 662 (662 preference)" in text
@@ -87,8 +87,8 @@ def test_datasheet_counts_and_lineage(sqlite_ws: mentor.Workspace, tmp_path: Pat
 
 
 def test_datasheet_notes_are_checked(ws: mentor.Workspace, tmp_path: Path) -> None:
-    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT, RANK]), "a")
+    ws.datasets.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT, RANK]), "a")
     notes = tmp_path / "notes.yaml"
     notes.write_text("motivaton: typo\n")
     with pytest.raises(InputError, match=r"unexpected keys \['motivaton'\]"):
-        ws.datasheet("a@v1", notes=notes)
+        ws.datasets.datasheet("a@v1", notes=notes)

@@ -17,7 +17,6 @@ from mentor.evals.junit import junit_xml
 from mentor.evals.outcomes import CaseOutcome, load_outcomes
 from mentor.evals.scorecards import scorecard
 from mentor.evals.summary import markdown_summary
-from mentor.evals.verdicts import compare_runs, gate_run
 from tests.conftest import run_cli
 
 Q = ({"role": "user", "content": "q"},)
@@ -135,13 +134,12 @@ def test_gate_and_compare_on_stored_runs(ws: mentor.Workspace, tmp_path: Path) -
     outcomes = {o.case.id: o for o in load_outcomes(ws, candidate)}
     assert outcomes["capital"].status == "failed" and outcomes["colour"].status == "passed"
     assert outcomes["capital"].output == "Lyon."
-    result = compare_runs(ws, baseline, candidate)
+    result = ws.evals.compare(baseline, candidate)
     pairing = result.comparison.pairing
     assert set(pairing.regressed) == {"capital", "refuse"}
     assert pairing.fixed == ("colour",) and pairing.still_passing == ("sum",)
     (tmp_path / "gate.yaml").write_text(GATE)
-    report = gate_run(
-        ws,
+    report = ws.evals.gate(
         candidate,
         tmp_path / "gate.yaml",
         baseline=baseline,

@@ -11,7 +11,7 @@ from mentor.errors import InputError
 from mentor.evals.cases import Case, GraderSpec
 from mentor.evals.graders import build_grader, describe_graders, registered
 from mentor.evals.grades import Grade
-from mentor.evals.providers.base import Completion
+from mentor.providers.base import Completion
 
 
 def case(**fields: Any) -> Case:

@@ -16,9 +16,9 @@ from mentor.evals.cases import Case, GraderSpec
 from mentor.evals.graders import build_grader
 from mentor.evals.grades import Grade
 from mentor.evals.outcomes import CaseOutcome
-from mentor.evals.providers.base import Completion, GenerationParams
 from mentor.evals.scorecards import scorecard
 from mentor.judges import extract_json
+from mentor.providers.base import Completion, GenerationParams
 
 CASE = Case(
     "q1",
@@ -181,7 +181,7 @@ def test_extract_json_ignores_braces_in_strings() -> None:
 
 def test_rubric_judge_on_the_bundled_model(model_server: str) -> None:
     """The real SmolLM2 judging over HTTP: a verdict or an unparsed reply, never a silent one."""
-    from mentor.evals.providers.openai_compat import OpenAIProvider
+    from mentor.providers.openai_compat import OpenAIProvider
 
     judge = OpenAIProvider("smollm2", model_server)
     grader = build_grader(

@@ -15,8 +15,8 @@ import pytest
 
 from mentor.errors import ConfigError
 from mentor.evals import GenerationParams, build_provider
-from mentor.evals.providers import ProviderError, provider_names
-from mentor.evals.providers.errors import parse_retry_after
+from mentor.providers import ProviderError, provider_names
+from mentor.providers.errors import parse_retry_after
 from tests.evals.conftest import Reply, Stub
 
 CAPITAL = [{"role": "user", "content": "What is the capital of France?"}]

@@ -9,8 +9,8 @@ import pytest
 
 from mentor.evals.cases import Case, GraderSpec
 from mentor.evals.graders import build_grader
-from mentor.evals.providers.base import Completion
 from mentor.evals.refusal import detect_refusal
+from mentor.providers.base import Completion
 from tests.evals import refusal_fresh, refusal_heldout, refusal_labels
 
 

@@ -11,8 +11,8 @@ import pytest
 from mentor.errors import NotFoundError
 from mentor.evals.cases import CATEGORIES, Case
 from mentor.evals.graders import build_grader
-from mentor.evals.providers.base import Completion
 from mentor.evals.starters import STARTERS, load_starter, starter_path
+from mentor.providers.base import Completion
 
 GOOD = {
     "fact-capital-australia": "Canberra",

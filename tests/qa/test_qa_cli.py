@@ -17,7 +17,7 @@ def _workspace(tmp_path: Path) -> str:
     db = f"sqlite:///{tmp_path / 'm.db'}"
     with mentor.connect(db) as ws:
         for name, rows in (("train", corpus()), ("evals", eval_items())):
-            ws.import_file(write_jsonl(tmp_path / f"{name}.jsonl", rows), name)
+            ws.datasets.import_file(write_jsonl(tmp_path / f"{name}.jsonl", rows), name)
     return db
 
 
@@ -103,7 +103,7 @@ def test_bad_input_is_one_clear_line_and_an_exit_code(
         assert exit_code == code, (args, err)
         assert message in err and "Traceback" not in err, (args, err)
     with mentor.connect(db) as ws:
-        assert len(ws.versions("train")) == 1
+        assert len(ws.datasets.versions("train")) == 1
     done = run_cli("qa", "scan", "train", "--checks", "lint,spelling", db=db)
     assert done.returncode == 4 and "Traceback" not in done.stderr
     assert done.stderr.startswith("error: --checks: unknown check 'spelling'")

@@ -39,8 +39,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[mentor.Works
         rows.append(sft(f"near-{i}", rows[i]["messages"][0]["content"], " ".join(words)))
     rows += [sft(f"pad-{i}", sentence(rng), sentence(rng, 30)) for i in range(2000 - len(rows))]
     with mentor.connect(f"sqlite:///{folder / 'm.db'}", home=folder / "h", user="t") as ws:
-        ws.import_file(write_jsonl(folder / "train.jsonl", rows), "train")
-        ws.import_file(write_jsonl(folder / "evals.jsonl", eval_items()), "evals")
+        ws.datasets.import_file(write_jsonl(folder / "train.jsonl", rows), "train")
+        ws.datasets.import_file(write_jsonl(folder / "evals.jsonl", eval_items()), "evals")
         yield ws
 
 
@@ -48,7 +48,7 @@ def test_ray_findings_are_identical_to_local(
     ray_runtime: None, workspace: mentor.Workspace
 ) -> None:
     runs = {
-        executor: workspace.qa_scan(
+        executor: workspace.qa.scan(
             "train@v1", checks=CHECKS, against=("evals",), executor=executor, batch_size=250
         )
         for executor in ("local", "ray")
@@ -65,8 +65,8 @@ def test_ray_fix_makes_the_same_version_as_local(
     ray_runtime: None, workspace: mentor.Workspace
 ) -> None:
     fixes = {"dedup": True, "redact_pii": True, "drop_defects": True}
-    local = workspace.qa_fix("train@v1", into="fixed-local", **fixes)
-    remote = workspace.qa_fix("train@v1", into="fixed-ray", executor="ray", **fixes)
+    local = workspace.qa.fix("train@v1", into="fixed-local", **fixes)
+    remote = workspace.qa.fix("train@v1", into="fixed-ray", executor="ray", **fixes)
     assert remote.version.content_hash == local.version.content_hash
     assert remote.removed == local.removed and remote.removed["duplicate"] >= 22
 
@@ -74,7 +74,7 @@ def test_ray_fix_makes_the_same_version_as_local(
 def test_cli_starts_and_stops_its_own_ray_runtime(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'm.db'}"
     with mentor.connect(db) as ws:
-        ws.import_file(write_jsonl(tmp_path / "t.jsonl", corpus(40)), "t")
+        ws.datasets.import_file(write_jsonl(tmp_path / "t.jsonl", corpus(40)), "t")
     done = run_cli(
         "qa", "scan", "t", "--checks", "lint,exact-dup", "--executor", "ray", "--workers", "2",
         "--batch-size", "10", "--json", db=db,

@@ -78,15 +78,17 @@ def third_party(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _train(ws: mentor.Workspace, tmp_path: Path) -> str:
-    ws.import_file(write_jsonl(tmp_path / "evals.jsonl", eval_items()), "evals")
-    return ws.import_file(write_jsonl(tmp_path / "train.jsonl", corpus()), "train").version.ref
+    ws.datasets.import_file(write_jsonl(tmp_path / "evals.jsonl", eval_items()), "evals")
+    return ws.datasets.import_file(
+        write_jsonl(tmp_path / "train.jsonl", corpus()), "train"
+    ).version.ref
 
 
 def test_scan_reports_each_planted_problem_where_it_is(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
     ref = _train(ws, tmp_path)
-    result = ws.qa_scan(ref, checks=ALL, against=("evals",), batch_size=16)
+    result = ws.qa.scan(ref, checks=ALL, against=("evals",), batch_size=16)
     found = {(f.record_id, f.check, f.code) for f in result.findings}
     assert {
         ("empty-turn", "lint", "empty-turn"),
@@ -99,7 +101,7 @@ def test_scan_reports_each_planted_problem_where_it_is(
     assert not any(f.record_id.startswith("r") and f.severity != "info" for f in result.findings)
     email = next(f for f in result.findings if f.check == "pii")
     assert email.span is not None and email.span.field == "messages[1].content"
-    rec = next(r for r in ws.records(ref) if r["id"] == "has-email")
+    rec = next(r for r in ws.datasets.records(ref) if r["id"] == "has-email")
     assert rec["messages"][1]["content"][email.span.start : email.span.end] == EMAIL
     overlap = next(f for f in result.findings if f.check == "contamination")
     assert overlap.group == "evals@v1:sky"
@@ -117,7 +119,7 @@ def test_findings_are_identical_on_every_executor(
 ) -> None:
     ref = _train(sqlite_ws, tmp_path)
     runs = {
-        executor: sqlite_ws.qa_scan(
+        executor: sqlite_ws.qa.scan(
             ref, checks=ALL, against=("evals",), executor=executor, workers=2, batch_size=7
         )
         for executor in ("serial", "local")
@@ -132,15 +134,15 @@ def test_a_check_declared_as_entry_point_runs_in_worker_processes_with_options(
     sqlite_ws: mentor.Workspace, tmp_path: Path, third_party: None
 ) -> None:
     rows = [sft(f"s{i}", f"PLEASE help STOP item {i}", "Sure thing.") for i in range(12)]
-    ref = sqlite_ws.import_file(write_jsonl(tmp_path / "s.jsonl", rows), "s").version.ref
-    result = sqlite_ws.qa_scan(ref, checks="shout", batch_size=5, workers=2)
+    ref = sqlite_ws.datasets.import_file(write_jsonl(tmp_path / "s.jsonl", rows), "s").version.ref
+    result = sqlite_ws.qa.scan(ref, checks="shout", batch_size=5, workers=2)
     assert [(f.record_id, f.evidence) for f in result.findings][:3] == [
         ("s0", "PLEASE"),
         ("s0", "STOP"),
         ("s1", "PLEASE"),
     ]
     assert result.findings[0].span == Span("messages[0].content", 0, 6)
-    longer = sqlite_ws.qa_scan(ref, checks="shout", options={"shout": {"min_length": 5}})
+    longer = sqlite_ws.qa.scan(ref, checks="shout", options={"shout": {"min_length": 5}})
     assert {f.evidence for f in longer.findings} == {"PLEASE"}
     assert "shout" in {info.name for info in registry.describe()}
 
@@ -148,7 +150,7 @@ def test_a_check_declared_as_entry_point_runs_in_worker_processes_with_options(
 def test_progress_is_reported_up_to_the_total(sqlite_ws: mentor.Workspace, tmp_path: Path) -> None:
     ref = _train(sqlite_ws, tmp_path)
     seen: list[tuple[int, int]] = []
-    sqlite_ws.qa_scan(ref, checks="lint", batch_size=10, progress=lambda d, t: seen.append((d, t)))
+    sqlite_ws.qa.scan(ref, checks="lint", batch_size=10, progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (65, 65)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen) and len(seen) == 7
 
@@ -189,11 +191,11 @@ def test_the_main_process_works_while_the_pool_starts_and_the_workers_help() -> 
 def test_a_file_is_scanned_through_the_import_maps_without_writing(
     sqlite_ws: mentor.Workspace,
 ) -> None:
-    result = sqlite_ws.qa_scan(str(HH), checks="lint,exact-dup", map="hh-rlhf")
+    result = sqlite_ws.qa.scan(str(HH), checks="lint,exact-dup", map="hh-rlhf")
     assert result.summary.records == 2312
     assert result.summary.target == str(HH)
     assert result.summary.by_code["lint"]["truncated"] > 0
-    assert sqlite_ws.datasets() == []
+    assert sqlite_ws.datasets.all() == []
 
 
 def test_rows_that_are_not_records_become_schema_findings(
@@ -202,7 +204,7 @@ def test_rows_that_are_not_records_become_schema_findings(
     path = tmp_path / "raw.jsonl"
     good = json.dumps(sft("ok", "Hello there, how are you?", "Fine, thanks."))
     path.write_text(f'{good}\n{{oops\n{{"kind": "sft", "messages": "x", "id": 3.5}}\n')
-    result = sqlite_ws.qa_scan(str(path), checks="lint")
+    result = sqlite_ws.qa.scan(str(path), checks="lint")
     assert result.summary.records == 1 and result.summary.invalid_rows == 2
     schema = [f for f in result.findings if f.code == "schema"]
     assert [f.record_id for f in schema] == ["raw.jsonl:2", "raw.jsonl:3"]
@@ -212,9 +214,9 @@ def test_rows_that_are_not_records_become_schema_findings(
 def test_findings_file_and_html_report(sqlite_ws: mentor.Workspace, tmp_path: Path) -> None:
     hostile = '<script>alert("x")</script>'
     rows = [*corpus(20), sft(hostile, "", "Fine.")]
-    ref = sqlite_ws.import_file(write_jsonl(tmp_path / "h.jsonl", rows), "h").version.ref
+    ref = sqlite_ws.datasets.import_file(write_jsonl(tmp_path / "h.jsonl", rows), "h").version.ref
     out, page = tmp_path / "out" / "findings.jsonl", tmp_path / "out" / "report.html"
-    result = sqlite_ws.qa_scan(ref, checks="lint,exact-dup,pii", findings=out, html=page)
+    result = sqlite_ws.qa.scan(ref, checks="lint,exact-dup,pii", findings=out, html=page)
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(lines) == len(result.findings) and result.findings_file == out
     email = next(item for item in lines if item["check"] == "pii")
@@ -224,14 +226,14 @@ def test_findings_file_and_html_report(sqlite_ws: mentor.Workspace, tmp_path: Pa
     html = page.read_text()
     assert html.count("<svg") >= 3 and "<table" in html
     assert "<script" not in html and hostile not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert re.search(r"&lt;script&gt;alert\((&quot;|&#34;)x(&quot;|&#34;)\)&lt;/script&gt;", html)
     assert not re.search(r"""(src|href)\s*=""", html)
     assert not list(out.parent.glob(".*partial"))
 
 
 def test_a_scan_of_a_version_is_audited(sqlite_ws: mentor.Workspace, tmp_path: Path) -> None:
     ref = _train(sqlite_ws, tmp_path)
-    sqlite_ws.qa_scan(ref, checks="lint")
+    sqlite_ws.qa.scan(ref, checks="lint")
     event = sqlite_ws.audit(object_id=ref)[0]
     assert event.action == "qa.scan" and event.actor == "tester"
     assert event.detail["records"] == 65 and event.detail["by_severity"]["lint"] == {"high": 1}
@@ -261,7 +263,7 @@ def test_bad_input_is_refused_naming_the_place(
 ) -> None:
     ref = _train(sqlite_ws, tmp_path)
     with pytest.raises(error) as caught:
-        sqlite_ws.qa_scan(ref, **kwargs)
+        sqlite_ws.qa.scan(ref, **kwargs)
     if where is not None:
         assert isinstance(caught.value, InputError) and caught.value.where == where
     if kwargs.get("options", {}).get("near-dup"):
@@ -272,9 +274,9 @@ def test_bad_input_is_refused_naming_the_place(
 
 def test_unknown_targets(sqlite_ws: mentor.Workspace, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="no dataset named 'nope'"):
-        sqlite_ws.qa_scan("nope@v1", checks="lint")
+        sqlite_ws.qa.scan("nope@v1", checks="lint")
     with pytest.raises(InputError, match="no such file"):
-        sqlite_ws.qa_scan(str(tmp_path / "missing.jsonl"), checks="lint")
+        sqlite_ws.qa.scan(str(tmp_path / "missing.jsonl"), checks="lint")
 
 
 def test_a_check_failing_in_a_worker_stops_the_scan_and_leaves_no_file(
@@ -284,7 +286,7 @@ def test_a_check_failing_in_a_worker_stops_the_scan_and_leaves_no_file(
     out = tmp_path / "findings.jsonl"
     for executor in ("local", "serial"):
         with pytest.raises(InputError, match="r42: cannot handle this record"):
-            sqlite_ws.qa_scan(
+            sqlite_ws.qa.scan(
                 ref, checks="lint,fussy", executor=executor, batch_size=8, findings=out
             )
         assert list(tmp_path.glob("*findings*")) == []

@@ -129,7 +129,7 @@ def build(ws: Workspace, folder: Path) -> Built:
             orjson.dumps({"record": _record(g), "answer": {"choice": a}}) for g, a in GOLD.items()
         )
     )
-    ws.import_file(data, "pairs")
+    ws.datasets.import_file(data, "pairs")
     ws.projects.create(
         PROJECT,
         dataset="pairs@v1",
@@ -162,6 +162,6 @@ def build(ws: Workspace, folder: Path) -> Built:
         )
     ws.projects.adjudicate(PROJECT, by_record["p2"], {"choice": "A"}, adjudicator="rey")
     released = ws.projects.release(PROJECT)
-    ws.qa_scan(released.version.ref, executor="serial", checks=("lint", "pii"), keep_findings=False)
-    ws.datasheet("pairs@v1")
+    ws.qa.scan(released.version.ref, executor="serial", checks=("lint", "pii"), keep_findings=False)
+    ws.datasets.datasheet("pairs@v1")
     return Built(PROJECT, phase1, phase2, released.version.ref, by_record)

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 import mentor
-from mentor.quality import project_quality, workspace_kpis
 
 from .builder import LABELS, PRIORITIES, build
 
@@ -20,7 +19,7 @@ def test_every_kpi_from_the_store(ws: mentor.Workspace, tmp_path: Path) -> None:
     built = build(ws, tmp_path)
     priorities = tmp_path / "priorities.txt"
     priorities.write_text(PRIORITIES)
-    report = workspace_kpis(ws, priorities=priorities)
+    report = ws.quality.kpis(priorities=priorities)
     assert report.projects == [built.project] and report.releases == [built.release]
     assert all(k.value is not None for k in report.kpis), [k.shown for k in report.kpis]
     # Finished: p1 and p3 (agreed in week 1), p6 (agreed after a correction, week 2), p2
@@ -38,7 +37,7 @@ def test_every_kpi_from_the_store(ws: mentor.Workspace, tmp_path: Path) -> None:
     assert report.kpi("agreement").value == pytest.approx(alpha)
     assert report.kpi("gold_accuracy").value == pytest.approx(3 / 6)
     assert report.kpi("clarifications_per_1000").value == pytest.approx(1000 / 6)
-    scan = ws.qa_scan(built.release, executor="serial", checks=("lint", "pii"), keep_findings=False)
+    scan = ws.qa.scan(built.release, executor="serial", checks=("lint", "pii"), keep_findings=False)
     assert report.kpi("defect_rate").value == pytest.approx(scan.summary.rate("lint", "low"))
     assert report.kpi("pii_findings").value == scan.summary.count("pii")
     # Released: p1, p2 (greeting), p3, p6 (refund). greeting 2 >= 2; refund 2 < 3; billing 0 < 1.
@@ -56,7 +55,7 @@ def test_every_kpi_from_the_store(ws: mentor.Workspace, tmp_path: Path) -> None:
 
 
 def test_an_empty_workspace_says_no_data_and_why(ws: mentor.Workspace) -> None:
-    report = workspace_kpis(ws)
+    report = ws.quality.kpis()
     assert len(report.kpis) == 10
     for k in report.kpis:
         assert k.value is None and k.no_data, k.key
@@ -71,7 +70,7 @@ def test_a_release_without_a_qa_scan_has_no_defect_rate(
 ) -> None:
     built = build(sqlite_ws, tmp_path)
     again = sqlite_ws.projects.release(built.project)
-    report = workspace_kpis(sqlite_ws)
+    report = sqlite_ws.quality.kpis()
     defect = report.kpi("defect_rate")
     assert defect.value is None and again.version.ref in (defect.no_data or "")
     assert [p.label for p in defect.parts] == [built.release, again.version.ref]
@@ -87,9 +86,9 @@ def test_a_project_without_labels_or_overlap_explains_each_gap(
         '"chosen": [{"role": "assistant", "content": "hello"}], '
         '"rejected": [{"role": "assistant", "content": "go away"}]}\n'
     )
-    sqlite_ws.import_file(data, "one")
+    sqlite_ws.datasets.import_file(data, "one")
     sqlite_ws.projects.create("solo", dataset="one@v1", task="pairwise", guideline="# Labels\nA/B")
-    empty = project_quality(sqlite_ws, "solo")
+    empty = sqlite_ws.quality.project("solo")
     assert empty.labels == 0 and empty.people == [] and empty.trend == []
     assert empty.questions[0].report is None and "two annotators" in (
         empty.questions[0].undefined or ""
@@ -100,13 +99,13 @@ def test_a_project_without_labels_or_overlap_explains_each_gap(
     sqlite_ws.projects.submit(
         "solo", task.item_id, {"choice": "A"}, client_id="c1", annotator="ana"
     )
-    one = project_quality(sqlite_ws, "solo")
+    one = sqlite_ws.quality.project("solo")
     assert one.labels == 1 and one.questions[0].report is None
     person = one.people[0]
     assert person.gold_accuracy is None and person.review_pass_rate is None
     assert person.consensus[0].value is None and "shares no item" in (
         person.consensus[0].undefined or ""
     )
-    kpis = workspace_kpis(sqlite_ws)
+    kpis = sqlite_ws.quality.kpis()
     assert "no project has items labelled by two annotators" in kpis.kpi("agreement").shown
     assert kpis.kpi("clarifications_per_1000").value == 0.0

@@ -12,7 +12,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa
 from statsmodels.stats.proportion import proportions_ztest
 
 import mentor
-from mentor.quality import GoldWatch, QualityConfig, project_quality
+from mentor.quality import GoldWatch, QualityConfig
 
 from .builder import ANNOTATORS, LABELS, build
 
@@ -28,7 +28,7 @@ def test_agreement_per_question_matches_hand_and_reference_values(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
     built = build(ws, tmp_path)
-    q = project_quality(ws, built.project, CONFIG)
+    q = ws.quality.project(built.project, CONFIG)
     assert [x.name for x in q.questions] == ["choice"]
     choice = q.questions[0]
     assert choice.report is not None and choice.level == "nominal"
@@ -62,7 +62,7 @@ def test_each_annotator_against_gold_consensus_and_review(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
     built = build(ws, tmp_path)
-    q = project_quality(ws, built.project, CONFIG)
+    q = ws.quality.project(built.project, CONFIG)
     people = {p.annotator: p for p in q.people}
     assert sorted(people) == list(ANNOTATORS)
     assert [people[a].gold_accuracy for a in ANNOTATORS] == [1.0, 0.5, 0.0]
@@ -91,7 +91,7 @@ def test_trend_throughput_and_drift_between_guideline_rounds(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
     built = build(ws, tmp_path)
-    q = project_quality(ws, built.project, CONFIG)
+    q = ws.quality.project(built.project, CONFIG)
     week1, week2 = sorted(q.throughput)
     assert q.throughput == {week1: 9, week2: 9}
     trend = {t.period: t for t in q.trend}
@@ -106,7 +106,7 @@ def test_trend_throughput_and_drift_between_guideline_rounds(
     z, p = proportions_ztest([3, 7], [9, 9])
     assert change.test.z == pytest.approx(z) and change.test.p_value == pytest.approx(p)
     assert change.test.difference == pytest.approx(3 / 9 - 7 / 9) and not change.significant
-    by_week = project_quality(ws, built.project, QualityConfig(n_boot=0, drift_by="week"))
+    by_week = ws.quality.project(built.project, QualityConfig(n_boot=0, drift_by="week"))
     assert [r.key for r in by_week.drift.rounds] == [week1, week2]
     assert by_week.questions[0].report is not None
     assert by_week.questions[0].report.metrics[0].low is None  # n_boot=0: no interval

@@ -46,7 +46,7 @@ def test_report_as_json_and_html(db: str, tmp_path: Path) -> None:
     assert people["ben"]["gold_accuracy"] == 0.5 and people["cleo"]["alert"]
     html = out.read_text()
     assert html.count("<svg") >= 6 and "<script" not in html
-    assert "0.556" in html and "Krippendorff" in html and "cleo&#x27;s gold accuracy" in html
+    assert "0.556" in html and "Krippendorff" in html and "cleo&#39;s gold accuracy" in html
 
 
 def test_report_for_people(db: str) -> None:

@@ -64,7 +64,7 @@ def test_dashboard_shows_the_projects_numbers(app_client: TestClient) -> None:
     text = page.text
     assert "Quality: tiny-pairs" in text
     assert "0.556" in text  # percent agreement 10/18
-    assert "Krippendorff&#x27;s alpha (nominal)" in text
+    assert "Krippendorff&#39;s alpha (nominal)" in text
     assert "75.0% of 8 reviewed" in text
     assert "50.0% (95% CI 18.8% to 81.2%) over 6 gold answers" in text
     assert "v1 → v2" in text and "77.8%" in text and "33.3%" in text

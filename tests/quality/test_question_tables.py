@@ -12,7 +12,6 @@ import pytest
 
 import mentor
 from mentor.annotate.projects import ProjectSettings
-from mentor.quality import project_quality
 
 RUBRIC = {
     "r1": ((5, 1), (4, 2)),
@@ -53,7 +52,7 @@ def test_rubric_criteria_are_ordinal_questions_with_interval_alpha(
             for r in RUBRIC
         )
     )
-    sqlite_ws.import_file(path, "ratings")
+    sqlite_ws.datasets.import_file(path, "ratings")
     config = {"criteria": [{"name": "helpful"}, {"name": "honest"}]}
     sqlite_ws.projects.create(
         "rubric",
@@ -68,7 +67,7 @@ def test_rubric_criteria_are_ordinal_questions_with_interval_alpha(
         for k, who in enumerate(("ana", "ben"))
     }
     _label(sqlite_ws, "rubric", answer)
-    q = project_quality(sqlite_ws, "rubric")
+    q = sqlite_ws.quality.project("rubric")
     assert [(x.name, x.level) for x in q.questions] == [
         ("helpful", "ordinal"),
         ("honest", "ordinal"),
@@ -100,7 +99,7 @@ def test_rankings_agree_per_pair_of_responses_in_the_true_order(
             for r in RANKS
         )
     )
-    sqlite_ws.import_file(path, "ranks")
+    sqlite_ws.datasets.import_file(path, "ranks")
     sqlite_ws.projects.create(
         "ranks",
         dataset="ranks@v1",
@@ -113,7 +112,7 @@ def test_rankings_agree_per_pair_of_responses_in_the_true_order(
         for k, who in enumerate(("ana", "ben"))
     }
     _label(sqlite_ws, "ranks", answer)
-    q = project_quality(sqlite_ws, "ranks")
+    q = sqlite_ws.quality.project("ranks")
     by_name = {x.name: x for x in q.questions}
     assert list(by_name) == ["top", "A vs B", "A vs C", "B vs C"]
     percent = {n: x.report.metrics[0].value for n, x in by_name.items()}  # type: ignore[union-attr]

@@ -28,14 +28,14 @@ def test_empty_database_migrates_to_head_and_matches_the_tables(ws: mentor.Works
 
 
 def test_connecting_again_keeps_the_data(ws: mentor.Workspace, tmp_path: Path) -> None:
-    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "a")
+    ws.datasets.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "a")
     again = mentor.connect(str(ws.engine.url.render_as_string(hide_password=False)))
-    assert [d.name for d in again.datasets()] == ["a"]
+    assert [d.name for d in again.datasets.all()] == ["a"]
     again.close()
 
 
 def test_audit_log_refuses_update_and_delete(ws: mentor.Workspace, tmp_path: Path) -> None:
-    ws.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "a")
+    ws.datasets.import_file(write_jsonl(tmp_path / "a.jsonl", [SFT]), "a")
     for statement in ("UPDATE audit_events SET actor = 'mallory'", "DELETE FROM audit_events"):
         with pytest.raises(DBAPIError, match="append-only"), ws.engine.begin() as conn:
             conn.execute(text(statement))

@@ -224,7 +224,7 @@ def build_world(folder: Path) -> str:
         for name, rows in _records().items():
             path = folder / f"{name}.jsonl"
             path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-            ws.import_file(path, name)
+            ws.datasets.import_file(path, name)
         for name, (dataset, task, config, settings) in PROJECTS.items():
             xss = name == "xss"
             ws.projects.create(

@@ -47,7 +47,7 @@ def workspace_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{folder / 'mentor.db'}"
     with mentor.connect(url) as ws:
         seed_demo(ws, folder / "exports", with_evals=False)
-        ws.import_file(
+        ws.datasets.import_file(
             write_xss_file(folder),
             "xss-payloads",
             description="<script>window.__xss = 1</script> payloads",

@@ -140,7 +140,7 @@ def _build(url: str, folder: Path) -> dict[str, str]:
         for name, rows in DATASETS.items():
             path = folder / f"{name}.jsonl"
             path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-            ws.import_file(path, name)
+            ws.datasets.import_file(path, name)
         review = ProjectSettings(review_rate=1.0)
         projects = {f"t-{task}": (data, task, cfg, review) for task, (data, cfg) in TASKS.items()}
         for name, (data, task, cfg, settings) in {**projects, **OTHERS}.items():

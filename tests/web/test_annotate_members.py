@@ -38,7 +38,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> str:
     with mentor.connect(url, user="setup") as ws:
         for name, role in PEOPLE:
             ws.accounts.add_user(name, role, PASSWORD)
-        ws.import_file(data, "prefs")
+        ws.datasets.import_file(data, "prefs")
         for name in ("open", "club"):
             ws.projects.create(name, dataset="prefs@v1", task="pairwise", guideline=GUIDELINE)
     return url

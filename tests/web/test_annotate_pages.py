@@ -448,7 +448,7 @@ def test_trainer_publishes_a_guideline_and_releases_the_labels(
     assert released.status_code == 303
     assert released.headers["location"] == "/projects/sft?released=sft-gold@v1"
     with mentor.connect(world) as ws:
-        version = ws.version("sft-gold@v1")
+        version = ws.datasets.version("sft-gold@v1")
     assert version.record_count >= 1 and version.params["project"] == "sft"
     with closing(client_for(str(trina.base_url), "ana")) as ana:
         own = csrf_of(ana.get("/annotate").text)

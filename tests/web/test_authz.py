@@ -81,7 +81,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
         )
     )
     with mentor.connect(url, user="setup") as ws:
-        ws.import_file(records, "tiny")
+        ws.datasets.import_file(records, "tiny")
         for role in Role:
             ws.accounts.add_user(role.value, role, PASSWORD)
     application = create_app(url)

@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 import mentor
-from mentor.evals.verdicts import compare_runs
 
 from .annotate_world import client_for, live_server
 from .conftest import csrf_of
@@ -138,7 +137,7 @@ def test_compare_shows_fixed_and_regressed_side_by_side_with_the_sdk_statistics(
     assert page.status_code == 200
     html = page.text
     with mentor.connect(world.url) as ws:
-        expected = compare_runs(ws, world.baseline, world.candidate).comparison
+        expected = ws.evals.compare(world.baseline, world.candidate).comparison
     assert f"p = {expected.mcnemar.p_value:.3g}" in _section(html, "mcnemar")
     diff = expected.pass_rate
     assert diff is not None

@@ -80,7 +80,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         for name, rows in (("prefs", prefs), ("chats", chats)):
             path = folder / f"{name}.jsonl"
             path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-            ws.import_file(path, name)
+            ws.datasets.import_file(path, name)
         for name, data, task in (("pw", "prefs", "pairwise"), ("sft", "chats", "sft")):
             ws.projects.create(
                 name, dataset=f"{data}@v1", task=task, guideline=GUIDE, settings=ProjectSettings()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from mentor.charts.graph import NODE_W
 from mentor.datasets.lineage import Lineage, LineageNode
-from mentor.web.lineage_svg import NODE_W, layout
+from mentor.web.lineage_svg import layout
 
 
 def _version(ref: str, transform: str, records: int) -> LineageNode:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, model_validator
 
+from mentor.annotate.forms import FormFields, raw
 from mentor.annotate.tasks import (
     Payload,
     Strict,
-    TaskType,
+    TaskTypeBase,
     View,
     parse,
     plurality,
@@ -56,7 +58,7 @@ def _names(config: dict[str, Any]) -> list[str]:
     return [x["name"] for x in config["labels"]]
 
 
-class Classification(TaskType):
+class Classification(TaskTypeBase):
     """Label a prompt and response with classes or flags from a taxonomy."""
 
     name = "classification"
@@ -64,6 +66,7 @@ class Classification(TaskType):
     kinds = ("sft", "preference", "rating", "ranking")
     payload_model = ClassificationPayload
     config_model = ClassificationConfig
+    templates = Path(__file__).parent / "templates" / "classification"
 
     def view(self, record: Record, config: dict[str, Any]) -> View:
         prompt, response = prompt_and_response(record)
@@ -73,6 +76,10 @@ class Classification(TaskType):
             "labels": config["labels"],
             "multi": config.get("multi", False),
         }
+
+    def read_form(self, form: FormFields) -> Payload:
+        labels = [v for v in form.getlist("label") if isinstance(v, str) and v]
+        return {"labels": labels, "comment": raw(form, "comment").strip()}
 
     def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
         label = parse(ClassificationPayload, raw, where)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
 
+from mentor.annotate.forms import MAX_ROWS, FormFields, raw, text, whole
 from mentor.annotate.tasks import (
     Payload,
     Strict,
-    TaskType,
+    TaskTypeBase,
     View,
     parse,
     plurality,
@@ -49,13 +51,14 @@ def _verdicts(payload: Payload) -> dict[str, str]:
     return {_key(c["claim"]): c["verdict"] for c in payload["claims"]}
 
 
-class FactCheck(TaskType):
+class FactCheck(TaskTypeBase):
     """Check each claim of a response against evidence."""
 
     name = "factcheck"
     title = "Fact-check of claims"
     kinds = ("sft", "preference", "rating")
     payload_model = FactCheckPayload
+    templates = Path(__file__).parent / "templates" / "factcheck"
 
     def view(self, record: Record, config: dict[str, Any]) -> View:
         prompt, response = prompt_and_response(record)
@@ -65,6 +68,22 @@ class FactCheck(TaskType):
                 f"record '{record['id']}': meta.claims should be a list of strings", where="--from"
             )
         return {"prompt": prompt, "text": text_of(response), "claims": claims, "verdicts": VERDICTS}
+
+    def read_form(self, form: FormFields) -> Payload:
+        given = whole(form, "claims-given", "claims-given") or 0
+        claims = []
+        for i in range(MAX_ROWS):
+            if f"claim-{i}-evidence" not in form:
+                break
+            claim: Payload = {"evidence": raw(form, f"claim-{i}-evidence").strip()}
+            if text(form, f"claim-{i}-verdict"):
+                claim["verdict"] = text(form, f"claim-{i}-verdict")
+            if i >= given:  # a claim the annotator writes; blank rows are left out
+                if not text(form, f"claim-{i}-text") and "verdict" not in claim:
+                    continue
+                claim["claim"] = text(form, f"claim-{i}-text")
+            claims.append(claim)
+        return {"claims": claims}
 
     def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
         label = parse(FactCheckPayload, raw, where)

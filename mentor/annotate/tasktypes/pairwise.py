@@ -7,15 +7,18 @@ annotation and the choice is mapped back to the item's own A (the record's ``cho
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from statistics import median_low
 from typing import Any, Literal
 
 from pydantic import Field
 
+from mentor.annotate.forms import FormFields, raw, text, whole
 from mentor.annotate.tasks import (
+    Keys,
     Payload,
     Strict,
-    TaskType,
+    TaskTypeBase,
     View,
     letter,
     letter_index,
@@ -44,7 +47,7 @@ class PairwisePayload(Strict):
     rationale: str = ""
 
 
-class Pairwise(TaskType):
+class Pairwise(TaskTypeBase):
     """Pick the better of two responses to the same prompt."""
 
     name = "pairwise"
@@ -53,6 +56,8 @@ class Pairwise(TaskType):
     payload_model = PairwisePayload
     config_model = PairwiseConfig
     shuffled = True
+    templates = Path(__file__).parent / "templates" / "pairwise"
+    keys = Keys(help={"Q W E": "how much better"})
 
     def view(self, record: Record, config: dict[str, Any]) -> View:
         cfg = PairwiseConfig.model_validate(config)
@@ -65,6 +70,15 @@ class Pairwise(TaskType):
             "strengths": cfg.strengths,
             "allow_tie": cfg.allow_tie,
         }
+
+    def read_form(self, form: FormFields) -> Payload:
+        payload: Payload = {"rationale": raw(form, "rationale").strip()}
+        if text(form, "choice"):
+            payload["choice"] = text(form, "choice")
+        strength = whole(form, "strength", "strength")
+        if strength is not None and payload.get("choice") != "tie":
+            payload["strength"] = strength
+        return payload
 
     def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
         cfg = PairwiseConfig.model_validate(config)

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import combinations
+from pathlib import Path
 from typing import Any, Literal
 
-from mentor.annotate.tasks import Payload, Strict, TaskType, View, letter, letter_index, parse
+from mentor.annotate.forms import MAX_ROWS, FormFields, raw, text
+from mentor.annotate.tasks import (
+    Keys,
+    Payload,
+    Strict,
+    TaskTypeBase,
+    View,
+    letter,
+    letter_index,
+    parse,
+)
 from mentor.errors import InputError
 from mentor.records import Record
 
@@ -28,7 +39,7 @@ class RankingPayload(Strict):
     rationale: str = ""
 
 
-class Ranking(TaskType):
+class Ranking(TaskTypeBase):
     """Order several responses from best to worst."""
 
     name = "ranking"
@@ -37,6 +48,11 @@ class Ranking(TaskType):
     payload_model = RankingPayload
     config_model = RankingConfig
     shuffled = True
+    templates = Path(__file__).parent / "templates" / "ranking"
+    keys = Keys(
+        actions={"digit": ("rank",), "Backspace": ("unrank",)},
+        help={"Backspace": "take the last pick back"},
+    )
 
     def view(self, record: Record, config: dict[str, Any]) -> View:
         return {
@@ -44,6 +60,17 @@ class Ranking(TaskType):
             "responses": [
                 {"label": letter(i), "messages": r} for i, r in enumerate(record["responses"])
             ],
+        }
+
+    def read_form(self, form: FormFields) -> Payload:
+        ranking = []
+        for place in range(1, MAX_ROWS):
+            if f"rank-{place}" not in form:
+                break
+            ranking.append(text(form, f"rank-{place}"))
+        return {
+            "ranking": [label for label in ranking if label],
+            "rationale": raw(form, "rationale"),
         }
 
     def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from statistics import median_low
 from typing import Any
 
 from pydantic import Field, model_validator
 
+from mentor.annotate.forms import FormFields, raw, whole
 from mentor.annotate.tasks import (
     Payload,
     Strict,
-    TaskType,
+    TaskTypeBase,
     View,
     canonical,
     metadata,
@@ -59,7 +61,7 @@ class RubricPayload(Strict):
     comment: str = ""
 
 
-class Rubric(TaskType):
+class Rubric(TaskTypeBase):
     """Rate a response on each criterion of a rubric."""
 
     name = "rubric"
@@ -67,6 +69,7 @@ class Rubric(TaskType):
     kinds = ("rating", "sft", "preference")
     payload_model = RubricPayload
     config_model = RubricConfig
+    templates = Path(__file__).parent / "templates" / "rubric"
 
     def view(self, record: Record, config: dict[str, Any]) -> View:
         prompt, response = prompt_and_response(record)
@@ -75,6 +78,16 @@ class Rubric(TaskType):
                 f"record '{record['id']}' has no assistant response to rate", where="--from"
             )
         return {"prompt": prompt, "response": response, "criteria": config["criteria"]}
+
+    def read_form(self, form: FormFields) -> Payload:
+        scores = {}
+        for key in form:
+            if key.startswith("score-"):
+                name = key.removeprefix("score-")
+                score = whole(form, key, f"scores.{name}")
+                if score is not None:
+                    scores[name] = score
+        return {"scores": scores, "comment": raw(form, "comment").strip()}
 
     def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
         label = parse(RubricPayload, raw, where)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
+from mentor.annotate.forms import FormFields, raw
 from mentor.annotate.tasks import (
     Payload,
     Strict,
-    TaskType,
+    TaskTypeBase,
     View,
     metadata,
     parse,
@@ -48,7 +50,7 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-class Sft(TaskType):
+class Sft(TaskTypeBase):
     """Write or edit the gold assistant response."""
 
     name = "sft"
@@ -56,6 +58,7 @@ class Sft(TaskType):
     kinds = ("sft", "preference", "rating")
     payload_model = SftPayload
     config_model = SftConfig
+    templates = Path(__file__).parent / "templates" / "sft"
 
     def view(self, record: Record, config: dict[str, Any]) -> View:
         prompt, response = prompt_and_response(record)
@@ -63,6 +66,9 @@ class Sft(TaskType):
             raise InputError(f"record '{record['id']}' has no prompt to answer", where="--from")
         draft = text_of(response) if response and config.get("show_draft", True) else None
         return {"prompt": prompt, "draft": draft}
+
+    def read_form(self, form: FormFields) -> Payload:
+        return {"response": raw(form, "response"), "rationale": raw(form, "rationale").strip()}
 
     def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
         label = parse(SftPayload, raw, where)

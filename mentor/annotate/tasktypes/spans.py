@@ -8,14 +8,17 @@ match one to one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
+from mentor.annotate.forms import MAX_ROWS, FormFields, raw, text, whole
 from mentor.annotate.tasks import (
+    Keys,
     Payload,
     Strict,
-    TaskType,
+    TaskTypeBase,
     View,
     parse,
     plurality,
@@ -85,7 +88,7 @@ def _matched(a: Sequence[Payload], b: Sequence[Payload], iou: float) -> int:
     return count
 
 
-class Spans(TaskType):
+class Spans(TaskTypeBase):
     """Mark spans of a response with a label, category and correction."""
 
     name = "spans"
@@ -93,6 +96,11 @@ class Spans(TaskType):
     kinds = ("sft", "preference", "rating")
     payload_model = SpansPayload
     config_model = SpansConfig
+    templates = Path(__file__).parent / "templates" / "spans"
+    keys = Keys(
+        actions={"digit": ("label-span", "pick")},
+        help={"1…9": "after selecting response text: give it that label"},
+    )
 
     def view(self, record: Record, config: dict[str, Any]) -> View:
         prompt, response = prompt_and_response(record)
@@ -102,6 +110,22 @@ class Spans(TaskType):
                 f"record '{record['id']}' has no response text to mark", where="--from"
             )
         return {"prompt": prompt, "text": text, "labels": config["labels"]}
+
+    def read_form(self, form: FormFields) -> Payload:
+        spans = []
+        for i in range(MAX_ROWS):
+            if f"span-{i}-start" not in form:
+                break
+            start = whole(form, f"span-{i}-start", f"spans.{i}.start")
+            end = whole(form, f"span-{i}-end", f"spans.{i}.end")
+            if start is None and end is None:
+                continue  # a blank row of the form
+            span: Payload = {"start": start, "end": end, "label": text(form, f"span-{i}-label")}
+            for part in ("category", "correction"):
+                if text(form, f"span-{i}-{part}"):
+                    span[part] = text(form, f"span-{i}-{part}")
+            spans.append(span)
+        return {"spans": spans, "comment": raw(form, "comment").strip()}
 
     def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
         label = parse(SpansPayload, raw, where)

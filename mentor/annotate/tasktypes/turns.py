@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from pathlib import Path
 from statistics import median_low
 from typing import Any
 
 from pydantic import Field, model_validator
 
-from mentor.annotate.tasks import Payload, Strict, TaskType, View, parse
+from mentor.annotate.forms import FormFields, raw, whole
+from mentor.annotate.tasks import Payload, Strict, TaskTypeBase, View, parse
 from mentor.errors import InputError
 from mentor.records import Record
+
+_TURN = re.compile(r"turn-(\d+)-rating")
 
 
 class TurnsConfig(Strict):
@@ -43,7 +48,7 @@ class TurnsPayload(Strict):
     overall: int | None = None
 
 
-class Turns(TaskType):
+class Turns(TaskTypeBase):
     """Rate each assistant turn of a multi-turn chat."""
 
     name = "turns"
@@ -51,6 +56,7 @@ class Turns(TaskType):
     kinds = ("sft",)
     payload_model = TurnsPayload
     config_model = TurnsConfig
+    templates = Path(__file__).parent / "templates" / "turns"
 
     def view(self, record: Record, config: dict[str, Any]) -> View:
         messages = record["messages"]
@@ -60,6 +66,23 @@ class Turns(TaskType):
                 f"record '{record['id']}' has no assistant turn to rate", where="--from"
             )
         return {"messages": messages, "turns": turns, "scale": [config["min"], config["max"]]}
+
+    def read_form(self, form: FormFields) -> Payload:
+        turns = []
+        for key in form:
+            found = _TURN.fullmatch(key)
+            if found is None:
+                continue
+            turn = int(found.group(1))
+            rating = whole(form, key, f"turns.{turn}.rating")
+            if rating is not None:
+                comment = raw(form, f"turn-{turn}-comment").strip()
+                turns.append({"turn": turn, "rating": rating, "comment": comment})
+        payload: Payload = {"turns": sorted(turns, key=lambda t: t["turn"])}
+        overall = whole(form, "overall", "overall")
+        if overall is not None:
+            payload["overall"] = overall
+        return payload
 
     def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
         label = parse(TurnsPayload, raw, where)

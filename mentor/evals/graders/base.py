@@ -7,7 +7,7 @@ from typing import Any
 from mentor.errors import InputError
 from mentor.evals.cases import Case
 from mentor.evals.grades import Grade
-from mentor.evals.providers.base import Completion
+from mentor.providers.base import Completion
 
 
 class TextGrader:

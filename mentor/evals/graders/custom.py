@@ -1,7 +1,7 @@
 """Custom graders in Python: a function named ``module:function`` in a suite.
 
 The function is called as ``function(case, output, **params)`` with the case, the model's
-:class:`~mentor.evals.providers.base.Completion` and the suite's other parameters. It may be
+:class:`~mentor.providers.base.Completion` and the suite's other parameters. It may be
 async. It returns a :class:`~mentor.evals.grades.Grade`, a bool (passed), a float in [0, 1]
 (a score, passed at ``threshold``) or a ``(passed, reason)`` pair.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from mentor.evals.cases import Case
 from mentor.evals.graders.base import bad_param
 from mentor.evals.grades import Grade
-from mentor.evals.providers.base import Completion
+from mentor.providers.base import Completion
 
 
 def load_callable(path: str, grader: str = "python") -> Callable[..., Any]:

@@ -24,28 +24,29 @@ from mentor import plugins
 from mentor.errors import InputError, MentorError
 from mentor.evals.cases import GraderSpec
 from mentor.evals.grades import Grader
-from mentor.evals.providers.base import Provider
+from mentor.providers.base import Provider
 
 GROUP: Final = "mentor.graders"
 BUILTIN: Final = tuple(
-    EntryPoint(name, f"mentor.evals.graders.{value}", GROUP)
+    EntryPoint(name, value, GROUP)
     for name, value in (
-        ("exact", "text:ExactMatch"),
-        ("normalized", "text:NormalisedMatch"),
-        ("normalised", "text:NormalisedMatch"),
-        ("contains", "text:Contains"),
-        ("not-contains", "text:NotContains"),
-        ("regex", "text:Regex"),
-        ("json", "structured:ValidJson"),
-        ("json-schema", "structured:JsonSchema"),
-        ("numeric", "structured:Numeric"),
-        ("length", "shape:Length"),
-        ("format", "shape:Format"),
-        ("refusal", "refusal:Refusal"),
-        ("groundedness", "groundedness:Groundedness"),
-        ("llm-judge", "judged:RubricGrader"),
-        ("pairwise", "judged:PairwiseGrader"),
-        ("python", "custom:PythonGrader"),
+        ("exact", "mentor.evals.graders.text:ExactMatch"),
+        ("normalized", "mentor.evals.graders.text:NormalisedMatch"),
+        ("normalised", "mentor.evals.graders.text:NormalisedMatch"),
+        ("contains", "mentor.evals.graders.text:Contains"),
+        ("not-contains", "mentor.evals.graders.text:NotContains"),
+        ("regex", "mentor.evals.graders.text:Regex"),
+        ("json", "mentor.evals.graders.structured:ValidJson"),
+        ("json-schema", "mentor.evals.graders.structured:JsonSchema"),
+        ("numeric", "mentor.evals.graders.structured:Numeric"),
+        ("length", "mentor.evals.graders.shape:Length"),
+        ("format", "mentor.evals.graders.shape:Format"),
+        ("refusal", "mentor.evals.graders.refusal:Refusal"),
+        ("groundedness", "mentor.evals.graders.groundedness:Groundedness"),
+        # Judges sit above evals: their graders are named by path, as a plug-in's are.
+        ("llm-judge", "mentor.judges.graders:RubricGrader"),
+        ("pairwise", "mentor.judges.graders:PairwiseGrader"),
+        ("python", "mentor.evals.graders.custom:PythonGrader"),
     )
 )
 GraderFactory = Callable[..., Any]

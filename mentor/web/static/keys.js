@@ -1,12 +1,17 @@
 /* Mentor: the keyboard on annotation pages. Loaded from /static (the CSP allows no inline
    script); every page also works without it, through plain forms.
 
-   Keys act on the form that holds the focus, else on the page's primary form:
-   - an input with data-key="K" is clicked by K; inside a [data-group] (a criterion, a claim, a
-     turn) K acts on the group with the focus, else on the first group with no answer, and the
-     focus moves on to the next group (Tab moves between groups as usual);
-   - ranking: digits append that response to the order, Backspace takes the last one back;
-   - spans: selecting response text fills the next empty row; a digit then picks its label;
+   Keys act on the form that holds the focus, else on the page's primary form. What a key does
+   there is the task type's keyboard map, which the form carries as data: data-keys='{"KEY":
+   ["action", ...]}' names the actions tried in turn ("digit" stands for 0-9); a key the map
+   does not name runs "pick". The actions (no task type is named here):
+   - pick: the input with data-key="K" is clicked by K; inside a [data-group] (a criterion, a
+     claim, a turn) K acts on the group with the focus, else on the first group with no answer,
+     and the focus moves on to the next group (Tab moves between groups as usual);
+   - rank / unrank: a digit appends that response to the order (select[data-rank]), Backspace
+     takes the last one back;
+   - label-span: after selecting [data-span-text] (which fills the next empty [data-span-row]),
+     a digit picks that row's label;
    - R focuses the text field marked data-focus-key="r"; Esc leaves a text field;
    - Enter submits the primary form (Ctrl+Enter: the form being typed in); S skips; U and other
      [data-key-link] links and buttons are clicked (the start page's Enter is a POST form's
@@ -75,15 +80,18 @@
     });
   }
 
+  function unrank(form) {
+    const selects = Array.from(form.querySelectorAll("select[data-rank]"));
+    if (!selects.length) return false;
+    const filled = selects.filter(function (s) { return s.value; });
+    if (filled.length) filled[filled.length - 1].value = "";
+    showPlaces(form);
+    return true;
+  }
+
   function rank(form, key) {
     const selects = Array.from(form.querySelectorAll("select[data-rank]"));
     if (!selects.length) return false;
-    if (key === "Backspace") {
-      const filled = selects.filter(function (s) { return s.value; });
-      if (filled.length) filled[filled.length - 1].value = "";
-      showPlaces(form);
-      return true;
-    }
     const n = parseInt(key, 10);
     const options = selects[0].options;
     if (!(n >= 1 && n < options.length)) return false;
@@ -141,6 +149,29 @@
     return true;
   }
 
+  /* The task type's keyboard map ------------------------------------------------------------ */
+  const ACTIONS = { pick: pick, rank: rank, unrank: unrank, "label-span": labelPending };
+
+  function keymap(form) {
+    try {
+      const map = JSON.parse(form.getAttribute("data-keys") || "{}");
+      return map && typeof map === "object" ? map : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function act(form, key) {
+    const map = keymap(form);
+    const own = Object.prototype.hasOwnProperty;
+    let names = ["pick"];
+    if (own.call(map, key)) names = map[key];
+    else if (/^[0-9]$/.test(key) && own.call(map, "digit")) names = map.digit;
+    return [].concat(names).some(function (name) {
+      return own.call(ACTIONS, name) && ACTIONS[name](form, key);
+    });
+  }
+
   /* The page ------------------------------------------------------------------------------- */
   function submit(form) {
     if (form && form.hasAttribute("data-primary")) form.requestSubmit();
@@ -189,7 +220,7 @@
       const field = form.querySelector("[data-focus-key='r']");
       if (field) { field.focus(); done = true; }
     } else if (form) {
-      done = labelPending(form, key) || rank(form, key) || pick(form, key);
+      done = act(form, key);
     }
     if (done) event.preventDefault();
   }

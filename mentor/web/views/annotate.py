@@ -173,7 +173,7 @@ async def submit(
     """Store my label for the item I hold; sending the same form twice stores it once."""
     form = await request.form()
     project = ws.projects.get(name)
-    payload = payload_from_form(project.task_type, form)
+    payload = payload_from_form(project.task, form)
     try:
         ws.projects.submit(name, item_id, payload, client_id=client_id(form), annotator=user.name)
     except InputError as exc:

@@ -84,7 +84,7 @@ def _create(ws: Workspace, form: FormData) -> str:
 def _new_page(
     request: Request, ws: Workspace, values: dict[str, Any], error: str, status: int
 ) -> HTMLResponse:
-    refs = [f"{d.name}@v{d.latest}" for d in ws.datasets() if d.latest]
+    refs = [f"{d.name}@v{d.latest}" for d in ws.datasets.all() if d.latest]
     return render.page(
         request,
         "annotate/new_project.html",

@@ -92,7 +92,7 @@ async def review(
     verdict = str(form.get("verdict", ""))
     correction = None
     if verdict == "correct":
-        correction = payload_from_form(ws.projects.get(name).task_type, form)
+        correction = payload_from_form(ws.projects.get(name).task, form)
     ws.projects.review(
         name,
         annotation_id,
@@ -153,7 +153,7 @@ async def adjudicate(
 ) -> Response:
     """Decide a disputed item; the decision is final."""
     form = await request.form()
-    payload = payload_from_form(ws.projects.get(name).task_type, form)
+    payload = payload_from_form(ws.projects.get(name).task, form)
     comment = str(form.get("decision-comment", "")).strip()
     ws.projects.adjudicate(name, item_id, payload, comment=comment, adjudicator=user.name)
     return RedirectResponse(f"/adjudicate/{name}?decided={item_id}", status_code=303)

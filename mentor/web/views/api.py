@@ -33,19 +33,19 @@ def _json(value: Any) -> JSONResponse:
 @router.get("/datasets", responses=_doc(list[DatasetInfo]))
 def datasets(ws: CurrentWorkspace) -> JSONResponse:
     """Every dataset with its version count and newest version number."""
-    return _json(ws.datasets())
+    return _json(ws.datasets.all())
 
 
 @router.get("/datasets/{name}", responses=_doc(list[VersionInfo]))
 def versions(name: str, ws: CurrentWorkspace) -> JSONResponse:
     """Every version of a dataset, oldest first."""
-    return _json(ws.versions(name))
+    return _json(ws.datasets.versions(name))
 
 
 @router.get("/datasets/{name}/v/{number}", responses=_doc(VersionInfo))
 def version(name: str, number: str, ws: CurrentWorkspace) -> JSONResponse:
     """One version: hash, counts, transform, parents, sources."""
-    return _json(ws.version(version_ref(name, number)))
+    return _json(ws.datasets.version(version_ref(name, number)))
 
 
 @router.get("/datasets/{name}/v/{number}/records", responses=_doc(RecordPage))
@@ -63,7 +63,7 @@ def records(
 @router.get("/datasets/{name}/v/{number}/lineage", responses=_doc(Lineage))
 def lineage(name: str, number: str, ws: CurrentWorkspace) -> JSONResponse:
     """The version's lineage: nodes (versions and source files) and edges parent -> child."""
-    return _json(ws.lineage(version_ref(name, number)))
+    return _json(ws.datasets.lineage(version_ref(name, number)))
 
 
 @router.get("/datasets/{name}/diff", responses=_doc(VersionDiff))
@@ -75,7 +75,7 @@ def diff(
     limit: Annotated[int, Query(ge=0, le=1000)] = 20,
 ) -> JSONResponse:
     """Counts of records added, removed and changed, with the first `limit` ids of each."""
-    return _json(ws.diff(compare_ref(name, old), compare_ref(name, new), limit=limit))
+    return _json(ws.datasets.diff(compare_ref(name, old), compare_ref(name, new), limit=limit))
 
 
 @router.get("/audit", responses=_doc(list[AuditEvent]))

@@ -26,7 +26,9 @@ class DatasetRow:
 
 def _rows(ws: Workspace) -> list[DatasetRow]:
     # DatasetInfo has no record count, so the newest version is looked up per dataset.
-    return [DatasetRow(d, ws.version(d.name) if d.latest else None) for d in ws.datasets()]
+    return [
+        DatasetRow(d, ws.datasets.version(d.name) if d.latest else None) for d in ws.datasets.all()
+    ]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -38,4 +40,6 @@ def home(request: Request, ws: CurrentWorkspace) -> HTMLResponse:
 @router.get("/datasets/{name}", response_class=HTMLResponse)
 def dataset(request: Request, name: str, ws: CurrentWorkspace) -> HTMLResponse:
     """Every version of dataset `name`, newest first."""
-    return render.page(request, "dataset.html", name=name, versions=ws.versions(name)[::-1])
+    return render.page(
+        request, "dataset.html", name=name, versions=ws.datasets.versions(name)[::-1]
+    )

@@ -15,12 +15,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from mentor.charts import interval_chart
 from mentor.errors import InputError
-from mentor.evals import RunInfo
-from mentor.evals.scorecards import METRICS, Metric
-from mentor.evals.verdicts import run_scorecard
+from mentor.evals import Metric, RunInfo
+from mentor.evals.scorecards import METRICS
 from mentor.web import nav, render
-from mentor.web.eval_charts import group_rows, interval_chart, metric_rows
+from mentor.web.eval_charts import group_rows, metric_rows
 from mentor.web.ids import PathId
 from mentor.web.session import Permission, require
 from mentor.web.workspace import CurrentWorkspace
@@ -94,7 +94,7 @@ def run(
 ) -> HTMLResponse:
     """A run's scorecard with Wilson intervals (overall, by severity and intent) and its cases."""
     statuses = _shown(show)
-    card = run_scorecard(ws, run_id)
+    card = ws.evals.scorecard(run_id)
     info = card.run
     total = info.done if statuses is None else sum(info.counts.get(s, 0) for s in statuses)
     pages = _pages(page, total)

@@ -10,14 +10,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from mentor.charts import interval_chart
 from mentor.errors import InputError
-from mentor.evals.compare import Comparison
-from mentor.evals.gates import GateSpec, load_gate, parse_gate
-from mentor.evals.outcomes import CaseOutcome
+from mentor.evals import CaseOutcome, Comparison, GateSpec, RunComparison, load_gate, parse_gate
 from mentor.evals.starters import starter_path
-from mentor.evals.verdicts import RunComparison, compare_runs, gate_run
 from mentor.web import render
-from mentor.web.eval_charts import change_rows, interval_chart, paired_metric_rows
+from mentor.web.eval_charts import change_rows, paired_metric_rows
 from mentor.web.ids import PathId
 from mentor.web.session import Permission, UserWorkspace, require
 from mentor.web.workspace import CurrentWorkspace
@@ -96,7 +94,7 @@ def compare(
             baseline=baseline or "",
             candidate=candidate or "",
         )
-    result = compare_runs(ws, baseline, candidate)
+    result = ws.evals.compare(baseline, candidate)
     names = (f"#{result.baseline.run.id} baseline", f"#{result.candidate.run.id} candidate")
     return render.page(
         request,
@@ -132,7 +130,7 @@ def _gate_page(
         if spec.needs_baseline and not base:
             problem = "this gate compares with a baseline run: choose one"
         else:
-            report = gate_run(ws, run_id, spec, baseline=base or None, record=record)
+            report = ws.evals.gate(run_id, spec, baseline=base or None, record=record)
     others = [r for r in ws.evals.runs(suite=info.suite_name, limit=500) if r.id != run_id]
     return render.page(
         request,

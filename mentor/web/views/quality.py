@@ -18,10 +18,7 @@ from mentor.accounts import User
 from mentor.quality import (
     annotator_body,
     kpis_body,
-    open_project,
     project_body,
-    project_quality,
-    workspace_kpis,
 )
 from mentor.quality.annotators import annotator_quality
 from mentor.web import nav, render
@@ -40,7 +37,7 @@ def annotator_path(project: str, annotator: str) -> str:
 @router.get("/quality", response_class=HTMLResponse, dependencies=[require(Permission.VIEW_DATA)])
 def kpis(request: Request, ws: CurrentWorkspace) -> HTMLResponse:
     """The trainer KPIs of the workspace and its projects' dashboards."""
-    report = workspace_kpis(ws)
+    report = ws.quality.kpis()
     return render.page(
         request,
         "quality/kpis.html",
@@ -56,7 +53,7 @@ def kpis(request: Request, ws: CurrentWorkspace) -> HTMLResponse:
 )
 def dashboard(request: Request, name: str, ws: CurrentWorkspace) -> HTMLResponse:
     """Agreement, gold accuracy, annotators, drift and throughput of one project."""
-    q = project_quality(ws, name)
+    q = ws.quality.project(name)
     body = project_body(q, lambda who: annotator_path(name, who))
     return render.page(request, "quality/dashboard.html", q=q, body=Markup(body))
 
@@ -73,10 +70,10 @@ def annotator(
     throughput and time per item (annotators: only their own, of a project open to them)."""
     reader = user.may(Permission.VIEW_DATA)
     if not reader:
-        open_project(ws, name, user.name)  # the same 404 as an unknown project
+        ws.quality.open_project(name, user.name)  # the same 404 as an unknown project
         if annotator != user.name:
             raise Forbidden(f"{user.name} may see only their own quality page, not {annotator}'s")
-    q = project_quality(ws, name)
+    q = ws.quality.project(name)
     found = next((p for p in q.people if p.annotator == annotator), None)
     if found is None:
         found = annotator_quality(annotator, [], [], q.config.watch, q.config.period)

@@ -34,28 +34,30 @@ def version(
 @router.get("/datasets/{name}/v/{number}/lineage", response_class=HTMLResponse)
 def lineage(request: Request, name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
     """The graph of versions and source files the version was made from."""
-    graph = ws.lineage(version_ref(name, number))
+    graph = ws.datasets.lineage(version_ref(name, number))
     return render.page(request, "lineage.html", name=name, graph=graph, drawing=layout(graph))
 
 
 @router.get("/datasets/{name}/v/{number}/datasheet", response_class=HTMLResponse)
 def datasheet(request: Request, name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
     """The stored datasheet, or how to write one."""
-    v = ws.version(version_ref(name, number))
-    return render.page(request, "datasheet.html", name=name, v=v, sheet=ws.stored_datasheet(v.ref))
+    v = ws.datasets.version(version_ref(name, number))
+    return render.page(
+        request, "datasheet.html", name=name, v=v, sheet=ws.datasets.stored_datasheet(v.ref)
+    )
 
 
 @router.get("/datasets/{name}/v/{number}/qa", response_class=HTMLResponse)
 def qa_report(name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
     """A health report (lint, duplicates, PII, coverage) scanned now, for modest versions."""
-    v = ws.version(version_ref(name, number))
+    v = ws.datasets.version(version_ref(name, number))
     if v.record_count > QA_IN_PAGE_LIMIT:
         raise InputError(
             f"{v.ref} has {v.record_count:,} records, too many to scan while you wait; run "
             f"`mentor qa scan {v.ref} --html report.html` instead",
             where="QA report",
         )
-    result = ws.qa_scan(v.ref, executor="serial", keep_findings=False)
+    result = ws.qa.scan(v.ref, executor="serial", keep_findings=False)
     page = render_html(result.summary, f"QA report: {v.ref}", css_href=QA_STYLESHEET)
     return HTMLResponse(page)
 
@@ -73,5 +75,5 @@ def diff(
         return render.page(
             request, "diff.html", name=name, old=old or "", new=new or "", result=None
         )
-    result = ws.diff(compare_ref(name, old), compare_ref(name, new), limit=50)
+    result = ws.datasets.diff(compare_ref(name, old), compare_ref(name, new), limit=50)
     return render.page(request, "diff.html", name=name, old=old, new=new, result=result)

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from mentor.evals.providers.base import Completion, GenerationParams
-from mentor.evals.providers.errors import ProviderError, http_error
+from mentor.providers.base import Completion, GenerationParams
+from mentor.providers.errors import ProviderError, http_error
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 

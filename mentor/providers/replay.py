@@ -16,9 +16,9 @@ import orjson
 from sqlalchemy import Engine, select
 
 from mentor.errors import ConfigError, InputError, NotFoundError
-from mentor.evals.cache import input_hash
-from mentor.evals.providers.base import Completion, GenerationParams
-from mentor.evals.providers.errors import ProviderError
+from mentor.providers.base import Completion, GenerationParams
+from mentor.providers.cache import input_hash
+from mentor.providers.errors import ProviderError
 from mentor.store.eval_tables import eval_results, eval_runs
 
 CURRENT_CASE: ContextVar[str | None] = ContextVar("mentor_eval_case", default=None)

@@ -6,8 +6,8 @@ import os
 import time
 from typing import Any
 
-from mentor.evals.providers.base import Completion, GenerationParams
-from mentor.evals.providers.errors import ProviderError, http_error
+from mentor.providers.base import Completion, GenerationParams
+from mentor.providers.errors import ProviderError, http_error
 
 
 def split_system(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:

@@ -1,4 +1,9 @@
-"""Graders that ask a judge model: a rubric judge and a pairwise judge against a reference."""
+"""Graders that ask a judge model: a rubric judge and a pairwise judge against a reference.
+
+They live with the judges, above ``evals``: the grader registry names them by path
+(``mentor.judges.graders:RubricGrader``) as it would a plug-in's, so ``evals`` never imports
+``judges``.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ from typing import Any
 from mentor.evals.cases import Case
 from mentor.evals.graders.base import bad_param
 from mentor.evals.grades import Grade
-from mentor.evals.providers.base import Completion, Provider
 from mentor.judges.pairwise import PairwiseJudge
 from mentor.judges.rubric import Criterion, Rubric, RubricJudge
+from mentor.providers.base import Completion, Provider
 
 _SAYS = {"a": "output wins", "b": "reference wins", "tie": "tie"}
 DEFAULT_CRITERIA = (

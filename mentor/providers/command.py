@@ -13,8 +13,8 @@ from typing import Any
 import orjson
 
 from mentor.errors import ConfigError
-from mentor.evals.providers.base import Completion, GenerationParams
-from mentor.evals.providers.errors import ProviderError
+from mentor.providers.base import Completion, GenerationParams
+from mentor.providers.errors import ProviderError
 
 
 class CommandProvider:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Final
 from sqlalchemy import delete, insert, select, update
 
 from mentor.errors import ConflictError, InputError, NotFoundError
-from mentor.evals.providers.base import Provider
-from mentor.evals.providers.registry import SPEC_HELP, build_provider, provider_names
+from mentor.providers.base import Provider
+from mentor.providers.registry import SPEC_HELP, build_provider, provider_names
 from mentor.store.audit import aware, now, record_event
 from mentor.store.engine import write_transaction
 from mentor.store.provider_tables import named_providers

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, Table, delete, select
 
-from mentor.evals.providers.base import Completion, GenerationParams
+from mentor.providers.base import Completion, GenerationParams
 from mentor.store.audit import now
 from mentor.store.engine import write_transaction
 from mentor.store.eval_tables import eval_cache

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mentor.errors import ConfigError
-from mentor.evals.providers.base import Completion, GenerationParams
+from mentor.providers.base import Completion, GenerationParams
 
 BUNDLED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 BUNDLED_NAME = "SmolLM2-135M-Instruct"

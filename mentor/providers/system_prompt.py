@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentor.evals.providers.base import Completion, GenerationParams, Provider
+from mentor.providers.base import Completion, GenerationParams, Provider
 
 
 class SystemPrompted:
