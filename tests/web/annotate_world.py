@@ -4,22 +4,15 @@ XSS payloads), its people, and a live server over it, for the annotation page te
 from __future__ import annotations
 
 import base64
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
 import httpx
 import orjson
-import uvicorn
 
 import mentor
 from mentor.accounts import Role
 from mentor.annotate.projects import ProjectSettings
-from mentor.web.app import create_app
 
 from .conftest import sign_in
 from .payloads import XSS_PAYLOADS
@@ -245,29 +238,6 @@ def build_world(folder: Path) -> str:
             gold=_gold_file(folder),
         )
     return url
-
-
-@contextmanager
-def live_server(url: str) -> Iterator[str]:
-    """The app over `url` under uvicorn in a background thread; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(url)
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the Mentor web server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def client_for(base: str, name: str) -> httpx.Client:

@@ -17,7 +17,7 @@ import mentor
 from mentor.accounts import Role
 from mentor.annotate import ProjectSettings
 
-from .annotate_world import live_server
+from .conftest import serving
 
 PASSWORD: Final = "api-test-password"
 PEOPLE: Final = {
@@ -203,7 +203,7 @@ def world(
     else:
         url = request.getfixturevalue("db_url_module")
     tokens = _build(url, folder)
-    with live_server(url) as base:
+    with serving(url) as base:
         found = World(url, base, tokens)
         yield found
         found.close()

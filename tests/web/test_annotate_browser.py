@@ -12,7 +12,8 @@ import pytest
 
 import mentor
 
-from .annotate_world import PASSWORD, build_world, live_server
+from .annotate_world import PASSWORD, build_world
+from .conftest import serving
 from .test_browser import ARGS
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def base(world: str) -> Iterator[str]:
-    with live_server(world) as url:
+    with serving(world) as url:
         yield url
 
 

@@ -14,8 +14,8 @@ import pytest
 import mentor
 from mentor.accounts import Role
 
-from .annotate_world import GUIDELINE, PASSWORD, client_for, live_server
-from .conftest import SignIn, csrf_of
+from .annotate_world import GUIDELINE, PASSWORD, client_for
+from .conftest import SignIn, csrf_of, serving
 
 PEOPLE = (
     ("trina", Role.TRAINER),
@@ -46,7 +46,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def base(world: str) -> Iterator[str]:
-    with live_server(world) as url:
+    with serving(world) as url:
         yield url
 
 

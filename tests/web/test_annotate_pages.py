@@ -19,8 +19,8 @@ from mentor.web.app import create_app
 from mentor.web.session import route_rules
 from mentor.web.views import annotate_content, annotate_review
 
-from .annotate_world import GOLD_SECRET, PNG, build_world, client_for, live_server
-from .conftest import csrf_of
+from .annotate_world import GOLD_SECRET, PNG, build_world, client_for
+from .conftest import csrf_of, serving
 
 _TASK_URL: Final = re.compile(r"/annotate/([\w.-]+)/tasks/(\d+)$")
 _CLIENT_ID: Final = re.compile(r'name="client_id" value="([0-9a-f]+)"')
@@ -54,7 +54,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def base(world: str) -> Iterator[str]:
-    with live_server(world) as url:
+    with serving(world) as url:
         yield url
 
 

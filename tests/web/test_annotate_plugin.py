@@ -16,8 +16,8 @@ from mentor.accounts import Role
 from mentor.annotate import ProjectSettings
 from mentor.annotate.tasks import TaskTypeBase, task_type, task_types
 
-from .annotate_world import PASSWORD, client_for, live_server
-from .conftest import csrf_of
+from .annotate_world import PASSWORD, client_for
+from .conftest import csrf_of, serving
 from .test_browser import ARGS
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def world(installed: None, tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def base(world: str) -> Iterator[str]:
-    with live_server(world) as url:
+    with serving(world) as url:
         yield url
 
 

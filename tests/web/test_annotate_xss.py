@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from .annotate_world import XSS_TEXT, build_world, client_for, live_server
-from .conftest import csrf_of
+from .annotate_world import XSS_TEXT, build_world, client_for
+from .conftest import csrf_of, serving
 from .payloads import XSS_PAYLOADS
 from .test_annotate_browser import signed_in
 from .test_browser import ARGS
@@ -46,7 +46,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def base(world: str) -> Iterator[str]:
-    with live_server(world) as url:
+    with serving(world) as url:
         yield url
 
 

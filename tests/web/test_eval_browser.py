@@ -13,7 +13,7 @@ import pytest
 import mentor
 from mentor.web.session import SESSION_COOKIE
 
-from .annotate_world import live_server
+from .conftest import serving
 from .eval_world import JUDGE_REPLY, PASSWORD, EvalWorld, build_eval_world
 from .payloads import XSS_PAYLOADS
 from .test_browser import ARGS, RAN
@@ -53,7 +53,7 @@ def test_compare_page_shows_xss_outputs_as_text_and_runs_nothing(
     dialogs: list[str] = []
     shots = Path(os.environ.get("MENTOR_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
-    with live_server(world.url) as base:
+    with serving(world.url) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": base}])
         page = context.new_page()

@@ -11,8 +11,8 @@ import pytest
 
 import mentor
 
-from .annotate_world import client_for, live_server
-from .conftest import csrf_of
+from .annotate_world import client_for
+from .conftest import csrf_of, serving
 from .eval_world import JUDGE_REPLY, EvalWorld, build_eval_world
 
 
@@ -23,7 +23,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> EvalWorld:
 
 @pytest.fixture(scope="module")
 def base(world: EvalWorld) -> Iterator[str]:
-    with live_server(world.url) as url:
+    with serving(world.url) as url:
         yield url
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from tests.test_yamlfile import BOMB
 
-from .annotate_world import client_for, live_server
-from .conftest import csrf_of
+from .annotate_world import client_for
+from .conftest import csrf_of, serving
 from .eval_world import EvalWorld, build_eval_world
 
 
@@ -24,7 +24,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> EvalWorld:
 
 @pytest.fixture(scope="module")
 def trainer(world: EvalWorld) -> Iterator[httpx.Client]:
-    with live_server(world.url) as base, closing(client_for(base, "trina")) as client:
+    with serving(world.url) as base, closing(client_for(base, "trina")) as client:
         yield client
 
 

@@ -20,8 +20,8 @@ from mentor.annotate import ProjectSettings
 from mentor.config import Settings
 from mentor.errors import InputError
 
-from .annotate_world import PASSWORD, client_for, live_server
-from .conftest import csrf_of
+from .annotate_world import PASSWORD, client_for
+from .conftest import csrf_of, serving
 
 BODY_LIMIT: Final = Settings().max_request_bytes
 TEXT_LIMIT: Final = Settings().max_text_chars
@@ -86,7 +86,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 name, dataset=f"{data}@v1", task=task, guideline=GUIDE, settings=ProjectSettings()
             )
         tokens = {n: ws.accounts.create_token(n, "limit tests").token for n in ("ana", "ben")}
-    with live_server(url) as base:
+    with serving(url) as base:
         world = World(url, base, tokens)
         yield world
         for client in world.api.values():
@@ -247,7 +247,7 @@ def test_the_sdk_refuses_the_same_text_and_the_limit_is_a_setting(
 
 def test_the_body_limit_is_a_setting(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MENTOR_MAX_REQUEST_BYTES", "2048")
-    with live_server(world.url) as base, httpx.Client(base_url=base, timeout=60) as client:
+    with serving(world.url) as base, httpx.Client(base_url=base, timeout=60) as client:
         response = client.post("/login", data={"name": "ana", "password": "p" * 4096})
         assert response.status_code == 413
         assert "at most 2,048 bytes" in response.text
