@@ -221,3 +221,31 @@ def test_marked_spans_over_payloads_stay_text(browser: Browser, base: str) -> No
     for payload in XSS_PAYLOADS:
         assert any(payload.split("\n")[0].strip() in text for text in texts), payload
     page.context.close()
+
+
+def test_payloads_sent_as_the_pre_label_provider_are_refused_and_shown_inert(
+    browser: Browser, base: str
+) -> None:
+    """The new-project form's provider field only offers named providers; a forged value made of
+    payloads comes back as the form's error, as text."""
+    page = signed_in(browser, base, "trina")
+    dialogs = watched(page)
+    page.goto(f"{base}/projects/new")
+    page.fill("input[name=name]", "xss-provider")
+    page.fill("input[name=dataset]", "prefs@v1")
+    page.select_option("select[name=task]", "pairwise")
+    page.fill("textarea[name=guideline]", "# Labels")
+    page.evaluate(
+        """([value]) => {
+            const option = document.createElement('option');
+            option.value = value;
+            option.selected = true;
+            document.querySelector('#prelabel').append(option);
+        }""",
+        [f"model:{XSS_TEXT}"],
+    )
+    page.click("#new-project-form button[type=submit]")
+    error = page.locator("#create-error").inner_text()
+    assert "prelabel" in error and "not a named provider" in error
+    assert_inert(page, dialogs)
+    page.context.close()

@@ -215,3 +215,25 @@ def test_only_a_post_leases_an_annotation_item(app: FastAPI) -> None:
     assert forged.status_code == 403 and "CSRF token is missing or wrong" in forged.text
     sent = client.post("/annotate/tiny/next", headers={CSRF_HEADER: csrf_token(session)})
     assert sent.status_code == 404 and "no project named" in sent.text  # past both checks
+
+
+def test_every_unsafe_route_refuses_a_browser_session_without_its_csrf_token(
+    app: FastAPI,
+) -> None:
+    """Every POST (new ones included: the Start button, password changes, the provider-picking
+    project form) refuses a session that does not send its CSRF token, for the admin, who may
+    do everything; nothing past the check runs."""
+    client = TestClient(app, follow_redirects=False, raise_server_exceptions=False)
+    unsafe = [e for e in endpoints(app) if e.method in UNSAFE]
+    assert {"/annotate/{name}/next", "/account/password", "/projects"} <= {e.path for e in unsafe}
+    problems = []
+    for endpoint in unsafe:
+        secret = _session(app, Role.ADMIN)
+        client.cookies.set(SESSION_COOKIE, secret)
+        for headers in ({}, {CSRF_HEADER: csrf_token(_session(app, Role.ADMIN))}):
+            response = client.request(
+                endpoint.method, endpoint.url, headers=headers, data={"prelabel": "record"}
+            )
+            if response.status_code != 403 or "CSRF" not in response.text:
+                problems.append(f"{endpoint.method} {endpoint.url}: {response.status_code}")
+    assert not problems
