@@ -6,8 +6,9 @@ eval case without reshaping. Messages are OpenAI-style (``role``, ``content``, `
 =============  ==========================================================================
 kind           fields
 =============  ==========================================================================
-``sft``        ``messages``
-``preference`` ``prompt``, ``chosen``, ``rejected``; optional ``tie`` and ``margin``
+``sft``        ``messages``; optional ``tools``, ``parallel_tool_calls``, ``text_completion``
+``preference`` ``prompt``, ``chosen``, ``rejected``; optional ``tie``, ``margin``, ``tools``,
+               ``parallel_tool_calls``
 ``ranking``    ``prompt``, ``responses`` (N >= 2 message lists), ``ranking`` (indices, best first)
 ``rating``     ``prompt``, ``response``, ``scores`` (criterion -> number)
 =============  ==========================================================================
@@ -32,13 +33,20 @@ KINDS: Final = ("sft", "preference", "ranking", "rating")
 ROLES: Final = frozenset({"system", "user", "assistant", "tool", "developer"})
 METADATA: Final = ("source", "intent", "language", "tags", "meta")
 _CONTENT_FIELDS: Final = {
-    "sft": ("messages",),
-    "preference": ("prompt", "chosen", "rejected", "tie", "margin"),
+    "sft": ("messages", "tools", "parallel_tool_calls", "text_completion"),
+    "preference": ("prompt", "chosen", "rejected", "tie", "margin", "tools", "parallel_tool_calls"),
     "ranking": ("prompt", "responses", "ranking"),
     "rating": ("prompt", "response", "scores"),
 }
-_MESSAGE_KEYS: Final = frozenset({"role", "content", "tool_calls", "name", "tool_call_id"})
+_MESSAGE_KEYS: Final = frozenset(
+    {"role", "content", "tool_calls", "name", "tool_call_id", "weight"}
+)
 _ORDER: Final = ("id", "kind", *dict.fromkeys(f for fs in _CONTENT_FIELDS.values() for f in fs))
+
+
+def fields(kind: str) -> frozenset[str]:
+    """Every top-level field a record of `kind` can hold (id, kind, content and metadata)."""
+    return frozenset(("id", "kind", *_CONTENT_FIELDS.get(kind, ()), *METADATA))
 
 
 def _number(value: Any, field: str) -> int | float:
@@ -108,6 +116,14 @@ def _message(value: Any, field: str) -> dict[str, Any]:
     for key in ("name", "tool_call_id"):
         if value.get(key) is not None:
             msg[key] = _text(value[key], f"{field}.{key}")
+    if value.get("weight") is not None:
+        # OpenAI's per-message weight: 0 leaves an assistant turn out of the loss.
+        weight = _number(value["weight"], f"{field}.weight")
+        if weight not in (0, 1) or role != "assistant":
+            raise RecordError(
+                "weight is 0 or 1, on assistant messages only", field=f"{field}.weight"
+            )
+        msg["weight"] = weight
     return msg
 
 
@@ -133,6 +149,46 @@ def messages(value: Any, field: str, *, min_len: int = 1) -> list[dict[str, Any]
                 continue
         out.append(_message(m, f"{field}[{i}]"))
     return out
+
+
+def _tools(raw: Record, rec: Record) -> None:
+    """Tool schemas (OpenAI's ``tools`` and ``parallel_tool_calls``) offered to the model."""
+    tools = raw.get("tools")
+    if isinstance(tools, str) and tools.startswith("["):  # columnar formats keep JSON text
+        tools = orjson.loads(tools)
+    if tools is not None:
+        if not isinstance(tools, list) or not all(isinstance(t, dict) for t in tools):
+            raise RecordError("expected a list of tool objects", field="tools")
+        rec["tools"] = tools
+    parallel = raw.get("parallel_tool_calls")
+    if parallel is not None:
+        if not isinstance(parallel, bool):
+            raise RecordError(
+                f"expected true or false, got {parallel!r:.40}", field="parallel_tool_calls"
+            )
+        rec["parallel_tool_calls"] = parallel
+
+
+def _sft(raw: Record) -> Record:
+    rec: Record = {"messages": messages(raw.get("messages"), "messages")}
+    _tools(raw, rec)
+    flag = raw.get("text_completion")
+    if flag is not None and flag is not False:
+        msgs = rec["messages"]
+        plain = (
+            flag is True
+            and len(msgs) == 2
+            and [m["role"] for m in msgs] == ["user", "assistant"]
+            and all(type(m["content"]) is str and len(m) == 2 for m in msgs)
+        )
+        if not plain:
+            raise RecordError(
+                "a text completion is true and has two messages, a user prompt and an "
+                "assistant completion, both plain text",
+                field="text_completion",
+            )
+        rec["text_completion"] = True
+    return rec
 
 
 def _ranking(raw: Record) -> Record:
@@ -177,6 +233,7 @@ def _preference(raw: Record) -> Record:
         rec["tie"] = True
     if raw.get("margin") is not None:
         rec["margin"] = _number(raw["margin"], "margin")
+    _tools(raw, rec)
     return rec
 
 
@@ -218,7 +275,7 @@ def validate(raw: Record) -> Record:
     """Check `raw` against its kind and return the canonical record (with a derived id if none)."""
     kind = raw.get("kind")
     if kind == "sft":
-        rec: Record = {"kind": kind, "messages": messages(raw.get("messages"), "messages")}
+        rec: Record = {"kind": kind, **_sft(raw)}
     elif kind == "preference":
         rec = {"kind": kind, **_preference(raw)}
     elif kind == "ranking":

@@ -84,4 +84,6 @@ def agreement(
             for a in report.annotators
         ],
     )
-    render.line(f"Majority label: {report.consensus}; {report.tied_items} items tied")
+    render.line(
+        f"Majority label: {render.literal(report.consensus)}; {report.tied_items} items tied"
+    )

@@ -59,16 +59,36 @@ def _show_version(v: VersionInfo) -> None:
 @app.command("import")
 def import_(
     path: Annotated[
-        Path, typer.Argument(help="File (.jsonl, .jsonl.gz, .csv, .parquet) or HF dataset folder.")
+        Path,
+        typer.Argument(
+            help="File (.jsonl, .jsonl.gz, .json, .csv, .parquet) or HF dataset folder."
+        ),
     ],
     name: Annotated[str, typer.Option("--name", help="Dataset to add the version to.")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="jsonl|csv|parquet|hf (default: from the file name)"),
+        typer.Option("--format", help="jsonl|json|csv|parquet|hf (default: from the file name)"),
     ] = None,
     map_: Annotated[
         str | None,
-        typer.Option("--map", help="Preset: auto|hh-rlhf|alpaca|sharegpt (default: auto)."),
+        typer.Option(
+            "--map",
+            help="Preset: auto|hh-rlhf|alpaca|sharegpt|ultrafeedback (default: auto).",
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="sft|preference|ranking|rating: settles rows the auto map could read two ways.",
+        ),
+    ] = None,
+    ignore_field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore-field",
+            help="Leave out this input key (repeatable); other unused keys are kept in meta.",
+        ),
     ] = None,
     map_file: Annotated[
         Path | None, typer.Option("--map-file", help="YAML map of columns to fields.")
@@ -109,6 +129,8 @@ def import_(
             description=description,
             note=note,
             progress=bar,
+            kind=kind,
+            ignore_fields=ignore_field or (),
         )
     if json:
         render.emit_json(result)
@@ -190,15 +212,16 @@ def diff(
         render.emit_json(result)
         return
     render.line(
-        f"[bold]{result.old} → {result.new}[/bold]: [green]+{result.added:,} added[/green]"
+        f"[bold]{render.literal(result.old)} → {render.literal(result.new)}[/bold]: "
+        f"[green]+{result.added:,} added[/green]"
         f", [red]-{result.removed:,} removed[/red], [yellow]~{result.changed:,} changed"
         f"[/yellow], {result.unchanged:,} unchanged"
     )
     for label, ids in (("added", result.added_ids), ("removed", result.removed_ids)):
         if ids:
-            render.line(f"  {label}: {', '.join(ids)}")
+            render.line(f"  {label}: {render.literal(', '.join(ids))}")
     for rec in result.changed_records:
-        render.line(f"  changed {rec.id}: {', '.join(rec.fields)}")
+        render.line(f"  changed {render.literal(rec.id)}: {render.literal(', '.join(rec.fields))}")
 
 
 @app.command()
@@ -211,10 +234,10 @@ def lineage(ref: Ref, db: Db = None, json: Json = False) -> None:
     children = {n.id: graph.parents_of(n.id) for n in graph.nodes}
     labels = {
         n.id: (
-            f"[bold]{n.id}[/bold] {n.detail['transform']} "
+            f"[bold]{render.literal(n.id)}[/bold] {render.literal(n.detail['transform'])} "
             f"{n.detail['records']:,} records, {n.detail['content_hash'][:12]}"
             if n.type == "version"
-            else f"[cyan]{n.label}[/cyan] sha256 {n.detail['sha256'][:16]}…"
+            else f"[cyan]{render.literal(n.label)}[/cyan] sha256 {n.detail['sha256'][:16]}…"
         )
         for n in graph.nodes
     }
@@ -234,19 +257,28 @@ def export(
             "--strict", help="Fail instead of leaving out records the format cannot hold."
         ),
     ] = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option("--allow-empty", help="Write the file even when no record can go in it."),
+    ] = False,
     db: Db = None,
     json: Json = False,
 ) -> None:
     """Write a version in a training format; the file appears only when complete."""
     ws = workspace(db)
     with render.progress(f"exporting {ref}") as bar:
-        result = ws.datasets.export(ref, to, out, strict=strict, progress=bar)
+        result = ws.datasets.export(
+            ref, to, out, strict=strict, allow_empty=allow_empty, progress=bar
+        )
     if json:
         render.emit_json(result)
         return
     render.success(f"wrote {result.written:,} rows to {result.path} ({result.format})")
     for reason, count in result.skipped.items():
-        render.warning(f"left out {count:,} records: {reason}")
+        ids = ", ".join(result.skipped_ids.get(reason, []))
+        render.warning(f"left out {count:,} records: {reason} (e.g. {ids})")
+    for note in result.notes:
+        render.warning(note)
 
 
 @app.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
 import typer
 
@@ -16,9 +16,11 @@ from mentor.evals import ResultRow, RunInfo, RunOptions
 app = typer.Typer(
     help="Evaluate models: run suites, compare runs, gate releases.", no_args_is_help=True
 )
+TEXT_ROWS: Final = 50  # results `mentor eval show` lists as text unless --limit says
 
 app.command("compare")(evals_compare.compare)
 app.command("gate")(evals_compare.gate)
+app.command("scorecard")(evals_compare.scorecard)
 
 RunRef = Annotated[str, typer.Argument(help="Run id (see `mentor eval runs`).")]
 UNJUDGED = ("error", "unparsed", "ungraded")
@@ -57,6 +59,17 @@ def _summary(run: RunInfo) -> list[tuple[str, object]]:
     ]
 
 
+def _refusal(row: ResultRow) -> str:
+    """The refusal grader's verdict and the cue that decided it ("" without one)."""
+    for g in row.grades:
+        if "cue" in g.detail and "outcome" in g.detail:
+            cue = g.detail["cue"]
+            return f"{g.detail['outcome']} ({g.detail.get('kind')}" + (
+                f"; cue: {cue!r})" if cue else ")"
+            )
+    return ""
+
+
 def _json_run(run: RunInfo) -> dict[str, object]:
     return {**asdict(run), "pass_rate": run.pass_rate, "done": run.done}
 
@@ -69,7 +82,8 @@ def run(
         typer.Option(
             "--provider",
             help="Model spec: smollm2, openai:MODEL[@URL], anthropic:MODEL, hf:PATH, "
-            "command:CMD, replay:RUN_ID|FILE. Optional with --resume.",
+            "command:CMD, replay:RUN_ID|FILE[@NAME] (NAME: the model name to list the run "
+            "under). Optional with --resume.",
         ),
     ] = None,
     param: Annotated[
@@ -155,7 +169,12 @@ def show(
     failures: Annotated[
         bool, typer.Option("--failures", help="Only failed, errored and unparsed cases.")
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", help="Most results to list.")] = 50,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", min=1, help="Most results to list (default: 50 as text, all with --json)."
+        ),
+    ] = None,
     db: Db = None,
     json: Json = False,
 ) -> None:
@@ -163,31 +182,38 @@ def show(
     ws = workspace(db)
     info = ws.evals.get_run(run_ref)
     statuses = ("failed", *UNJUDGED[:2]) if failures else None
+    most = limit if limit is not None else (None if json else TEXT_ROWS)
     rows: list[ResultRow] = []
+    total = 0
     for row in ws.evals.results(info.id, status=statuses):
-        if len(rows) >= limit:
-            break
-        rows.append(row)
+        total += 1
+        if most is None or len(rows) < most:
+            rows.append(row)
     if json:
-        render.emit_json({"run": _json_run(info), "results": rows})
+        render.emit_json({"run": _json_run(info), "total": total, "results": rows})
         return
     render.fields(f"run {info.id}", _summary(info))
+    if len(rows) < total:
+        render.line(f"showing {len(rows):,} of {total:,} results (--limit N for more)")
+    refusals = [_refusal(r) for r in rows]
+    extra = ["refusal"] if any(refusals) else []
     render.table(
         None,
-        ["case", "severity", "status", "score", "output", "why"],
+        ["case", "severity", "status", "score", *extra, "output", "why"],
         [
             [
                 r.case_id,
                 r.case.severity,
                 r.status + (" (cached)" if r.cached else ""),
                 "" if r.score is None else f"{r.score:.2f}",
+                *([refusal] if extra else []),
                 " ".join((r.output or "").split())[:60],
                 r.error
                 or "; ".join(f"{g.grader}: {g.reason}" for g in r.grades if g.passed is not True)[
                     :120
                 ],
             ]
-            for r in rows
+            for r, refusal in zip(rows, refusals, strict=True)
         ],
     )
 
@@ -237,6 +263,7 @@ def serve_model(
 
     local_provider(model)
     render.line(
-        f"loading {model}, then serving it on [bold]http://{host}:{port}/v1[/bold] (Ctrl+C to stop)"
+        f"loading {render.literal(model)}, then serving it on "
+        f"[bold]http://{host}:{port}/v1[/bold] (Ctrl+C to stop)"
     )
     serve(host, port, model)

@@ -1,4 +1,4 @@
-"""`mentor eval compare` and `mentor eval gate`: paired comparison of runs, release gates."""
+"""`mentor eval compare`, `scorecard` and `gate`: paired comparison of runs, release gates."""
 
 from __future__ import annotations
 
@@ -105,6 +105,19 @@ def _show_gate(result: GateResult) -> None:
             for c in result.conditions
         ],
     )
+
+
+def scorecard(run: Run, db: Db = None, json: Json = False) -> None:
+    """Print a run's scorecard (pass rates with 95% intervals) without checking a gate."""
+    card = workspace(db).evals.scorecard(run)
+    if json:
+        render.emit_json({"run": card.run.id, "scorecard": card.scorecard})
+        return
+    info = card.run
+    render.line(
+        f"run {info.id}: {render.literal(f'{info.suite_name} · {info.provider} {info.model}')}"
+    )
+    _show_scorecard(card.scorecard)
 
 
 def gate(

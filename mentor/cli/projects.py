@@ -288,7 +288,8 @@ def guideline(
     if update is not None:
         render.success(f"published {shown.ref}; {project} uses it now")
     render.line(
-        f"[bold]{shown.ref}[/bold] · {shown.created_by} · {shown.created_at:%Y-%m-%d %H:%M}"
+        f"[bold]{shown.ref}[/bold] · {render.literal(shown.created_by)} · "
+        f"{shown.created_at:%Y-%m-%d %H:%M}"
     )
     render.markdown(shown.text)
     if shown.missing_sections:

@@ -39,7 +39,7 @@ def _show(q: ProjectQuality) -> None:
         return "no data" if v is None else f"{v:.1%}"
 
     render.line(
-        f"[bold]{q.project}[/bold] ({q.task_type}): {q.labels:,} labels from "
+        f"[bold]{render.literal(q.project)}[/bold] ({q.task_type}): {q.labels:,} labels from "
         f"{len(q.annotators)} annotators; gold accuracy {pct(q.gold.value)} over {q.gold.n} "
         f"answers; review pass rate {pct(q.review_pass.value)} of {q.review_pass.n}"
     )

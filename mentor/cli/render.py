@@ -46,10 +46,12 @@ def emit_json(value: Any) -> None:
 
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A table for people."""
-    tbl = Table(title=title, title_justify="left", header_style="bold")
+    tbl = Table(
+        title=None if title is None else escape(title), title_justify="left", header_style="bold"
+    )
     for col in columns:
         tbl.add_column(
-            col,
+            escape(col),
             justify="right"
             if col.startswith("#") or col in ("records", "versions", "count")
             else "left",
@@ -61,14 +63,19 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
 
 def fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     """A titled list of `name: value` lines."""
-    out.print(f"[bold]{title}[/bold]")
+    out.print(f"[bold]{escape(title)}[/bold]")
     width = max(len(k) for k, _ in pairs)
     for key, value in pairs:
         out.print(f"  {key.ljust(width)}  {escape(str(value))}")
 
 
+def literal(value: object) -> str:
+    """`value` as text that `line` shows as it is (user data in a marked-up line)."""
+    return escape(str(value))
+
+
 def line(text: str) -> None:
-    """One line of (Rich-marked-up) text."""
+    """One line of (Rich-marked-up) text: pass user values through `literal`."""
     out.print(text)
 
 

@@ -12,9 +12,10 @@ format          what is written
 ``openai-dpo``  ``{"input": {"messages"}, "preferred_output", "non_preferred_output"}``
 =============== ==============================================================================
 
-Training formats carry content only (no ids or metadata). Ranking records become every implied
-pair in the DPO formats; tied preferences are left out of them (DPO needs a preferred side) and
-counted in the result.
+Training formats carry content only (no ids or metadata); their rows are made in
+:mod:`~mentor.datasets.trl_format` and :mod:`~mentor.datasets.openai_format` (which also checks
+OpenAI's published rules), the ``hf`` folder in :mod:`~mentor.datasets.hf_export`. Records a
+format cannot hold are left out and counted by reason; writing no rows at all is an error.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import tempfile
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ from typing import IO, Any, Final
 
 import orjson
 
+from mentor.datasets import openai_format, trl_format
+from mentor.datasets.chat_rows import Unexportable, WrongKind
+from mentor.datasets.hf_export import write_hf
 from mentor.errors import InputError
 from mentor.records import Record, ordered
 
@@ -51,78 +55,15 @@ _SCALAR: Final = ("id", "kind", "tie", "margin", "source", "intent", "language")
 
 @dataclass(frozen=True)
 class ExportResult:
-    """Where the export went, how many rows it wrote and why any records were left out."""
+    """Where the export went, how many rows it wrote, which records were left out and why."""
 
     path: Path
     format: str
     written: int
     skipped: dict[str, int] = field(default_factory=dict)
     sha256: str = ""
-
-
-class Unexportable(Exception):
-    """A record this format cannot hold; the message says why and what to do."""
-
-
-class WrongKind(Unexportable):
-    """The format holds another kind of record altogether; the export stops."""
-
-
-def _msgs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"role": m["role"], **{k: v for k, v in m.items() if k != "role"}} for m in messages]
-
-
-def _sft(rec: Record) -> Iterator[dict[str, Any]]:
-    if rec["kind"] != "sft":
-        raise WrongKind(
-            f"{rec['kind']} records are not SFT chats; export them with "
-            "trl-dpo / openai-dpo, or filter with --kind sft"
-        )
-    yield {"messages": _msgs(rec["messages"])}
-
-
-def _openai_chat(rec: Record) -> Iterator[dict[str, Any]]:
-    for row in _sft(rec):
-        if not any(m["role"] == "assistant" for m in row["messages"]):
-            raise Unexportable("no assistant message (OpenAI fine-tuning learns from them)")
-        yield row
-
-
-def _pairs(rec: Record) -> Iterator[tuple[list[Any], list[Any], list[Any]]]:
-    if rec["kind"] == "preference":
-        if rec.get("tie"):
-            raise Unexportable("tied preferences have no preferred side")
-        yield rec["prompt"], rec["chosen"], rec["rejected"]
-    elif rec["kind"] == "ranking":
-        order = rec["ranking"]
-        for better, worse in itertools.combinations(order, 2):
-            yield rec["prompt"], rec["responses"][better], rec["responses"][worse]
-    else:
-        raise WrongKind(
-            f"{rec['kind']} records hold no preference; export preference or ranking records"
-        )
-
-
-def _trl_dpo(rec: Record) -> Iterator[dict[str, Any]]:
-    for prompt, chosen, rejected in _pairs(rec):
-        row = {"prompt": _msgs(prompt), "chosen": _msgs(chosen), "rejected": _msgs(rejected)}
-        if "margin" in rec:
-            row["margin"] = rec["margin"]
-        yield row
-
-
-def _openai_dpo(rec: Record) -> Iterator[dict[str, Any]]:
-    for prompt, chosen, rejected in _pairs(rec):
-        for side in (chosen, rejected):
-            if len(side) != 1 or side[0]["role"] != "assistant":
-                raise Unexportable(
-                    "OpenAI preference fine-tuning needs exactly one assistant message per output"
-                )
-        yield {
-            "input": {"messages": _msgs(prompt)},
-            "preferred_output": _msgs(chosen),
-            "non_preferred_output": _msgs(rejected),
-        }
+    skipped_ids: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def _jsonl(rec: Record) -> Iterator[dict[str, Any]]:
@@ -131,71 +72,36 @@ def _jsonl(rec: Record) -> Iterator[dict[str, Any]]:
 
 ROWS: Final[dict[str, Callable[[Record], Iterator[dict[str, Any]]]]] = {
     "jsonl": _jsonl,
-    "trl-sft": _sft,
-    "trl-dpo": _trl_dpo,
-    "openai-chat": _openai_chat,
-    "openai-dpo": _openai_dpo,
+    "trl-sft": trl_format.sft,
+    "trl-dpo": trl_format.dpo,
+    "openai-chat": openai_format.chat_rows,
+    "openai-dpo": openai_format.preference_rows,
 }
+_EXAMPLES: Final = 5  # record ids kept per reason for leaving records out
 
 
-def _hf_schema(kind: str) -> Any:
-    import pyarrow as pa
+@dataclass
+class _Tally:
+    """What an export left out (count and first ids per reason) and what it noted."""
 
-    msg = pa.list_(
-        pa.struct(
-            [(k, pa.string()) for k in ("role", "content", "name", "tool_call_id", "tool_calls")]
+    skipped: Counter[str] = field(default_factory=Counter)
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def leave_out(self, reason: str, rid: str) -> None:
+        self.skipped[reason] += 1
+        examples = self.ids.setdefault(reason, [])
+        if len(examples) < _EXAMPLES:
+            examples.append(rid)
+
+    def why_empty(self) -> str:
+        if not self.skipped:
+            return "the version holds no records to export"
+        reasons = "; ".join(
+            f"{n:,} {reason} (e.g. {', '.join(self.ids[reason])})"
+            for reason, n in self.skipped.most_common()
         )
-    )
-    content = {
-        "sft": [("messages", msg)],
-        "preference": [
-            ("prompt", msg),
-            ("chosen", msg),
-            ("rejected", msg),
-            ("tie", pa.bool_()),
-            ("margin", pa.float64()),
-        ],
-        "ranking": [
-            ("prompt", msg),
-            ("responses", pa.list_(msg)),
-            ("ranking", pa.list_(pa.int64())),
-        ],
-        "rating": [("prompt", msg), ("response", msg), ("scores", pa.string())],
-    }[kind]
-    meta = [(k, pa.string()) for k in ("source", "intent", "language")]
-    return pa.schema(
-        [
-            ("id", pa.string()),
-            ("kind", pa.string()),
-            *content,
-            *meta,
-            ("tags", pa.list_(pa.string())),
-            ("meta", pa.string()),
-        ]
-    )
-
-
-def _hf_msgs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for m in messages:
-        if not isinstance(m.get("content"), str | None):
-            raise WrongKind("hf export holds text content only; this record has content parts")
-        calls = m.get("tool_calls")
-        out.append({**m, "tool_calls": orjson.dumps(calls).decode() if calls else None})
-    return out
-
-
-def _hf_row(rec: Record) -> dict[str, Any]:
-    row = dict(rec)
-    for key in ("messages", "prompt", "chosen", "rejected", "response"):
-        if key in row:
-            row[key] = _hf_msgs(row[key])
-    if "responses" in row:
-        row["responses"] = [_hf_msgs(r) for r in row["responses"]]
-    for key in ("scores", "meta"):
-        if key in row:
-            row[key] = orjson.dumps(row[key], option=orjson.OPT_SORT_KEYS).decode()
-    return row
+        return f"every record was left out: {reasons}"
 
 
 def _sha256(path: Path) -> str:
@@ -209,13 +115,18 @@ def _sha256(path: Path) -> str:
 
 
 def write(
-    records: Iterator[Record], fmt: str, out: Path, tick: Callable[[], None], strict: bool = False
+    records: Iterator[Record],
+    fmt: str,
+    out: Path,
+    tick: Callable[[], None],
+    strict: bool = False,
+    allow_empty: bool = False,
 ) -> ExportResult:
     """Write `records` to `out` in `fmt`; the target appears only once it is complete.
 
-    Records the format cannot hold one by one (a tie, a two-message output) are left out and
-    counted in ``skipped``; with `strict` they stop the export. A record of the wrong kind always
-    stops it.
+    Records the format cannot hold one by one (a tie, a row OpenAI would reject) are left out
+    and counted in ``skipped``; with `strict` the first stops the export. A record of the wrong
+    kind always stops it, and so does writing no rows at all unless `allow_empty`.
     """
     if fmt not in FORMATS:
         raise InputError(
@@ -223,7 +134,7 @@ def write(
         )
     if not out.parent.is_dir():
         raise InputError("the folder to write into does not exist", where=str(out.parent))
-    skipped: Counter[str] = Counter()
+    tally = _Tally()
 
     def counted(recs: Iterator[Record]) -> Iterator[Record]:
         for rec in recs:
@@ -231,29 +142,55 @@ def write(
             yield rec
 
     if fmt == "hf":
-        written = _write_hf(counted(records), out)
-        return ExportResult(out, fmt, written, dict(skipped), _sha256(out))
-    tmp = Path(tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")[1])
+        written = write_hf(counted(records), out, tally.notes)
+        if not written:
+            raise InputError(tally.why_empty(), where="--to hf")
+        return _result(out, fmt, written, tally, _sha256(out))
+    tmp = _temp_file(out)
     try:
         if fmt == "parquet":
             written, sha256 = _write_parquet(counted(records), tmp), _sha256(tmp)
         else:
-            written, sha256 = _write_jsonl(counted(records), ROWS[fmt], tmp, skipped, strict)
+            written, sha256 = _write_jsonl(counted(records), ROWS[fmt], tmp, tally, strict)
+        if not written and not allow_empty:
+            raise InputError(
+                f"wrote no rows: {tally.why_empty()} (pass --allow-empty to write an empty file)",
+                where=f"--to {fmt}",
+            )
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
-    return ExportResult(out, fmt, written, dict(skipped), sha256)
+    return _result(out, fmt, written, tally, sha256)
+
+
+def _result(out: Path, fmt: str, written: int, tally: _Tally, sha256: str) -> ExportResult:
+    return ExportResult(
+        out, fmt, written, dict(tally.skipped), sha256, dict(tally.ids), list(tally.notes)
+    )
+
+
+def _temp_file(out: Path) -> Path:
+    """A new empty file beside `out`, created with the mode the umask gives new files
+    (``mkstemp`` would make it 0600, and the rename would keep that)."""
+    for _ in range(100):
+        tmp = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise InputError("could not create a temporary file", where=str(out.parent))
 
 
 def _write_jsonl(
     records: Iterator[Record],
     rows: Callable[[Record], Iterator[dict[str, Any]]],
     tmp: Path,
-    skipped: Counter[str],
+    tally: _Tally,
     strict: bool,
 ) -> tuple[int, str]:
     """Write the rows; return how many and the SHA-256 of the file (hashed as it is written)."""
-    written, digest, chunk = 0, hashlib.sha256(), list[bytes]()
+    written, margins, digest, chunk = 0, 0, hashlib.sha256(), list[bytes]()
     with tmp.open("wb") as fh:
         for rec in records:
             if rows is _jsonl:  # one row per record, and never refused
@@ -261,18 +198,44 @@ def _write_jsonl(
                 written += 1
             else:
                 try:
-                    lines = [orjson.dumps(row) for row in rows(rec)]
+                    found = list(rows(rec))
                 except Unexportable as exc:
                     if strict or isinstance(exc, WrongKind):
                         raise InputError(str(exc), where=f"record {rec['id']}") from exc
-                    skipped[str(exc)] += 1
+                    tally.leave_out(str(exc), rec["id"])
                     continue
-                chunk.append(b"\n".join(lines) + b"\n")
-                written += len(lines)
+                chunk.extend(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE) for row in found)
+                written += len(found)
+                margins += sum("margin" in row for row in found)
             if len(chunk) >= 1024:
                 _put(fh, digest, chunk)
         _put(fh, digest, chunk)
+    if 0 < margins < written:
+        tally.notes.append(
+            f"margin left out: only {margins:,} of {written:,} rows have one "
+            "(a column with missing values stops reward trainers)"
+        )
+        return written, _drop_margins(tmp)
     return written, digest.hexdigest()
+
+
+def _drop_margins(path: Path) -> str:
+    """Rewrite the JSONL file at `path` without ``margin``; return its new SHA-256."""
+    digest, chunk = hashlib.sha256(), list[bytes]()
+    stripped = path.with_name(path.name + ".margins")
+    try:
+        with path.open("rb") as src, stripped.open("wb") as fh:
+            for line in src:
+                row = orjson.loads(line)
+                row.pop("margin", None)
+                chunk.append(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
+                if len(chunk) >= 1024:
+                    _put(fh, digest, chunk)
+            _put(fh, digest, chunk)
+        stripped.replace(path)
+    finally:
+        stripped.unlink(missing_ok=True)
+    return digest.hexdigest()
 
 
 def _put(fh: IO[bytes], digest: Any, chunk: list[bytes]) -> None:
@@ -331,44 +294,3 @@ def _columns(records: Iterator[Record]) -> dict[str, list[Any]] | None:
         for add, key in nested:  # JSON text as UTF-8 bytes: Arrow checks and keeps them as is
             add(dumps(rec[key], option=sort) if key in rec else None)
     return columns if columns["id"] else None
-
-
-def _write_hf(records: Iterator[Record], out: Path) -> int:
-    try:
-        import datasets
-    except ImportError as exc:
-        raise InputError(
-            "exporting to Hugging Face datasets needs the 'datasets' package: "
-            "pip install 'mentor[hf]'",
-            where="--to hf",
-        ) from exc
-    import pyarrow as pa
-
-    if out.exists():
-        raise InputError("the target folder already exists", where=str(out))
-    written, kind = 0, None
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as tmp:
-        arrow = Path(tmp) / "data.arrow"
-        with pa.OSFile(str(arrow), "wb") as sink:
-            writer = None
-            while chunk := list(itertools.islice(records, 10_000)):
-                kinds = {r["kind"] for r in chunk} | ({kind} if kind else set())
-                if len(kinds) > 1:
-                    raise InputError(
-                        "an hf export holds one record kind; this version mixes "
-                        f"{', '.join(sorted(kinds))} (filter with --kind)",
-                        where="--to hf",
-                    )
-                kind = kinds.pop()
-                schema = _hf_schema(kind)
-                writer = writer or pa.ipc.new_stream(sink, schema)
-                writer.write_table(pa.Table.from_pylist([_hf_row(r) for r in chunk], schema=schema))
-                written += len(chunk)
-            if writer is None:
-                raise InputError("the version holds no records to export", where="--to hf")
-            writer.close()
-        staged = Path(tmp) / "dataset"
-        datasets.disable_progress_bars()
-        datasets.Dataset.from_file(str(arrow)).save_to_disk(str(staged))
-        os.replace(staged, out)
-    return written

@@ -50,6 +50,8 @@ class ImportOptions:
     split: str | None = None
     description: str = ""
     note: str = ""
+    kind: str | None = None
+    ignore_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,20 @@ def import_file(
 ) -> ImportResult:
     """Import `path` into dataset `name` as its next version (see module docstring)."""
     check_name(name)
-    row_map = maps.resolve(opts.map, opts.map_file)
+    row_map = maps.resolve(opts.map, opts.map_file, opts.kind, opts.ignore_fields)
     reader = open_reader(path, opts.format, max_line_bytes, opts.split)
     fmt = type(reader).__name__.removesuffix("Reader").lower()
     quarantine = _Quarantine(opts.quarantine if opts.skip_invalid else None, path)
-    job = Job(path, opts.format, max_line_bytes, opts.split, opts.map, opts.map_file)
+    job = Job(
+        path,
+        opts.format,
+        max_line_bytes,
+        opts.split,
+        opts.map,
+        opts.map_file,
+        opts.kind,
+        opts.ignore_fields,
+    )
     worker = _Worker(job) if _worth_a_worker(path) else None
     try:
         with write_transaction(engine) as conn:
@@ -120,11 +131,15 @@ def import_file(
                 conn, VersionSpec(name, actor, "import", {}, description=opts.description)
             )
             parent = _latest(conn, name)
-            params = {
+            params: dict[str, object] = {
                 "file": path.name,
                 "format": fmt,
                 "map": opts.map or (str(opts.map_file) if opts.map_file else "auto"),
             }
+            if opts.kind:
+                params["kind"] = opts.kind
+            if opts.ignore_fields:
+                params["ignore_fields"] = list(opts.ignore_fields)
             spec = VersionSpec(
                 dataset=name,
                 actor=actor,

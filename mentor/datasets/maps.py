@@ -1,8 +1,11 @@
 """Maps turn a row as it is in a user's file into a raw record of one canonical kind.
 
 Presets: ``auto`` (recognises Mentor's own shape, TRL's and OpenAI's fine-tuning formats,
-Alpaca, ShareGPT and HH-RLHF transcripts), ``hh-rlhf``, ``alpaca`` and ``sharegpt``. A map file
-(YAML) renames columns for anything else.
+Alpaca, ShareGPT, UltraFeedback and HH-RLHF transcripts), ``hh-rlhf``, ``alpaca``, ``sharegpt``
+and ``ultrafeedback``. A map file (YAML) renames columns for anything else.
+
+Nothing is dropped on the way: input keys that a map does not carry into a canonical field land
+in the record's ``meta`` under their own names (see `carry`), unless the user names them to ignore.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mentor import yamlfile
 from mentor.errors import InputError, RecordError
-from mentor.records import KINDS, Record, messages
+from mentor.records import KINDS, Record, fields, messages
 
 RowMap = Callable[[Record], Record]
 
@@ -107,7 +111,17 @@ def sharegpt(row: Record) -> Record:
                 f"unknown speaker {who!r:.40}; expected one of {', '.join(_SHAREGPT_ROLES)}",
                 field=f"conversations[{i}].from",
             )
-        msgs.append({"role": _SHAREGPT_ROLES[who], "content": turn.get("value")})
+        extra = turn.keys() - {"from", "value", "weight"}
+        if extra:
+            raise RecordError(
+                f"unknown key(s) {', '.join(sorted(extra))} in a turn (a turn has from, value "
+                "and optionally weight)",
+                field=f"conversations[{i}]",
+            )
+        msg = {"role": _SHAREGPT_ROLES[who], "content": turn.get("value")}
+        if turn.get("weight") is not None:
+            msg["weight"] = turn["weight"]
+        msgs.append(msg)
     rest = {k: v for k, v in row.items() if k != "conversations"}
     return {**rest, "kind": "sft", "messages": msgs}
 
@@ -121,8 +135,12 @@ def _openai_dpo(row: Record) -> Record:
         for k, v in row.items()
         if k not in ("input", "preferred_output", "non_preferred_output")
     }
+    tools = {k: source[k] for k in ("tools", "parallel_tool_calls") if k in source}
+    other = {k: v for k, v in source.items() if k not in ("messages", *tools)}
     return {
         **rest,
+        **({"input": other} if other else {}),  # lands in meta (see `carry`)
+        **tools,
         "kind": "preference",
         "prompt": source.get("messages"),
         "chosen": row.get("preferred_output"),
@@ -130,9 +148,31 @@ def _openai_dpo(row: Record) -> Record:
     }
 
 
+def _without_prompt(prompt: list[Any], side: list[Any], field: str) -> list[Any]:
+    """A continuation that repeats the prompt (TRL's implicit prompt, UltraFeedback) loses it."""
+    if not side or side[0].get("role") == "assistant":
+        return side
+    if side[: len(prompt)] == prompt:
+        return side[len(prompt) :]
+    raise RecordError(
+        "starts with a non-assistant turn but does not repeat the prompt; give the "
+        "continuation only, or the whole conversation starting with the prompt",
+        field=field,
+    )
+
+
+def _prompt_chosen_rejected(row: Record) -> Record:
+    prompt = messages(row.get("prompt"), "prompt")
+    chosen, rejected = row.get("chosen"), row.get("rejected")
+    if isinstance(chosen, list) and isinstance(rejected, list):
+        chosen = _without_prompt(prompt, messages(chosen, "chosen"), "chosen")
+        rejected = _without_prompt(prompt, messages(rejected, "rejected"), "rejected")
+    return {**row, "kind": "preference", "prompt": prompt, "chosen": chosen, "rejected": rejected}
+
+
 def _auto_chosen_rejected(row: Record) -> Record:
     if "prompt" in row:
-        return {**row, "kind": "preference"}
+        return _prompt_chosen_rejected(row)
     chosen, rejected = row.get("chosen"), row.get("rejected")
     if isinstance(chosen, str) and "\n\nHuman:" in chosen:
         return hh_rlhf(row)
@@ -140,13 +180,95 @@ def _auto_chosen_rejected(row: Record) -> Record:
     return split_shared_prompt(messages(chosen, "chosen"), messages(rejected, "rejected"), rest)
 
 
-def auto(row: Record) -> Record:
-    """Recognise the record kind from the fields present."""
+def _prompt_completion(row: Record) -> Record:
+    prompt, completion = row["prompt"], row["completion"]
+    rest = {k: v for k, v in row.items() if k not in ("prompt", "completion")}
+    if isinstance(prompt, str) and isinstance(completion, str):
+        # TRL's standard (not conversational) format: text that continues text.
+        return {
+            **rest,
+            "kind": "sft",
+            "messages": [
+                {"role": "user", "content": prompt},
+                {"role": "assistant", "content": completion},
+            ],
+            "text_completion": True,
+        }
+    msgs = messages(prompt, "prompt") + messages(completion, "response")
+    return {**rest, "kind": "sft", "messages": msgs}
+
+
+def ultrafeedback(row: Record) -> Record:
+    """UltraFeedback: binarized (prompt, chosen, rejected, messages, scores) or raw
+    (instruction + completions with scores, which becomes a ranking)."""
+    if "completions" in row:
+        return _ultrafeedback_raw(row)
+    if "chosen" not in row or "rejected" not in row:
+        raise RecordError(
+            "expected prompt+chosen+rejected (binarized) or instruction+completions (raw)",
+            field="chosen",
+        )
+    rec = _prompt_chosen_rejected({k: v for k, v in row.items() if k != "messages"})
+    whole = messages(row["chosen"], "chosen") if isinstance(row["chosen"], list) else None
+    if "messages" in row and (whole is None or messages(row["messages"], "messages") != whole):
+        rec["messages"] = row["messages"]  # not a copy of chosen: keep it (in meta)
+    return rec
+
+
+def _ultrafeedback_raw(row: Record) -> Record:
+    completions = row.get("completions")
+    if not isinstance(completions, list) or len(completions) < 2:
+        raise RecordError("expected a list of at least 2 completions", field="completions")
+    responses, scores, details = [], [], []
+    for i, item in enumerate(completions):
+        if not isinstance(item, dict) or not isinstance(item.get("response"), str):
+            raise RecordError("expected a completion with a response", field=f"completions[{i}]")
+        score = item.get("overall_score")
+        if isinstance(score, bool) or not isinstance(score, int | float):
+            raise RecordError("expected a number", field=f"completions[{i}].overall_score")
+        responses.append([{"role": "assistant", "content": item["response"]}])
+        scores.append(score)
+        details.append({k: v for k, v in item.items() if k != "response"})
+    rest = {k: v for k, v in row.items() if k not in ("instruction", "completions")}
+    return {
+        **rest,
+        "kind": "ranking",
+        "prompt": row.get("instruction"),
+        "responses": responses,
+        "ranking": sorted(range(len(scores)), key=lambda i: -scores[i]),
+        "completions": details,  # model, scores, critiques...: land in meta
+    }
+
+
+_AMBIGUOUS = (
+    "this row has both messages and chosen/rejected, so it could be SFT or a preference; "
+    "choose: --map ultrafeedback (a preference; messages repeats chosen), --kind preference "
+    "(messages kept in meta) or --kind sft (prompt, chosen and rejected kept in meta)"
+)
+
+
+def auto(row: Record, kind: str | None = None) -> Record:
+    """Recognise the record kind from the fields present (`kind` settles ambiguous rows)."""
+    rec = _detect(row, kind)
+    if kind is not None and rec.get("kind") != kind:
+        raise RecordError(
+            f"this row reads as {rec.get('kind')!r:.40}, not the --kind {kind} asked for",
+            field="kind",
+        )
+    return rec
+
+
+def _detect(row: Record, kind: str | None) -> Record:
     if "kind" in row:
         return row
-    if "messages" in row:
+    pair = "chosen" in row and "rejected" in row
+    if "messages" in row and (kind == "sft" or not pair):
+        if kind is None and (pair or "chosen" in row or "rejected" in row):
+            raise RecordError(_AMBIGUOUS, field="messages")
         return {**row, "kind": "sft"}
-    if "chosen" in row and "rejected" in row:
+    if pair:
+        if "messages" in row and kind is None:
+            raise RecordError(_AMBIGUOUS, field="messages")
         return _auto_chosen_rejected(row)
     if "preferred_output" in row:
         return _openai_dpo(row)
@@ -155,18 +277,18 @@ def auto(row: Record) -> Record:
     if "response" in row and "scores" in row:
         return {**row, "kind": "rating"}
     if "prompt" in row and "completion" in row:
-        prompt = messages(row["prompt"], "prompt")
-        completion = messages(row["completion"], "response")
-        rest = {k: v for k, v in row.items() if k not in ("prompt", "completion")}
-        return {**rest, "kind": "sft", "messages": prompt + completion}
+        return _prompt_completion(row)
     if "instruction" in row and "output" in row:
         return alpaca(row)
+    if "instruction" in row and "completions" in row:
+        return _ultrafeedback_raw(row)
     if "conversations" in row:
         return sharegpt(row)
     raise RecordError(
         f"cannot tell the record kind from the fields {', '.join(sorted(row)) or '(none)'}; "
         "expected messages | prompt+chosen+rejected | prompt+responses+ranking | "
-        "prompt+response+scores | prompt+completion, or pass --map / --map-file",
+        "prompt+response+scores | prompt+completion | instruction+output | conversations, "
+        "or pass --map / --map-file",
         field="kind",
     )
 
@@ -176,7 +298,41 @@ PRESETS: dict[str, RowMap] = {
     "auto": auto,
     "hh-rlhf": hh_rlhf,
     "sharegpt": sharegpt,
+    "ultrafeedback": ultrafeedback,
 }
+
+
+def carry(raw: Record, extra: Record | None = None) -> Record:
+    """Move the keys of `raw` that its kind has no field for (and `extra`) into ``meta``.
+
+    Each keeps its own name there; a name ``meta`` already holds is an error that lists them,
+    so that nothing is overwritten or dropped without the user saying so (--ignore-field).
+    """
+    known = fields(raw.get("kind", ""))
+    if raw.get("kind") not in KINDS:
+        return raw
+    moved = {k: v for k, v in raw.items() if k not in known}
+    moved.update(extra or {})
+    if not moved:
+        return raw
+    meta = raw.get("meta")
+    if meta is None or meta == "":
+        meta = {}
+    if isinstance(meta, str) and meta.startswith("{"):
+        meta = orjson.loads(meta)
+    if not isinstance(meta, dict):
+        raise RecordError("expected an object", field="meta")
+    clash = sorted(moved.keys() & meta.keys())
+    if clash:
+        raise RecordError(
+            f"field(s) {', '.join(clash)} have no place in a {raw['kind']} record and meta "
+            "already holds keys of the same names; rename them, map them with --map-file, or "
+            + " ".join(f"--ignore-field {c}" for c in clash),
+            field=clash[0],
+        )
+    out = {k: v for k, v in raw.items() if k in known}
+    out["meta"] = {**meta, **moved}
+    return out
 
 
 class MapFile(BaseModel):
@@ -233,28 +389,49 @@ def from_file(path: Path) -> RowMap:
             field=".".join(str(p) for p in err["loc"]),
         ) from exc
 
+    used = {c.split(".")[0] for c in (*spec.fields.values(), *spec.scores)}
+
     def apply(row: Record) -> Record:
         out: Record = {"kind": spec.kind, **spec.constants}
         for field, column in spec.fields.items():
             out[field] = _column(row, column, field)
         if spec.scores:
             out["scores"] = {c: _score(_column(row, c, f"scores.{c}")) for c in spec.scores}
-        return out
+        return carry(out, {k: v for k, v in row.items() if k not in used})
 
     return apply
 
 
-def resolve(preset: str | None, map_file: Path | None) -> RowMap:
-    """The map a user chose with --map or --map-file (auto when neither)."""
+def resolve(
+    preset: str | None,
+    map_file: Path | None,
+    kind: str | None = None,
+    ignore: tuple[str, ...] = (),
+) -> RowMap:
+    """The map a user chose with --map or --map-file (auto when neither), with --kind and
+    --ignore-field applied; keys it does not carry land in ``meta`` (see `carry`)."""
     if preset and map_file:
         raise InputError("give either --map or --map-file, not both", where="--map")
-    if map_file:
-        return from_file(map_file)
+    if kind is not None and (kind not in KINDS or map_file or preset not in (None, "auto")):
+        raise InputError(
+            f"--kind is one of {', '.join(KINDS)}, and settles what --map auto detects "
+            "(a preset or map file names its kind itself)",
+            where="--kind",
+        )
     name = preset or "auto"
-    if name not in PRESETS:
+    if not map_file and name not in PRESETS:
         raise InputError(
             f"unknown preset '{name}'; expected one of {', '.join(sorted(PRESETS))} "
             "(or --map-file FILE)",
             where="--map",
         )
-    return PRESETS[name]
+    base = from_file(map_file) if map_file else PRESETS[name]
+    dropped = frozenset(ignore)
+
+    def apply(row: Record) -> Record:
+        if dropped:
+            row = {k: v for k, v in row.items() if k not in dropped}
+        raw = auto(row, kind) if kind is not None else base(row)
+        return carry(raw)
+
+    return apply

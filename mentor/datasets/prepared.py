@@ -107,6 +107,8 @@ class Job:
     split: str | None
     map: str | None
     map_file: Path | None
+    kind: str | None = None
+    ignore_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,9 @@ def serve() -> None:
     try:
         job: Job = pickle.load(sys.stdin.buffer)
         reader = open_reader(job.path, job.format, job.max_line_bytes, job.split)
-        for batch in prepare(reader, maps.resolve(job.map, job.map_file)):
+        for batch in prepare(
+            reader, maps.resolve(job.map, job.map_file, job.kind, job.ignore_fields)
+        ):
             _send(out, batch)
         finished = Finished(sha256=reader.sha256 or file_sha256(job.path))
     except Exception as exc:  # raised again in the importing process

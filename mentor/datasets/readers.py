@@ -1,4 +1,4 @@
-"""Streaming readers for JSONL (plain or gzip), CSV, Parquet and Hugging Face datasets.
+"""Streaming readers for JSONL (plain or gzip), JSON arrays, CSV, Parquet and HF datasets.
 
 A reader yields :class:`Row` values one by one in bounded memory. Problems with one row (bad JSON,
 invalid UTF-8, an over-long line) are yielded as rows with an error so the importer can reject or
@@ -11,16 +11,18 @@ import csv
 import gzip
 import hashlib
 import io
+import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Final, cast
+from typing import IO, Any, Final, NoReturn, cast
 
 import orjson
 
 from mentor.errors import InputError
 
-FORMATS: Final = ("jsonl", "csv", "parquet", "hf")
+FORMATS: Final = ("jsonl", "json", "csv", "parquet", "hf")
 # Files are read in chunks of this size (Python's default, 8 KiB, costs a system call for every
 # few lines of a typical JSONL file).
 _CHUNK: Final = 1 << 20
@@ -38,6 +40,7 @@ _JSON_CELLS: Final = frozenset(
         "meta",
         "completion",
         "conversations",
+        "tools",
     }
 )
 
@@ -102,8 +105,55 @@ def _open_binary(path: Path) -> tuple[IO[bytes], _Hashed]:
     hashed = _Hashed(raw)
     stream = io.BufferedReader(hashed, _CHUNK)
     if gzipped:
-        return cast(IO[bytes], gzip.GzipFile(fileobj=stream, mode="rb")), hashed
+        return cast(IO[bytes], _Gunzip(path, hashed, stream)), hashed
     return stream, hashed
+
+
+class _Gunzip(gzip.GzipFile):
+    """A gzip stream whose corruption (truncation, bad CRC, bad deflate data) is an InputError.
+
+    Left alone, a truncated file raises EOFError, which the CLI reports as a bare "Aborted.".
+    """
+
+    def __init__(self, path: Path, hashed: _Hashed, stream: IO[bytes]):
+        super().__init__(fileobj=stream, mode="rb")
+        self._path, self._hashed, self._lines = path, hashed, 0
+
+    def _corrupt(self, exc: Exception) -> InputError:
+        cause = (
+            "the file ends before the end of the compressed data (truncated?)"
+            if isinstance(exc, EOFError)
+            else str(exc) or type(exc).__name__
+        )
+        size = self._path.stat().st_size
+        return InputError(
+            f"corrupt gzip file: {cause}; read up to compressed byte "
+            f"{self._hashed.raw.tell():,} of {size:,}, after {self._lines:,} complete lines; "
+            "nothing was imported: re-download or re-compress the file",
+            where=f"{self._path}:{self._lines + 1}",
+        )
+
+    def _counted(self, data: bytes) -> bytes:
+        self._lines += data.count(b"\n")
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return self._counted(super().read(size))
+        except (EOFError, OSError, zlib.error) as exc:
+            raise self._corrupt(exc) from exc
+
+    def read1(self, size: int = -1) -> bytes:
+        try:
+            return self._counted(super().read1(size))
+        except (EOFError, OSError, zlib.error) as exc:
+            raise self._corrupt(exc) from exc
+
+    def readline(self, size: int | None = -1) -> bytes:
+        try:
+            return self._counted(super().readline(size))
+        except (EOFError, OSError, zlib.error) as exc:
+            raise self._corrupt(exc) from exc
 
 
 def _explain_bad_json(line: bytes, exc: orjson.JSONDecodeError) -> str:
@@ -171,6 +221,110 @@ class JsonlReader(Reader):
                 return skipped
 
 
+# What can end or nest a JSON value, an escape inside a string (two bytes), or a quote.
+_JSON_TOKENS: Final = re.compile(rb'\\.|["{}\[\],]', re.DOTALL)
+
+
+class JsonReader(JsonlReader):
+    """A ``.json`` file: one array of objects (``alpaca_data.json``, ShareGPT dumps), read one
+    element at a time so memory stays flat; a file that starts with ``{`` is JSON Lines."""
+
+    def rows(self) -> Iterator[Row]:
+        stream, hashed = _open_binary(self.path)
+        with stream, hashed.raw:
+            head = stream.read(_CHUNK)
+            first = head.lstrip()[:1]
+            if first == b"[":
+                yield from self._elements(stream, hashed, head)
+                return
+        if first in (b"{", b""):
+            yield from super().rows()
+            return
+        line = head[: len(head) - len(head.lstrip())].count(b"\n") + 1
+        raise InputError(
+            f"a .json file holds an array of objects ([{{...}}, ...]) or one object per line; "
+            f"this one starts with {first.decode('utf-8', 'replace')!r}",
+            where=f"{self.path}:{line}",
+        )
+
+    def _elements(self, stream: IO[bytes], hashed: _Hashed, buf: bytes) -> Iterator[Row]:
+        self.total = self.path.stat().st_size
+        limit = self.max_line_bytes
+        start = buf.index(b"[") + 1  # where the element being read starts
+        scan, depth, in_string = start, 0, False
+        line, counted = 1 + buf.count(b"\n", 0, start), start  # the line at `counted`
+        seen = 0
+        while True:
+            for match in _JSON_TOKENS.finditer(buf, scan):
+                token = match.group()
+                scan = match.end()
+                if in_string:
+                    in_string = token != b'"'
+                elif token == b'"':
+                    in_string = True
+                elif token in (b"{", b"["):
+                    depth += 1
+                elif token in (b"}", b"]") and depth > 0:
+                    depth -= 1
+                elif token in (b",", b"]") and depth == 0:
+                    text = buf[start : match.start()]
+                    body = text.lstrip()
+                    at = start + len(text) - len(body)
+                    line += buf.count(b"\n", counted, at)
+                    counted = at
+                    if body.strip():
+                        seen += 1
+                        yield self._element(body, line)
+                    elif token == b"," or seen:
+                        self._fail("an empty element (a stray comma?)", line)
+                    if token == b"]":
+                        self._finish(stream, hashed, buf[match.end() :], line)
+                        return
+                    start = match.end()
+            line += buf.count(b"\n", counted, start)
+            buf, scan, counted = buf[start:], scan - start, 0
+            start = 0
+            chunk = stream.read(_CHUNK)
+            self.done = hashed.raw.tell()
+            if not chunk:
+                self._fail("the file ends inside the array (no closing ']')", line)
+            buf += chunk
+            if len(buf) > limit + _CHUNK:
+                self._fail(
+                    f"an element is over the limit of {limit:,} bytes (MENTOR_MAX_LINE_BYTES)",
+                    line,
+                )
+
+    @staticmethod
+    def _element(body: bytes, line: int) -> Row:
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            text = body.decode("utf-8", "replace")
+            return Row(line, None, _explain_bad_json(body, exc), text[:2000])
+        if not isinstance(data, dict):
+            text = body.decode("utf-8", "replace")[:2000]
+            return Row(line, None, f"expected a JSON object, got {type(data).__name__}", text)
+        return Row(line, data)
+
+    def _finish(self, stream: IO[bytes], hashed: _Hashed, rest: bytes, line: int) -> None:
+        while True:
+            if rest.strip():
+                self._fail("text after the array's closing ']'", line)
+            rest = stream.read(_CHUNK)
+            if not rest:
+                break
+        self.sha256 = hashed.hexdigest()
+        self.done = self.total
+
+    def _fail(self, problem: str, line: int) -> NoReturn:
+        raise InputError(
+            f"not a JSON array of objects: {problem}; a .json file holds one array "
+            "([{...}, ...]) or one object per line",
+            where=f"{self.path}:{line}",
+        )
+
+
 def _cell(column: str, value: str) -> Any:
     if value == "":
         return None
@@ -179,7 +333,7 @@ def _cell(column: str, value: str) -> Any:
             return orjson.loads(value)
         except orjson.JSONDecodeError:
             return value
-    if column == "tie":
+    if column in ("tie", "parallel_tool_calls", "text_completion"):
         return value.strip().lower() in ("1", "true", "yes")
     if column == "margin" or column.startswith("scores."):
         try:
@@ -338,6 +492,8 @@ def guess_format(path: Path) -> str:
         return "csv"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
+    if name.endswith(".json"):
+        return "json"
     return "jsonl"
 
 
@@ -354,6 +510,7 @@ def open_reader(
         raise InputError("no such file", where=str(path))
     readers: dict[str, type[Reader]] = {
         "jsonl": JsonlReader,
+        "json": JsonReader,
         "csv": CsvReader,
         "parquet": ParquetReader,
         "hf": HfReader,

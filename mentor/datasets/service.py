@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,12 +61,16 @@ class Datasets:
         description: str = "",
         note: str = "",
         progress: Progress | None = None,
+        kind: str | None = None,
+        ignore_fields: Sequence[str] = (),
     ) -> ImportResult:
-        """Import a JSONL/CSV/Parquet/HF file as the next version of dataset `name`.
+        """Import a JSONL/JSON/CSV/Parquet/HF file as the next version of dataset `name`.
 
         `format` defaults to the file name's; `map` is a preset and `map_file` a YAML map of
-        columns; with `skip_invalid` bad rows go to `quarantine` (default: under
-        MENTOR_HOME/quarantine/) instead of failing the import.
+        columns; `kind` settles what the auto map detects (rows that could be two kinds);
+        input keys named in `ignore_fields` are left out, and any other key the map does not
+        use is kept in the record's ``meta``. With `skip_invalid` bad rows go to `quarantine`
+        (default: under MENTOR_HOME/quarantine/) instead of failing the import.
         """
         if skip_invalid and quarantine is None:
             stamp = versions.now_stamp()
@@ -80,6 +84,8 @@ class Datasets:
             split=split,
             description=description,
             note=note,
+            kind=kind,
+            ignore_fields=tuple(ignore_fields),
         )
         return importer.import_file(
             self.ws.engine,
@@ -109,9 +115,14 @@ class Datasets:
         out: str | Path,
         *,
         strict: bool = False,
+        allow_empty: bool = False,
         progress: Progress | None = None,
     ) -> ExportResult:
-        """Write version `ref` in format `to` (see :mod:`mentor.datasets.exporters`) to `out`."""
+        """Write version `ref` in format `to` (see :mod:`mentor.datasets.exporters`) to `out`.
+
+        Records the format cannot hold are left out and counted by reason (`strict`: the first
+        stops the export); writing no rows is an error unless `allow_empty`.
+        """
         version = self.version(ref)
         done = 0
 
@@ -121,7 +132,7 @@ class Datasets:
             if progress is not None and done % 2000 == 0:
                 progress(done, version.record_count)
 
-        result = exporters.write(self.records(ref), to, Path(out), tick, strict)
+        result = exporters.write(self.records(ref), to, Path(out), tick, strict, allow_empty)
         if progress is not None:
             progress(version.record_count, version.record_count)
         with write_transaction(self.ws.engine) as conn:

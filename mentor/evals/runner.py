@@ -204,6 +204,10 @@ class _Execution:
         return tuple(grades)
 
 
+def _samples(provider: Provider) -> bool:
+    return bool(getattr(provider, "samples", True))
+
+
 def _open_run(engine: Engine, plan: RunPlan, fp: Any, graders: dict[bytes, Grader]) -> int:
     judge = None
     if plan.judge is not None:
@@ -219,7 +223,8 @@ def _open_run(engine: Engine, plan: RunPlan, fp: Any, graders: dict[bytes, Grade
                 model=plan.provider.model,
                 provider_spec=plan.provider_spec,
                 fingerprint=fp,
-                params=asdict(plan.params),
+                # A replay calls no model: parameters it never used are not recorded as used.
+                params=asdict(plan.params) if _samples(plan.provider) else {},
                 options=asdict(plan.options),
                 graders={str(g.name): str(getattr(g, "version", "1")) for g in graders.values()},
                 judge=judge,
@@ -287,6 +292,12 @@ async def run_suite_async(
     """Run `plan` (or finish run `resume` with it) and return the run id."""
     plan.options.check()
     graders = build_graders(plan.suite, plan.judge)
+    if not _samples(plan.provider) and plan.params != GenerationParams():
+        raise InputError(
+            f"{plan.provider.name} calls no model, so generation parameters have no effect; "
+            "leave them out",
+            where="--param",
+        )
     fp = await asyncio.to_thread(plan.provider.fingerprint)
     if resume is None:
         run_id = _open_run(engine, plan, fp, graders)

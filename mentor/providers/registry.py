@@ -29,7 +29,7 @@ BUILTIN: Final = tuple(
 )
 SPEC_HELP = (
     "smollm2, openai:MODEL[@BASE_URL], anthropic:MODEL, hf:PATH, command:COMMAND, "
-    "replay:RUN_ID or replay:FILE.jsonl"
+    "replay:RUN_ID[@NAME] or replay:FILE.jsonl[@NAME]"
 )
 
 

@@ -40,15 +40,16 @@ class RunReplayProvider:
 
     name = "replay"
     cacheable = False
+    samples = False  # calls no model, so generation parameters mean nothing
 
-    def __init__(self, engine: Engine, run_id: int):
+    def __init__(self, engine: Engine, run_id: int, *, model: str | None = None):
         self.engine = engine
         self.run_id = run_id
         with engine.connect() as conn:
             run = conn.execute(select(eval_runs).where(eval_runs.c.id == run_id)).first()
         if run is None:
             raise NotFoundError(f"replay:{run_id}: no evaluation run {run_id}")
-        self.model = str(run.model)
+        self.model = model or str(run.model)
         self._recorded_fingerprint = dict(run.fingerprint)
 
     def fingerprint(self) -> dict[str, Any]:
@@ -98,6 +99,7 @@ class FileReplayProvider:
 
     name = "replay"
     cacheable = False
+    samples = False  # calls no model, so generation parameters mean nothing
 
     def __init__(self, path: str | Path, *, model: str | None = None):
         self.path = Path(path)

@@ -68,14 +68,20 @@ def command(arg: str | None, options: dict[str, Any], _engine: Engine | None) ->
 
 
 def replay(arg: str | None, options: dict[str, Any], engine: Engine | None) -> Provider:
-    """``replay:RUN_ID`` or ``replay:FILE.jsonl``: recorded outputs, without a model."""
+    """``replay:RUN_ID[@NAME]`` or ``replay:FILE.jsonl[@NAME]``: recorded outputs, without a
+    model; NAME is the model name the run is listed under (else the file's name or the run's)."""
     from mentor.providers.replay import FileReplayProvider, RunReplayProvider
 
     source = str(arg or options.pop("source", "") or options.pop("run", ""))
+    if "@" in source and not Path(source).is_file():
+        source, _, name = source.rpartition("@")
+        if not name:
+            raise ConfigError(f"replay:{source}@: give a model name after @, or no @")
+        options["model"] = name
     if source.isdigit():
         if engine is None:
             raise ConfigError(f"replay:{source} needs a workspace to read run {source} from")
-        return RunReplayProvider(engine, int(source))
+        return RunReplayProvider(engine, int(source), **options)
     if not source or not Path(source).suffix:
         raise ConfigError(f"replay:{source}: expected a run id or a .jsonl file")
     return FileReplayProvider(source, **options)

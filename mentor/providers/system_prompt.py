@@ -19,6 +19,7 @@ class SystemPrompted:
         self.system = system
         self.name = inner.name
         self.model = f"{inner.model} + {label}"
+        self.samples = bool(getattr(inner, "samples", True))
 
     def fingerprint(self) -> dict[str, Any]:
         """The wrapped model's fingerprint, with this model name and the system prompt."""

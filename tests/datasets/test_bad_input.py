@@ -76,7 +76,7 @@ def test_wrong_map_preset(ws: mentor.Workspace, tmp_path: Path) -> None:
     err = import_error(ws, lines(tmp_path / "f.jsonl", GOOD), map="hh-rlfh")
     assert str(err) == (
         "--map: unknown preset 'hh-rlfh'; expected one of alpaca, auto, hh-rlhf, "
-        "sharegpt (or --map-file FILE)"
+        "sharegpt, ultrafeedback (or --map-file FILE)"
     )
 
 

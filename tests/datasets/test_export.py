@@ -39,7 +39,9 @@ def test_full_formats_roundtrip_with_ids_and_metadata(
                         {
                             "id": "c1",
                             "type": "function",
-                            "function": {"name": "f", "arguments": "{}"},
+                            # arguments as an object: the form hf keeps (chat templates
+                            # render objects; OpenAI's JSON-string form loads back as one)
+                            "function": {"name": "f", "arguments": {"city": "Oslo"}},
                         }
                     ],
                 },
@@ -85,16 +87,21 @@ def test_hh_through_openai_dpo_keeps_every_record_it_can_hold(
 def test_trl_dpo_rows_are_trl_conversational_preferences(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
-    ws.datasets.import_file(write_jsonl(tmp_path / "p.jsonl", [PREF, TIE, RANK]), "p")
+    rank = {**RANK, "responses": [[{"role": "assistant", "content": r}] for r in RANK["responses"]]}
+    ws.datasets.import_file(write_jsonl(tmp_path / "p.jsonl", [PREF, TIE, rank]), "p")
     result = ws.datasets.export("p@v1", "trl-dpo", tmp_path / "dpo.jsonl")
     assert result.written == 1 + 3  # the pair, and the 3 pairs a ranking of 3 implies
     assert result.skipped == {"tied preferences have no preferred side": 1}
+    # Only the pair has a margin: a column with missing values would stop RewardTrainer.
+    assert result.notes == [
+        "margin left out: only 1 of 4 rows have one "
+        "(a column with missing values stops reward trainers)"
+    ]
     rows = [json.loads(x) for x in (tmp_path / "dpo.jsonl").read_text().splitlines()]
     assert rows[0] == {
         "prompt": [{"role": "user", "content": "Say hi"}],
         "chosen": [{"role": "assistant", "content": "Hi!"}],
         "rejected": [{"role": "assistant", "content": "Go away."}],
-        "margin": 2,
     }
     assert [(r["chosen"][0]["content"], r["rejected"][0]["content"]) for r in rows[1:]] == [
         ("Hello", "Greetings"),
