@@ -11,7 +11,7 @@ longest window are deleted, so the table stays small without ever being emptied 
 would free the paused); an address adds at most a few dozen rows an hour, being paused itself.
 
 The client address is what the web server reports (``request.client.host``). Behind a reverse
-proxy that is the proxy's address unless uvicorn is started with ``--proxy-headers`` and
+proxy that is the proxy's address unless ``mentor serve`` is started with ``--proxy-headers`` and
 ``--forwarded-allow-ips`` naming the proxy, which then takes it from ``X-Forwarded-For``.
 """
 

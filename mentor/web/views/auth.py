@@ -45,7 +45,7 @@ def _forget_cookie(response: Response, request: Request, name: str, same_site: S
 
 def client_address(request: Request) -> str:
     """The address a request comes from, which failed sign-ins are counted against. Behind a
-    reverse proxy it is the proxy's, unless uvicorn runs with ``--proxy-headers`` and
+    reverse proxy it is the proxy's, unless ``mentor serve`` runs with ``--proxy-headers`` and
     ``--forwarded-allow-ips`` naming the proxy (then it is taken from ``X-Forwarded-For``)."""
     return request.client.host if request.client else ""
 
