@@ -16,7 +16,8 @@ import typer
 
 from mentor import __version__
 from mentor.config import load_settings
-from mentor.errors import MentorError
+from mentor.errors import InputError, MentorError
+from mentor.store.ids import LARGEST_ID
 
 # name on the command line: (module in mentor.cli, its Typer group "app" or a command function)
 COMMANDS: Final[dict[str, tuple[str, str]]] = {
@@ -88,7 +89,15 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning MentorError into a message and its exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        build_app(_area(args))(args=args, prog_name="mentor")
+        try:
+            build_app(_area(args))(args=args, prog_name="mentor")
+        except OverflowError as exc:
+            # A number typed on the command line that no database integer can hold (an id,
+            # a --limit): the driver refuses it before anything is written.
+            raise InputError(
+                f"a number on the command line is too large ({exc}); ids and counts are at most "
+                f"{LARGEST_ID:,}"
+            ) from exc
     except MentorError as exc:
         if load_settings().debug:
             raise
