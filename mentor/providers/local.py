@@ -8,7 +8,6 @@ thread under a per-model lock, so the event loop stays free while the model thin
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import importlib.util
 import threading
 import time
@@ -17,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mentor.datasets.prepared import file_sha256
 from mentor.errors import ConfigError
 from mentor.providers.base import Completion, GenerationParams
 
@@ -41,16 +41,9 @@ def bundled_model_path() -> Path:
 
 @cache
 def content_hash(path: Path) -> str:
-    """SHA-256 of a model file, or of every file in a model folder (names and bytes)."""
-    digest = hashlib.sha256()
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    for file in files:
-        if path.is_dir():
-            digest.update(str(file.relative_to(path)).encode() + b"\0")
-        with file.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-    return digest.hexdigest()
+    """SHA-256 of a model file, or of every file in a model folder (names and bytes), once per
+    process."""
+    return file_sha256(path)
 
 
 @dataclass
