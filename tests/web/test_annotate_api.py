@@ -4,7 +4,6 @@ validation errors that name the field, gold answers kept back, review and adjudi
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -207,20 +206,6 @@ def world(
         found = World(url, base, tokens)
         yield found
         found.close()
-
-
-@pytest.fixture(scope="module")
-def db_url_module(pg_server: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for this module's live server."""
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    plain = pg_server.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(f"{plain}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{pg_server}/{name}"
-    with psycopg.connect(f"{plain}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _next(client: httpx.Client, project: str) -> dict[str, Any]:
