@@ -159,6 +159,15 @@ def _export(ws: mentor.Workspace, tmp_path: Path, rows: list[dict[str, Any]], fm
     return datasets.load_dataset("json", data_files=str(out), split="train")
 
 
+def _sft(tokenizer: Any, data: Any, out: Path, *, max_length: int) -> Any:
+    return trl.SFTTrainer(
+        model=_llama(tokenizer),
+        args=_args(trl.SFTConfig, out, max_length=max_length),
+        train_dataset=data,
+        processing_class=tokenizer,
+    )
+
+
 def _dpo(tokenizer: Any, data: Any, out: Path) -> Any:
     model = _llama(tokenizer)
     # The reference is a frozen copy; TRL would otherwise reload it by name from the Hub.
@@ -187,13 +196,7 @@ def test_sft_trainer_on_trl_sft_multi_turn_system_and_tool_calls(
     # The template renders every row, tool call included, as the trainer will.
     rendered = [tokenizer.apply_chat_template(r["messages"], tokenize=False) for r in data]
     assert '"arguments": {"city": "Paris"}' in rendered[3]
-    trainer = trl.SFTTrainer(
-        model=_llama(tokenizer),
-        args=_args(trl.SFTConfig, tmp_path / "out", max_length=256),
-        train_dataset=data,
-        processing_class=tokenizer,
-    )
-    _trained(trainer)
+    _trained(_sft(tokenizer, data, tmp_path / "out", max_length=256))
 
 
 def test_sft_trainer_on_trl_sft_single_turn_without_system(
@@ -211,13 +214,7 @@ def test_sft_trainer_on_trl_sft_single_turn_without_system(
         for i in range(4)
     ]
     data = _export(sqlite_ws, tmp_path, rows, "trl-sft")
-    trainer = trl.SFTTrainer(
-        model=_llama(tokenizer),
-        args=_args(trl.SFTConfig, tmp_path / "out", max_length=128),
-        train_dataset=data,
-        processing_class=tokenizer,
-    )
-    _trained(trainer)
+    _trained(_sft(tokenizer, data, tmp_path / "out", max_length=128))
 
 
 def test_sft_trainer_on_trl_sft_with_tool_schemas(
@@ -238,13 +235,7 @@ def test_sft_trainer_on_trl_sft_with_tool_schemas(
         data[0]["messages"], tools=data[0]["tools"], tokenize=False
     )
     assert '"name": "weather"' in rendered and '"arguments": {"city": "Paris"}' in rendered
-    trainer = trl.SFTTrainer(
-        model=_llama(tokenizer),
-        args=_args(trl.SFTConfig, tmp_path / "out", max_length=256),
-        train_dataset=data,
-        processing_class=tokenizer,
-    )
-    _trained(trainer)
+    _trained(_sft(tokenizer, data, tmp_path / "out", max_length=256))
 
 
 def test_sft_trainer_on_trl_sft_prompt_completion_text(
@@ -255,13 +246,7 @@ def test_sft_trainer_on_trl_sft_prompt_completion_text(
     data = _export(sqlite_ws, tmp_path, rows, "trl-sft")
     assert data.column_names == ["prompt", "completion"]
     assert data[0] == {"prompt": "The sky at hour 0 is", "completion": " blue."}
-    trainer = trl.SFTTrainer(
-        model=_llama(tokenizer),
-        args=_args(trl.SFTConfig, tmp_path / "out", max_length=64),
-        train_dataset=data,
-        processing_class=tokenizer,
-    )
-    _trained(trainer)
+    _trained(_sft(tokenizer, data, tmp_path / "out", max_length=64))
 
 
 @pytest.mark.parametrize("margins", list(MARGINS))
