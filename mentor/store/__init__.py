@@ -5,6 +5,7 @@ from mentor.store import (  # noqa: F401
     account_tables,
     annotation_tables,
     eval_tables,
+    judge_tables,
     provider_tables,
 )
 from mentor.store.audit import AuditEvent, aware, list_events, now, record_event
