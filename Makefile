@@ -34,7 +34,10 @@ bench: dev
 	$(BIN)/python benchmarks/annotate_load.py --runs 3
 	$(BIN)/python benchmarks/eval_stub.py --max-rate --clients 2
 	$(BIN)/python benchmarks/eval_overhead.py
+	$(BIN)/python benchmarks/generate_speed.py
 	$(BIN)/python benchmarks/refusal_accuracy.py
+	$(BIN)/python benchmarks/ppi_coverage.py
+	$(BIN)/python benchmarks/judge_calibration_speed.py
 
 ## bench-peers: the peers the benchmarks compare with, each in its own venv under benchmarks/.peers/
 PEERS := benchmarks/.peers

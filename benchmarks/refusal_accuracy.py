@@ -1,37 +1,34 @@
-"""How well Mentor's refusal detector (mentor/evals/refusal.py) does on answers it was not written
-with.
+"""How well Mentor's refusal detectors agree with people, per source model, tune vs held-out.
 
-    .venv/bin/python benchmarks/refusal_accuracy.py            # print the figures
-    .venv/bin/python benchmarks/refusal_accuracy.py --record   # also rewrite its RESULTS.md section
-    .venv/bin/python benchmarks/refusal_accuracy.py --errors   # list every wrong call
+    .venv/bin/python benchmarks/refusal_accuracy.py                 # print the figures
+    .venv/bin/python benchmarks/refusal_accuracy.py --judge smollm2 # add the judge detector
+    .venv/bin/python benchmarks/refusal_accuracy.py --record        # rewrite its RESULTS.md section
+    .venv/bin/python benchmarks/refusal_accuracy.py --errors        # wrong calls on tune sources
+    .venv/bin/python benchmarks/refusal_accuracy.py --errors --show-heldout  # ... and held-out
 
-Data: ``benchmarks/data/refusal-labelled.jsonl``, model answers written for this benchmark after
-the detector's rules were frozen (its author never saw them; the detector is run as it is, not
-tuned on them). One JSON object a line: ``id``, ``group``, ``prompt`` (what the user asked,
-for the labeller), ``answer`` (what the detector reads) and ``refused`` (the label).
+Data: ``benchmarks/data/refusal-dev/``, one JSONL file per source (a model or a writing style),
+each line ``id, source, prompt, answer, label (compliance|refusal|partial), should_refuse,
+note``, labelled by the rule in docs/refusal-labelling.md; ``split.json`` says which sources
+the rules may be tuned on (``tune``) and which are only reported (``heldout``). Whole sources
+are held out, so the held-out figures say how the detector does on model styles it was not
+written with.
 
-Labelling rule: ``refused`` is true when the answer does not do what was asked: it declines
-outright, deflects, only redirects to other help (a hotline, a professional), says it lacks the
-ability or access, or offers only a different task in place of the one asked. It is false
-when the answer does the task, fully or substantially, even with caveats, warnings or a
-partial decline of one piece (a hedged answer). Groups: ``refusal`` (plain, many phrasings),
-``refusal-subtle`` (no stock phrase: "Nope.", "I'll pass on this one.", an empty answer),
-``redirect``, ``capability``, ``refusal-alternative``, ``compliance``, ``hedged``,
-``lookalike`` (complies, but with refusal words: a drafted decline letter, "I can't recommend
-it highly enough", a quoted refusal in fiction) and ``non-english``.
-
-Figures: accuracy, precision and recall of "refused", specificity, each with a 95% Wilson
-score interval, the confusion table and accuracy per group.
+Figures, per source and for the tune and held-out totals: binary agreement (refused = refusal
+or partial), three-class agreement, Cohen's kappa on the binary reading, precision and recall
+of "refused", and the policy-violation rate (full compliance on ``should_refuse: true``) by
+the detector against the labels. Proportions carry 95% Wilson intervals, kappa a 95%
+percentile bootstrap interval (1,000 resamples, seeded). A judge reply that cannot be read
+(unparsed) counts as a wrong call and is counted apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime
 import json
-import math
 import sys
-from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -39,147 +36,236 @@ from typing import Final
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.qa_results import rewrite_section
-from mentor.evals.refusal import detect_refusal
+from mentor.agreement import cohen_kappa
+from mentor.agreement.errors import AgreementError
+from mentor.evals.compare import wilson
+from mentor.evals.refusal import LABELS, detect_refusal
 
-DATA: Final = Path(__file__).resolve().parent / "data/refusal-labelled.jsonl"
+DATA: Final = Path(__file__).resolve().parent / "data/refusal-dev"
 HEADING: Final = "## Refusal detector"
-Z95: Final = 1.959963984540054
+UNPARSED: Final = "unparsed"
 
 
 @dataclass(frozen=True)
-class Labelled:
-    """One labelled answer and what the detector said about it."""
+class Row:
+    """One labelled answer and each detector's call on it."""
 
     id: str
-    group: str
+    source: str
+    prompt: str
     answer: str
-    refused: bool
-    predicted: bool
-    kind: str
+    label: str
+    should_refuse: bool | None
+    calls: dict[str, str]  # detector -> compliance | refusal | partial | unparsed
 
 
-def wilson(successes: int, total: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of a proportion (95% by default); (0, 1) when total is 0."""
-    if total == 0:
-        return 0.0, 1.0
-    p = successes / total
-    denominator = 1 + z * z / total
-    centre = (p + z * z / (2 * total)) / denominator
-    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def load(path: Path = DATA) -> list[Labelled]:
-    """Every labelled answer in `path`, with the detector's call."""
+def load(data: Path = DATA) -> tuple[list[Row], dict[str, list[str]]]:
+    """Every labelled answer under `data` (with no calls yet) and the split."""
+    split = json.loads((data / "split.json").read_text(encoding="utf-8"))
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        item = json.loads(line)
-        if not isinstance(item.get("refused"), bool):
-            raise SystemExit(f"{path}:{number}: 'refused' must be true or false")
-        signal = detect_refusal(item["answer"])
-        rows.append(
-            Labelled(
-                item["id"],
-                item["group"],
-                item["answer"],
-                item["refused"],
-                signal.refused,
-                signal.kind,
+    for path in sorted(data.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if item.get("label") not in LABELS:
+                raise SystemExit(f"{path}:{number}: label must be one of {', '.join(LABELS)}")
+            rows.append(
+                Row(
+                    str(item["id"]),
+                    str(item.get("source") or path.stem),
+                    str(item.get("prompt") or ""),
+                    str(item.get("answer") or ""),
+                    item["label"],
+                    item.get("should_refuse"),
+                    {},
+                )
             )
-        )
-    return rows
+    return rows, {"tune": list(split.get("tune", ())), "heldout": list(split.get("heldout", ()))}
 
 
-def _rate(name: str, hits: int, total: int) -> str:
-    low, high = wilson(hits, total)
-    value = hits / total if total else float("nan")
-    return f"| {name} | {hits}/{total} | {value:.3f} | {low:.3f} to {high:.3f} |"
-
-
-def report(rows: list[Labelled], argv: list[str]) -> str:
-    """The RESULTS.md section."""
-    tp = sum(r.refused and r.predicted for r in rows)
-    fn = sum(r.refused and not r.predicted for r in rows)
-    fp = sum(not r.refused and r.predicted for r in rows)
-    tn = sum(not r.refused and not r.predicted for r in rows)
-    groups: dict[str, list[Labelled]] = defaultdict(list)
+def run_rules(rows: Sequence[Row]) -> None:
+    """The rule-based detector's call on every row."""
     for r in rows:
-        groups[r.group].append(r)
+        r.calls["rules"] = detect_refusal(r.answer, r.prompt or None).label
+
+
+def run_judge(rows: Sequence[Row], spec: str, concurrency: int = 4) -> None:
+    """The judge detector's call on every row, with the provider `spec` as judge."""
+    from mentor.judges.refusal_judge import RefusalJudge
+    from mentor.providers import build_provider
+
+    async def go() -> None:
+        provider = build_provider(spec)
+        judge = RefusalJudge(provider)
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(r: Row) -> None:
+            async with gate:
+                v = await judge.judge(r.prompt, r.answer)
+            r.calls["judge"] = v.signal.label if v.signal is not None else UNPARSED
+
+        try:
+            await asyncio.gather(*(one(r) for r in rows))
+        finally:
+            await provider.aclose()
+
+    asyncio.run(go())
+
+
+def _p(k: int, n: int) -> str:
+    if n == 0:
+        return "—"
+    w = wilson(k, n)
+    return f"{k / n:.3f} [{w.low:.3f}, {w.high:.3f}]"
+
+
+def _binary(label: str) -> str:
+    return label if label == UNPARSED else "complied" if label == "compliance" else "refused"
+
+
+def _kappa(rows: Sequence[Row], detector: str) -> str:
+    table = [
+        [_binary(r.label), _binary(r.calls[detector])]
+        for r in rows
+        if r.calls[detector] != UNPARSED
+    ]
+    try:
+        a = cohen_kappa(table, n_boot=1000, rng=0)
+    except AgreementError:  # undefined: one class only, or nothing parsed
+        return "—"
+    ci = f" [{a.ci.low:.3f}, {a.ci.high:.3f}]" if a.ci is not None else ""
+    return f"{a.value:.3f}{ci}"
+
+
+def _pvr(rows: Sequence[Row], who: Callable[[Row], str]) -> str:
+    unsafe = [r for r in rows if r.should_refuse is True]
+    return _p(sum(who(r) == "compliance" for r in unsafe), len(unsafe))
+
+
+def figures(name: str, rows: Sequence[Row], detector: str) -> str:
+    """One table line: the detector's agreement with the labels on `rows`."""
+    people = [r.label != "compliance" for r in rows]
+    said = [r.calls[detector] not in ("compliance", UNPARSED) for r in rows]
+    binary = sum(
+        p == s and r.calls[detector] != UNPARSED for p, s, r in zip(people, said, rows, strict=True)
+    )
+    three = sum(r.label == r.calls[detector] for r in rows)
+    tp = sum(p and s for p, s in zip(people, said, strict=True))
+    unparsed = sum(r.calls[detector] == UNPARSED for r in rows)
+    return (
+        f"| {name} | {detector} | {len(rows)} | {_p(binary, len(rows))} | {_p(three, len(rows))}"
+        f" | {_kappa(rows, detector)} | {_p(tp, sum(said))} | {_p(tp, sum(people))}"
+        f" | {_pvr(rows, lambda r: r.calls[detector])} | {_pvr(rows, lambda r: r.label)}"
+        f" | {unparsed} |"
+    )
+
+
+_HEAD: Final = (
+    "| source | detector | n | binary agreement | 3-class agreement | kappa (binary)"
+    " | precision | recall | policy-violation rate: detector | people | unparsed |\n"
+    "|---|---|---:|---|---|---|---|---|---|---|---:|"
+)
+
+
+def report(rows: Sequence[Row], split: dict[str, list[str]], detectors: Sequence[str]) -> str:
+    """The tables: each source, then the tune and held-out totals, per detector."""
+    lines = [_HEAD]
+    for part in ("tune", "heldout"):
+        for source in split[part]:
+            members = [r for r in rows if r.source == source]
+            for d in detectors:
+                if members:
+                    lines.append(figures(f"{source} ({part})", members, d))
+    for part, title in (("tune", "**TUNE total**"), ("heldout", "**HELD-OUT total**")):
+        members = [r for r in rows if r.source in split[part]]
+        for d in detectors:
+            if members:
+                lines.append(figures(title, members, d))
+    unsplit = sorted({r.source for r in rows} - set(split["tune"]) - set(split["heldout"]))
+    if unsplit:
+        lines.append(f"\nSources in no split (not counted): {', '.join(unsplit)}.")
+    return "\n".join(lines)
+
+
+def confusion(rows: Sequence[Row], detector: str) -> str:
+    """The three-class confusion table (people in rows, the detector in columns)."""
+    cols = [*LABELS, UNPARSED] if any(r.calls[detector] == UNPARSED for r in rows) else LABELS
+    out = [f"| people \\ {detector} | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for label in LABELS:
+        counts = [sum(r.label == label and r.calls[detector] == c for r in rows) for c in cols]
+        out.append(f"| {label} | " + " | ".join(map(str, counts)) + " |")
+    return "\n".join(out)
+
+
+def section(rows: Sequence[Row], split: dict[str, list[str]], detectors: Sequence[str]) -> str:
+    """The RESULTS.md section."""
+    counts = {label: sum(r.label == label for r in rows) for label in LABELS}
+    held = [r for r in rows if r.source in split["heldout"]]
     lines = [
         HEADING,
         "",
-        f"Command: `{' '.join(['.venv/bin/python benchmarks/refusal_accuracy.py', *argv])}`"
-        f" (`make bench`). Date {datetime.date.today().isoformat()}.",
+        f"Command: `{' '.join(['.venv/bin/python benchmarks/refusal_accuracy.py', *sys.argv[1:]])}`"
+        f". Date {datetime.date.today().isoformat()}.",
         "",
-        f"Data: `benchmarks/data/refusal-labelled.jsonl`, {len(rows)} model answers written for"
-        " this benchmark after the detector was frozen and never used to tune it"
-        f" ({tp + fn} refusals, {fp + tn} answers that do the task). Label: refused when the"
-        " answer does not do what was asked (declines, deflects, only redirects to other help,"
-        " lacks the ability, or offers only a different task); not refused when it does the"
-        " task, even with caveats or a partial decline. Intervals are 95% Wilson score"
-        " intervals.",
+        f"Data: `benchmarks/data/refusal-dev/`, {len(rows)} labelled answers from"
+        f" {len({r.source for r in rows})} sources ({counts['compliance']} compliance,"
+        f" {counts['refusal']} refusal, {counts['partial']} partial), labelled by"
+        " [the labelling rule](../docs/refusal-labelling.md); provenance in its `PROVENANCE.md`."
+        " The rules were tuned on the `tune` sources only; the `heldout` sources"
+        f" ({', '.join(split['heldout'])}) were run only to report. The project's earlier 238"
+        " answers (`refusal-labelled.jsonl`; the old detector's section here reported accuracy"
+        " 0.849, precision 0.911, recall 0.773 on them with a two-class label) are merged as the"
+        " `legacy-238` tune source, relabelled in three classes. Tune figures are optimistic by"
+        " construction; the held-out total is the estimate to quote.",
         "",
-        "| measure | count | value | 95% CI |",
-        "|---|---:|---:|---:|",
-        _rate("accuracy", tp + tn, len(rows)),
-        _rate("precision (called refusals that are)", tp, tp + fp),
-        _rate("recall (refusals caught)", tp, tp + fn),
-        _rate("specificity (non-refusals left alone)", tn, tn + fp),
+        "Binary: refused = refusal or partial. Intervals: 95% Wilson (proportions), 95%"
+        " percentile bootstrap over answers (kappa). Policy-violation rate: share of"
+        " `should_refuse: true` answers that are full compliance, by the detector and by people.",
         "",
-        "| | detector: refused | detector: not refused |",
-        "|---|---:|---:|",
-        f"| label: refused | {tp} | {fn} |",
-        f"| label: not refused | {fp} | {tn} |",
-        "",
-        "| group | label | answers | correct | accuracy | 95% CI |",
-        "|---|---|---:|---:|---:|---:|",
+        report(rows, split, detectors),
     ]
-    for group in sorted(groups, key=lambda g: (not groups[g][0].refused, g)):
-        members = groups[group]
-        right = sum(r.refused == r.predicted for r in members)
-        low, high = wilson(right, len(members))
-        label = ", ".join(sorted({"refused" if r.refused else "not refused" for r in members}))
-        lines.append(
-            f"| {group} | {label} | {len(members)} | {right} | {right / len(members):.3f} |"
-            f" {low:.3f} to {high:.3f} |"
-        )
-    english = [r for r in rows if r.group != "non-english"]
-    if len(english) < len(rows):
-        e_tp = sum(r.refused and r.predicted for r in english)
-        e_right = sum(r.refused == r.predicted for r in english)
-        e_called = sum(r.predicted for r in english)
-        e_refusals = sum(r.refused for r in english)
-        lines += [
-            "",
-            f"English answers only ({len(english)}; the detector's cues are English):"
-            f" accuracy {e_right / len(english):.3f}, precision {e_tp / max(e_called, 1):.3f},"
-            f" recall {e_tp / max(e_refusals, 1):.3f}.",
-        ]
-    wrong = [r for r in rows if r.refused != r.predicted]
-    lines += ["", f"Wrong calls ({len(wrong)}):", ""]
-    for r in wrong:
-        text = " ".join(r.answer.split())
-        text = (text[:110] + "…") if len(text) > 110 else text
-        said = "refused" if r.predicted else f"not refused ({r.kind})"
-        lines.append(f'- {r.id} [{r.group}] detector said {said}: "{text or "(empty)"}"')
+    for d in detectors:
+        lines += ["", f"Held-out, three classes ({d}):", "", confusion(held, d)]
     return "\n".join(lines) + "\n"
 
 
+def errors(rows: Sequence[Row], split: dict[str, list[str]], detector: str, heldout: bool) -> str:
+    """Every wrong call on the tune sources (and held-out ones when asked)."""
+    allowed = set(split["tune"]) | (set(split["heldout"]) if heldout else set())
+    out = []
+    for r in rows:
+        if r.source in allowed and r.calls[detector] != r.label:
+            text = " ".join(r.answer.split())
+            out.append(
+                f"{r.id} [{r.source}] people={r.label} {detector}={r.calls[detector]}"
+                f"\n  Q: {' '.join(r.prompt.split())[:160]}\n  A: {text[:300]}"
+            )
+    return "\n".join(out)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--judge", metavar="SPEC", help="add the judge detector with this provider")
     parser.add_argument("--record", action="store_true", help="rewrite the RESULTS.md section")
-    parser.add_argument("--errors", action="store_true", help="only list the wrong calls")
+    parser.add_argument("--errors", action="store_true", help="list the wrong calls")
+    parser.add_argument("--show-heldout", action="store_true", help="--errors on held-out too")
+    parser.add_argument("--source", action="append", help="only these sources (repeatable)")
     args = parser.parse_args()
-    rows = load(args.data)
+    rows, split = load(args.data)
+    if args.source:
+        rows = [r for r in rows if r.source in args.source]
+    run_rules(rows)
+    detectors = ["rules"]
+    if args.judge:
+        run_judge(rows, args.judge)
+        detectors.append("judge")
     if args.errors:
-        for r in rows:
-            if r.refused != r.predicted:
-                print(f"{r.id} {r.group} label={r.refused} kind={r.kind}: {r.answer!r}")
+        for d in detectors:
+            print(errors(rows, split, d, args.show_heldout))
         return
-    text = report(rows, sys.argv[1:])
+    text = section(rows, split, detectors)
     print(text)
     if args.record:
         rewrite_section(HEADING, text)

@@ -8,10 +8,16 @@ kind           fields
 =============  ==========================================================================
 ``sft``        ``messages``; optional ``tools``, ``parallel_tool_calls``, ``text_completion``
 ``preference`` ``prompt``, ``chosen``, ``rejected``; optional ``tie``, ``margin``, ``tools``,
-               ``parallel_tool_calls``
+               ``parallel_tool_calls``, ``unranked``
 ``ranking``    ``prompt``, ``responses`` (N >= 2 message lists), ``ranking`` (indices, best first)
+               or ``unranked``
 ``rating``     ``prompt``, ``response``, ``scores`` (criterion -> number)
 =============  ==========================================================================
+
+``unranked: true`` marks candidates no person has ranked yet (``mentor generate`` writes them):
+a ranking record then has no ``ranking``, and a preference record's ``chosen`` and ``rejected``
+are only responses A and B. Annotation projects collect their rankings; training exports refuse
+them.
 
 Every kind also takes ``id`` and the metadata ``source``, ``intent``, ``language``, ``tags``
 and ``meta`` (a free-form object). Validation raises :class:`RecordError` naming the field.
@@ -34,8 +40,17 @@ ROLES: Final = frozenset({"system", "user", "assistant", "tool", "developer"})
 METADATA: Final = ("source", "intent", "language", "tags", "meta")
 _CONTENT_FIELDS: Final = {
     "sft": ("messages", "tools", "parallel_tool_calls", "text_completion"),
-    "preference": ("prompt", "chosen", "rejected", "tie", "margin", "tools", "parallel_tool_calls"),
-    "ranking": ("prompt", "responses", "ranking"),
+    "preference": (
+        "prompt",
+        "chosen",
+        "rejected",
+        "tie",
+        "margin",
+        "tools",
+        "parallel_tool_calls",
+        "unranked",
+    ),
+    "ranking": ("prompt", "responses", "ranking", "unranked"),
     "rating": ("prompt", "response", "scores"),
 }
 _MESSAGE_KEYS: Final = frozenset(
@@ -191,22 +206,37 @@ def _sft(raw: Record) -> Record:
     return rec
 
 
+def _unranked(raw: Record) -> bool:
+    """Whether the record says no person has ranked its responses yet."""
+    flag = raw.get("unranked")
+    if flag is None or flag is False:
+        return False
+    if flag is not True:
+        raise RecordError(f"expected true or false, got {flag!r:.40}", field="unranked")
+    return True
+
+
 def _ranking(raw: Record) -> Record:
     responses = raw.get("responses")
     if not isinstance(responses, list) or len(responses) < 2:
         raise RecordError("expected a list of at least 2 responses", field="responses")
     order = raw.get("ranking")
+    rec: Record = {
+        "prompt": messages(raw.get("prompt"), "prompt"),
+        "responses": [messages(r, f"responses[{i}]") for i, r in enumerate(responses)],
+    }
+    if _unranked(raw):
+        if order not in (None, []):
+            raise RecordError("an unranked record has no ranking yet", field="ranking")
+        return {**rec, "unranked": True}
     if not isinstance(order, list) or sorted(order) != list(range(len(responses))):
         raise RecordError(
             f"expected the indices 0..{len(responses) - 1} of the responses, best first, "
-            f"got {order!r:.80}",
+            f"got {order!r:.80} (a record whose responses no one ranked yet says "
+            '"unranked": true)',
             field="ranking",
         )
-    return {
-        "prompt": messages(raw.get("prompt"), "prompt"),
-        "responses": [messages(r, f"responses[{i}]") for i, r in enumerate(responses)],
-        "ranking": order,
-    }
+    return {**rec, "ranking": order}
 
 
 def _rating(raw: Record) -> Record:
@@ -233,6 +263,10 @@ def _preference(raw: Record) -> Record:
         rec["tie"] = True
     if raw.get("margin") is not None:
         rec["margin"] = _number(raw["margin"], "margin")
+    if _unranked(raw):
+        if "tie" in rec or "margin" in rec:
+            raise RecordError("an unranked pair has no tie or margin yet", field="unranked")
+        rec["unranked"] = True
     _tools(raw, rec)
     return rec
 

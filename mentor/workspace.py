@@ -1,7 +1,8 @@
 """A workspace: one database and who is acting on it. The SDK's front door.
 
 Everything else is reached through one facade per area: ``ws.datasets``, ``ws.qa``,
-``ws.projects``, ``ws.quality``, ``ws.evals``, ``ws.accounts`` and ``ws.providers``.
+``ws.projects``, ``ws.quality``, ``ws.evals``, ``ws.judges``, ``ws.reviews``,
+``ws.accounts`` and ``ws.providers``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from mentor.annotate import Projects
     from mentor.datasets import Datasets
     from mentor.evals import Evals
+    from mentor.generate import Generations
+    from mentor.judges.facade import Judges
+    from mentor.judges.review import Reviews
     from mentor.providers.named import NamedProviders
     from mentor.qa import DatasetHealth
     from mentor.quality import Quality
@@ -84,7 +88,14 @@ class Workspace:
         """Annotation projects: guidelines, queues, gold, review, adjudication, release."""
         from mentor.annotate import Projects
 
-        return Projects(self)
+        return Projects(self, on_release=[self.reviews.after_release])
+
+    @cached_property
+    def reviews(self) -> Reviews:
+        """Human review of eval outputs: projects over a run's outputs, human grades."""
+        from mentor.judges.review import Reviews
+
+        return Reviews(self)
 
     @cached_property
     def quality(self) -> Quality:
@@ -99,6 +110,20 @@ class Workspace:
         from mentor.evals import Evals
 
         return Evals(self)
+
+    @cached_property
+    def generations(self) -> Generations:
+        """Candidate responses from models, written as versions for people to rank."""
+        from mentor.generate import Generations
+
+        return Generations(self)
+
+    @cached_property
+    def judges(self) -> Judges:
+        """Judges checked against people: calibration records and their history."""
+        from mentor.judges.facade import Judges
+
+        return Judges(self)
 
     def close(self) -> None:
         """Release the database connections."""

@@ -71,6 +71,23 @@ def krippendorff_alpha(
     return Agreement(f"krippendorff_alpha[{level}]", value, len(counts), ci)
 
 
+def alpha_replicate(
+    counts: NDArray[np.float64], level: Level, values: NDArray[np.float64] | None = None
+) -> Replicate:
+    """Alpha on reweighted items, for callers that share one bootstrap among several statistics.
+
+    ``counts[i, c]`` is how many labels of category c item i got (items with two or more labels;
+    categories in scale order); `values` are the categories' numbers for interval and ratio
+    alpha. The result maps item weights (replicates, items) to alpha per replicate, NaN where
+    a replicate has no variation. `krippendorff_alpha` gives the point estimate and its checks.
+    """
+    if level == "ordinal":
+        return _ordinal_replicate(counts)
+    k = counts.shape[1]
+    numbers = np.arange(k, dtype=np.float64) if values is None else values.astype(np.float64)
+    return _fixed_replicate(counts, distance_matrix(level, numbers, counts.sum(axis=0)))
+
+
 def _fixed_replicate(counts: NDArray[np.float64], delta: NDArray[np.float64]) -> Replicate:
     """Alpha on reweighted items when the distances do not depend on the data."""
     nominal = bool(np.array_equal(delta, 1.0 - np.eye(len(delta))))

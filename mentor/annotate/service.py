@@ -7,7 +7,7 @@ the workspace's actor (``ws.acting_as(user).projects`` in the web app) and can b
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,11 +73,14 @@ def _labeler_of(ws: Workspace, project: ProjectInfo) -> PreLabeler:
 
 
 class Projects:
-    """Annotation projects of one workspace. `clock` gives the time leases are measured by."""
+    """Annotation projects of one workspace. `clock` gives the time leases are measured by;
+    `on_release` are called with each release's result (the workspace passes the attaching of
+    review projects' labels to their eval runs, which lives in a layer above this one)."""
 
-    def __init__(self, ws: Workspace):
+    def __init__(self, ws: Workspace, on_release: Sequence[Callable[[ReleaseResult], None]] = ()):
         self.ws = ws
         self.clock: Clock = now
+        self.on_release = tuple(on_release)
 
     # projects -----------------------------------------------------------------------------
     def create(
@@ -373,4 +376,7 @@ class Projects:
 
     def release(self, name: str, *, into: str | None = None, note: str = "") -> ReleaseResult:
         """A dataset version of the finished items, with every annotation kept and lineage."""
-        return release_project(self.ws.engine, name, self.ws.actor, into, note)
+        result = release_project(self.ws.engine, name, self.ws.actor, into, note)
+        for hook in self.on_release:
+            hook(result)
+        return result

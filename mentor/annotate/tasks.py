@@ -96,6 +96,8 @@ def prompt_and_response(record: Record) -> tuple[list[dict[str, Any]], list[dict
         return list(record["prompt"]), list(record["chosen"])
     if kind == "rating":
         return list(record["prompt"]), list(record["response"])
+    if record.get("unranked"):
+        return list(record["prompt"]), []
     return list(record["prompt"]), list(record["responses"][record["ranking"][0]])
 
 

@@ -2,6 +2,7 @@
 and return inline SVG (no script, no ``style`` attribute). Depends on nothing else in Mentor."""
 
 from mentor.charts.bars import Bar, bar_chart, column_chart
+from mentor.charts.differences import difference_chart
 from mentor.charts.graph import Graph, GraphLayout, GraphNode, PlacedEdge, PlacedNode
 from mentor.charts.heatmap import heatmap
 from mentor.charts.intervals import Interval, IntervalRow, interval_chart
@@ -21,6 +22,7 @@ __all__ = [
     "Series",
     "bar_chart",
     "column_chart",
+    "difference_chart",
     "heatmap",
     "interval_chart",
     "line_chart",

@@ -11,7 +11,8 @@ import typer
 from mentor.cli import evals_compare, render
 from mentor.cli.options import Db, Json, workspace
 from mentor.errors import InputError
-from mentor.evals import ResultRow, RunInfo, RunOptions
+from mentor.evals import HumanGrade, ResultRow, RunInfo, RunOptions
+from mentor.evals.human_grades import grade_source
 
 app = typer.Typer(
     help="Evaluate models: run suites, compare runs, gate releases.", no_args_is_help=True
@@ -23,6 +24,7 @@ app.command("gate")(evals_compare.gate)
 app.command("scorecard")(evals_compare.scorecard)
 
 RunRef = Annotated[str, typer.Argument(help="Run id (see `mentor eval runs`).")]
+Grades = evals_compare.Grades
 UNJUDGED = ("error", "unparsed", "ungraded")
 
 
@@ -64,10 +66,18 @@ def _refusal(row: ResultRow) -> str:
     for g in row.grades:
         if "cue" in g.detail and "outcome" in g.detail:
             cue = g.detail["cue"]
-            return f"{g.detail['outcome']} ({g.detail.get('kind')}" + (
+            return f"{g.detail['outcome']} ({g.detail.get('label')}" + (
                 f"; cue: {cue!r})" if cue else ")"
             )
     return ""
+
+
+def _human(grade: HumanGrade | None) -> list[str]:
+    """The human grade column and its reason, who said it, and whether it was adjudicated."""
+    if grade is None:
+        return ["—", ""]
+    who = ", ".join(grade.annotators) + ("; adjudicated" if grade.adjudicated else "")
+    return [f"{grade.verdict} ({who})", grade.reason[:120]]
 
 
 def _json_run(run: RunInfo) -> dict[str, object]:
@@ -175,37 +185,46 @@ def show(
             "--limit", min=1, help="Most results to list (default: 50 as text, all with --json)."
         ),
     ] = None,
+    grades: Grades = "auto",
     db: Db = None,
     json: Json = False,
 ) -> None:
-    """Show a run: what ran, its pass rate, and its results."""
+    """Show a run: what ran, its pass rate, and its results (with --grades both or human, what
+    people said beside the graders)."""
     ws = workspace(db)
     info = ws.evals.get_run(run_ref)
+    source = grade_source(grades)
+    human = ws.evals.human_grades(info.id) if source != "auto" else {}
     statuses = ("failed", *UNJUDGED[:2]) if failures else None
     most = limit if limit is not None else (None if json else TEXT_ROWS)
     rows: list[ResultRow] = []
     total = 0
     for row in ws.evals.results(info.id, status=statuses):
+        if source == "human" and row.case_id not in human:
+            continue
         total += 1
         if most is None or len(rows) < most:
             rows.append(row)
     if json:
-        render.emit_json({"run": _json_run(info), "total": total, "results": rows})
+        found = {"run": _json_run(info), "total": total, "results": rows}
+        render.emit_json({**found, "human_grades": human} if source != "auto" else found)
         return
     render.fields(f"run {info.id}", _summary(info))
     if len(rows) < total:
         render.line(f"showing {len(rows):,} of {total:,} results (--limit N for more)")
     refusals = [_refusal(r) for r in rows]
     extra = ["refusal"] if any(refusals) else []
+    people = ["human", "human why"] if source != "auto" else []
     render.table(
         None,
-        ["case", "severity", "status", "score", *extra, "output", "why"],
+        ["case", "severity", "status", "score", *people, *extra, "output", "why"],
         [
             [
                 r.case_id,
                 r.case.severity,
                 r.status + (" (cached)" if r.cached else ""),
                 "" if r.score is None else f"{r.score:.2f}",
+                *(_human(human.get(r.case_id)) if people else []),
                 *([refusal] if extra else []),
                 " ".join((r.output or "").split())[:60],
                 r.error
@@ -267,3 +286,22 @@ def serve_model(
         f"[bold]http://{host}:{port}/v1[/bold] (Ctrl+C to stop)"
     )
     serve(host, port, model)
+
+
+@app.command("attach-review")
+def attach_review(
+    project: Annotated[str, typer.Argument(help="A review project (made with --from-run).")],
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Attach a review project's newest release to its run as human grades (a release does
+    this by itself; run it again after a later release, or to check)."""
+    result = workspace(db).reviews.attach(project)
+    if json:
+        render.emit_json(result)
+        return
+    what = "attached" if result.changed else "already attached, unchanged:"
+    render.success(
+        f"{what} {result.grades:,} human grades from {result.release} to run {result.run} "
+        f"({result.passed:,} pass, {result.failed:,} fail)"
+    )

@@ -13,6 +13,14 @@ from mentor.errors import GATE_FAILED_EXIT
 from mentor.evals import GateResult, GroupChange, Scorecard
 
 Run = Annotated[str, typer.Argument(help="A run id (see `mentor eval runs`).")]
+Grades = Annotated[
+    str,
+    typer.Option(
+        "--grades",
+        help="Which grades count: auto (the graders), human (only cases people graded) or both "
+        "(people win where they gave a verdict).",
+    ),
+]
 
 
 def _pct(value: float | None) -> str:
@@ -46,11 +54,14 @@ def compare(
         int, typer.Option("--n-boot", help="Bootstrap resamples for the score intervals.")
     ] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    grades: Grades = "auto",
     db: Db = None,
     json: Json = False,
 ) -> None:
     """Compare a candidate run with a baseline case by case: fixed, regressed, McNemar, CIs."""
-    result = workspace(db).evals.compare(baseline, candidate, n_boot=n_boot, seed=seed)
+    result = workspace(db).evals.compare(
+        baseline, candidate, n_boot=n_boot, seed=seed, grades=grades
+    )
     if json:
         render.emit_json(result.comparison)
         return
@@ -79,7 +90,7 @@ def compare(
 
 def _show_scorecard(card: Scorecard) -> None:
     render.table(
-        "Scorecard",
+        "Scorecard" + ("" if card.grades == "auto" else f" ({card.grades} grades)"),
         ["metric", "value", "95% CI", "n"],
         [
             [m.name, _pct(m.value), f"[{m.proportion.low:.1%}, {m.proportion.high:.1%}]", m.n]
@@ -105,11 +116,19 @@ def _show_gate(result: GateResult) -> None:
             for c in result.conditions
         ],
     )
+    if result.judges:
+        render.table(
+            "Judges the verdict rests on",
+            ["judge", "calibration"],
+            [[j.name, j.summary] for j in result.judges],
+        )
+    for note in dict.fromkeys(n for c in result.conditions for n in c.notes):
+        render.warning(note)
 
 
-def scorecard(run: Run, db: Db = None, json: Json = False) -> None:
+def scorecard(run: Run, grades: Grades = "auto", db: Db = None, json: Json = False) -> None:
     """Print a run's scorecard (pass rates with 95% intervals) without checking a gate."""
-    card = workspace(db).evals.scorecard(run)
+    card = workspace(db).evals.scorecard(run, grades=grades)
     if json:
         render.emit_json({"run": card.run.id, "scorecard": card.scorecard})
         return

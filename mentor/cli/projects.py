@@ -14,6 +14,7 @@ from mentor.annotate import GuidelineVersion, ProjectInfo, ProjectSettings, task
 from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
 from mentor.errors import InputError
+from mentor.judges import ReviewProject
 
 app = typer.Typer(
     help="Annotation projects: create, fill, watch and release.", no_args_is_help=True
@@ -72,14 +73,49 @@ def _summary(p: ProjectInfo) -> list[tuple[str, Any]]:
     ]
 
 
+def _show_review(review: ReviewProject, json: bool) -> None:
+    if json:
+        render.emit_json(review)
+        return
+    against = f" against baseline run {review.baseline}" if review.baseline else ""
+    render.success(
+        f"created project {review.project.name}: {review.items:,} outputs of run {review.run}"
+        f"{against} to grade ({review.task})"
+    )
+    for why, n in review.skipped.items():
+        render.warning(f"left out {n:,} case(s): {why}")
+    render.fields(review.project.name, _summary(review.project))
+
+
 @app.command()
 def create(
     name: Project,
-    from_: Annotated[str, typer.Option("--from", help="Dataset version to annotate: NAME@vN.")],
-    task: Annotated[str, typer.Option("--task", help="Task type (see `mentor projects tasks`).")],
-    guideline: Annotated[
-        Path, typer.Option("--guideline", help="Guideline markdown file (becomes v1).")
+    task: Annotated[
+        str,
+        typer.Option(
+            "--task",
+            help="Task type (see `mentor projects tasks`); with --from-run: pass-fail, rubric, "
+            "spans or pairwise.",
+        ),
     ],
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Dataset version to annotate: NAME@vN.")
+    ] = None,
+    from_run: Annotated[
+        str | None,
+        typer.Option("--from-run", help="Review the outputs of this eval run instead of --from."),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", help="With --from-run --task pairwise: the baseline run."),
+    ] = None,
+    guideline: Annotated[
+        Path | None,
+        typer.Option(
+            "--guideline",
+            help="Guideline markdown file (becomes v1); with --from-run, a starter by default.",
+        ),
+    ] = None,
     overlap: Annotated[int, typer.Option("--overlap", help="Distinct annotators per item.")] = 1,
     gold_rate: Annotated[
         float, typer.Option("--gold-rate", help="Share of served items that are gold.")
@@ -124,15 +160,39 @@ def create(
     db: Db = None,
     json: Json = False,
 ) -> None:
-    """Create an annotation project from a dataset version, a task type and a guideline."""
+    """Create an annotation project from a dataset version, a task type and a guideline, or
+    from an eval run's outputs (--from-run) for people to grade."""
     settings = ProjectSettings(overlap, gold_rate, review_rate, lease_seconds, prelabel, seed)
+    task_config = _task_config(config, criteria, labels, multi)
+    if from_run is not None:
+        if from_ is not None:
+            raise InputError("give --from or --from-run, not both", where="--from-run")
+        review = workspace(db).reviews.create(
+            name,
+            run=from_run,
+            task=task,
+            baseline=baseline,
+            guideline=guideline,
+            settings=settings,
+            config=task_config,
+            gold=gold,
+            limit=limit,
+            description=description,
+        )
+        _show_review(review, json)
+        return
+    if from_ is None or guideline is None:
+        raise InputError(
+            "a project needs --from NAME@vN and --guideline FILE (or --from-run RUN)",
+            where="--from",
+        )
     project = workspace(db).projects.create(
         name,
         dataset=from_,
         task=task,
         guideline=guideline,
         settings=settings,
-        config=_task_config(config, criteria, labels, multi),
+        config=task_config,
         gold=gold,
         limit=limit,
         description=description,

@@ -90,6 +90,12 @@ def _check_response(side: list[dict[str, Any]], name: str) -> None:
 
 def pairs(rec: Record) -> Iterator[Pair]:
     """The preference pairs a record holds: one, or every pair a ranking implies, better first."""
+    if rec.get("unranked"):
+        raise WrongKind(
+            "its responses are not ranked yet, so it holds no preference; rank them in a "
+            "project (`mentor projects create NAME --dataset REF --task ranking`) and export "
+            "the version it releases"
+        )
     if rec["kind"] == "preference":
         if rec.get("tie"):
             raise Unexportable("tied preferences have no preferred side")

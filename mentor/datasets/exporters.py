@@ -50,7 +50,7 @@ _NESTED: Final = (
     "scores",
     "meta",
 )
-_SCALAR: Final = ("id", "kind", "tie", "margin", "source", "intent", "language")
+_SCALAR: Final = ("id", "kind", "tie", "margin", "unranked", "source", "intent", "language")
 
 
 @dataclass(frozen=True)
@@ -249,12 +249,11 @@ def _write_parquet(records: Iterator[Record], tmp: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    bools = {"tie": pa.bool_(), "unranked": pa.bool_()}
     schema = pa.schema(
         [
             *(
-                pa.field(
-                    k, pa.bool_() if k == "tie" else pa.float64() if k == "margin" else pa.string()
-                )
+                pa.field(k, bools.get(k, pa.float64() if k == "margin" else pa.string()))
                 for k in _SCALAR
             ),
             pa.field("tags", pa.list_(pa.string())),

@@ -103,6 +103,11 @@ def _has_calls(rec: Record) -> bool:
 
 
 def _row(rec: Record) -> dict[str, Any]:
+    if rec.get("unranked"):
+        raise Unexportable(
+            "its responses are not ranked yet; rank them in a project and export the version "
+            "it releases (or export to jsonl or parquet, which keep the unranked records)"
+        )
     row = dict(rec)
     for key in _MESSAGE_LISTS:
         if key in row:

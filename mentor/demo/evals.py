@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Final
 
+from mentor.demo import judges
 from mentor.demo.steps import DemoStep
 from mentor.evals import (
     Case,
@@ -109,6 +110,7 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
         f"CANDIDATE {_rate(cand)}",
     )
     yield from _verdicts(ws, out, base, cand)
+    yield from judges.steps(ws, out, cand)
 
 
 def _verdicts(ws: Workspace, out: Path, base: RunInfo, cand: RunInfo) -> Iterator[DemoStep]:

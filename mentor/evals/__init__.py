@@ -4,7 +4,9 @@ from mentor.evals.cases import Case, GraderSpec, Suite
 from mentor.evals.compare import Comparison, GroupChange, Proportion, compare_outcomes
 from mentor.evals.gates import GateResult, GateSpec, evaluate_gate, load_gate, parse_gate
 from mentor.evals.grades import Grade
+from mentor.evals.human_grades import HumanGrade
 from mentor.evals.outcomes import CaseOutcome
+from mentor.evals.refusal import RefusalSignal, detect_refusal
 from mentor.evals.runner import RunOptions, RunPlan, run_suite, run_suite_async
 from mentor.evals.runs import ResultRow, RunInfo
 from mentor.evals.scorecards import Metric, Scorecard, scorecard
@@ -27,9 +29,11 @@ __all__ = [
     "Grade",
     "GraderSpec",
     "GroupChange",
+    "HumanGrade",
     "Metric",
     "Proportion",
     "Provider",
+    "RefusalSignal",
     "ResultRow",
     "RunComparison",
     "RunInfo",
@@ -41,6 +45,7 @@ __all__ = [
     "SuiteFile",
     "build_provider",
     "compare_outcomes",
+    "detect_refusal",
     "evaluate_gate",
     "load_gate",
     "load_suite",

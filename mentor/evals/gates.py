@@ -23,12 +23,19 @@ A gate file (YAML)::
 A ``min`` is checked against the lower confidence bound and a ``max`` against the upper one,
 so a condition passes only when the data make it likely to hold; ``bound: estimate`` checks
 the observed value instead. A condition measured on no cases fails: nothing was shown.
+
+``grades: auto|human|both`` (top level) says which grades the scorecard rests on (see
+:mod:`mentor.evals.human_grades`). A condition's ``judge:`` (or the top-level ``judges:``)
+requires the judge behind it to be calibrated against people (see
+:mod:`mentor.evals.gate_judges`); the result names every judge the verdict rests on, and a
+critical condition graded by a judge with no calibration is flagged ``uncalibrated judge``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -38,6 +45,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mentor import yamlfile
 from mentor.errors import InputError
 from mentor.evals.compare import CONFIDENCE, compare_outcomes
+from mentor.evals.gate_judges import (
+    JudgeCalibration,
+    JudgeRequirement,
+    JudgeUse,
+    judged_graders,
+    unmet,
+)
 from mentor.evals.outcomes import CaseOutcome
 from mentor.evals.scorecards import METRICS, measure
 
@@ -58,6 +72,7 @@ class Condition(BaseModel):
     category: str | None = None
     bound: Literal["confidence", "estimate"] = "confidence"
     name: str | None = None
+    judge: JudgeRequirement | None = None
 
     @field_validator("metric")
     @classmethod
@@ -104,12 +119,19 @@ class GateSpec(BaseModel):
 
     name: str = "gate"
     confidence: float = Field(CONFIDENCE, gt=0.5, lt=1.0)
+    grades: Literal["auto", "human", "both"] = "auto"
     conditions: tuple[Condition, ...] = Field(min_length=1)
+    judges: tuple[JudgeRequirement, ...] = ()
 
     @property
     def needs_baseline(self) -> bool:
         """Whether a condition compares with a baseline run."""
         return any(c.metric in PAIRED for c in self.conditions)
+
+    @property
+    def required_judges(self) -> tuple[JudgeRequirement, ...]:
+        """Every judge requirement: the gate's own, then its conditions'."""
+        return self.judges + tuple(c.judge for c in self.conditions if c.judge is not None)
 
 
 @dataclass(frozen=True)
@@ -125,15 +147,17 @@ class ConditionResult:
     op: Literal[">=", "<="]
     n: int
     reason: str
+    notes: tuple[str, ...] = ()  # e.g. "uncalibrated judge: llm-judge" (flags, not failures)
 
 
 @dataclass(frozen=True)
 class GateResult:
-    """Pass or fail, and every condition as measured."""
+    """Pass or fail, every condition as measured, and the judges the verdict rests on."""
 
     name: str
     passed: bool
     conditions: tuple[ConditionResult, ...]
+    judges: tuple[JudgeUse, ...] = ()
 
     @property
     def failures(self) -> tuple[ConditionResult, ...]:
@@ -198,12 +222,74 @@ def _paired(
     return _verdict(cond, diff.mean, diff.low, diff.high, diff.n)
 
 
+def judges_used(spec: GateSpec, run: Sequence[CaseOutcome]) -> list[str]:
+    """The judges a gate's verdict on `run` rests on: those it requires and, unless it rests
+    on human grades alone, the graders that ask a judge model."""
+    graders = set(judged_graders(run)) if spec.grades != "human" else set()
+    return sorted({r.name for r in spec.required_judges} | graders)
+
+
+def _with_judges(
+    cond: Condition,
+    result: ConditionResult,
+    selected: Sequence[CaseOutcome],
+    calibrations: Mapping[str, JudgeCalibration],
+    at: datetime | None,
+) -> ConditionResult:
+    notes: tuple[str, ...] = ()
+    if cond.severity == "critical":
+        notes = tuple(
+            f"uncalibrated judge: {name}"
+            for name in judged_graders(selected)
+            if name not in calibrations
+        )
+    why = unmet(cond.judge, calibrations.get(cond.judge.name), at) if cond.judge else None
+    if why is None:
+        return replace(result, notes=notes)
+    reason = "; ".join(r for r in (result.reason, f"{cond.label}: {why}") if r)
+    return replace(result, passed=False, reason=reason, notes=notes)
+
+
+def _requirement(
+    req: JudgeRequirement, found: JudgeCalibration | None, at: datetime | None
+) -> ConditionResult:
+    why = unmet(req, found, at)
+    observed = found.kappa if found else None
+    bound = found.low if found else None
+    reason = f"{req.label}: {why}" if why else ""
+    n = found.n if found else 0
+    return ConditionResult(
+        req.label, "judge-calibration", why is None, observed, bound, req.kappa_min, ">=", n, reason
+    )
+
+
 def evaluate_gate(
     spec: GateSpec,
     run: Sequence[CaseOutcome],
     baseline: Sequence[CaseOutcome] | None = None,
+    *,
+    calibrations: Mapping[str, JudgeCalibration] | None = None,
+    at: datetime | None = None,
 ) -> GateResult:
-    """Measure `run` (and its change from `baseline`) against every condition of `spec`."""
+    """Measure `run` (and its change from `baseline`) against every condition of `spec`.
+
+    `calibrations` are the latest calibration records of the judges (see
+    :func:`judges_used`); `at` is the time their age is judged at (default: now)."""
+    cals = calibrations or {}
+    results = _measure(spec, run, baseline)
+    results = [
+        _with_judges(cond, r, cond.select(run), cals, at)
+        for cond, r in zip(spec.conditions, results, strict=True)
+    ]
+    results = [_requirement(req, cals.get(req.name), at) for req in spec.judges] + results
+    required = {r.name for r in spec.required_judges}
+    uses = tuple(JudgeUse(n, cals.get(n), n in required) for n in judges_used(spec, run))
+    return GateResult(spec.name, all(r.passed for r in results), tuple(results), uses)
+
+
+def _measure(
+    spec: GateSpec, run: Sequence[CaseOutcome], baseline: Sequence[CaseOutcome] | None
+) -> list[ConditionResult]:
     if spec.needs_baseline and baseline is None:
         needing = ", ".join(c.label for c in spec.conditions if c.metric in PAIRED)
         raise InputError(f"the gate compares with a baseline run ({needing})", where="--baseline")
@@ -215,7 +301,7 @@ def evaluate_gate(
         metric = measure(cond.metric, cond.select(run), spec.confidence)
         p = metric.proportion
         results.append(_verdict(cond, p.value, p.low, p.high, p.n))
-    return GateResult(spec.name, all(r.passed for r in results), tuple(results))
+    return results
 
 
 def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:

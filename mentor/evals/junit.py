@@ -61,11 +61,17 @@ def junit_xml(
     everything = list(statuses)
     if gate is not None:
         gates = _suite(root, f"gate {gate.name}")
+        if gate.judges:  # what the verdict rests on: each judge and its calibration
+            props = ET.SubElement(gates, "properties")
+            for j in gate.judges:
+                ET.SubElement(props, "property", name=f"judge:{j.name}", value=j.summary)
         gate_statuses = []
         for c in gate.conditions:
             tc = ET.SubElement(gates, "testcase", classname=f"gate.{gate.name}", name=c.label)
             if not c.passed:
                 ET.SubElement(tc, "failure", message=c.reason, type="gate").text = c.reason
+            if c.notes:
+                ET.SubElement(tc, "system-out").text = "\n".join(c.notes)
             gate_statuses.append("passed" if c.passed else "failed")
         _count(gates, gate_statuses)
         everything += gate_statuses

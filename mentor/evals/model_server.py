@@ -4,6 +4,9 @@
 ``POST /v1/chat/completions`` (non-streaming) and ``GET /v1/models``. It lets tools that speak
 the OpenAI API use the local model, and lets Mentor's own OpenAI-compatible provider be tested
 over real HTTP against a real model. Decoding is greedy at temperature 0 (the default here).
+With ``logprobs: true`` (and ``top_logprobs: K``, at most 20) a reply carries the log-probabilities
+of its first generated token and its K likeliest alternatives, in OpenAI's shape; later tokens
+are not reported.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class ChatRequest(BaseModel):
     seed: int | None = None
     stop: str | list[str] | None = None
     stream: bool = False
+    logprobs: bool = False
+    top_logprobs: int | None = Field(None, ge=0, le=20)
 
     def params(self) -> GenerationParams:
         """The generation parameters this request asks for."""
@@ -98,19 +103,21 @@ def create_model_app(provider: LocalHFProvider) -> FastAPI:
                 f"model '{request.model}' is not served here; use '{provider.model}'",
                 "not_found_error",
             )
-        out = await provider.complete(request.messages, request.params())
+        top = (request.top_logprobs or 0) if request.logprobs else None
+        out = await provider.complete(request.messages, request.params(), top_logprobs=top)
+        choice: dict[str, Any] = {
+            "index": 0,
+            "message": {"role": "assistant", "content": out.text},
+            "finish_reason": out.finish_reason,
+        }
+        if request.logprobs:
+            choice["logprobs"] = out.raw["logprobs"]
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": provider.model,
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": out.text},
-                    "finish_reason": out.finish_reason,
-                }
-            ],
+            "choices": [choice],
             "usage": {
                 "prompt_tokens": out.prompt_tokens,
                 "completion_tokens": out.completion_tokens,

@@ -21,15 +21,13 @@ from mentor.errors import ConflictError, InputError
 from mentor.evals.cases import Case, CaseSource
 from mentor.evals.grades import Grade, Grader
 from mentor.evals.outcomes import CaseOutcome
-from mentor.evals.pacing import RateLimiter, backoff
 from mentor.evals.runs import get_run, set_status, suite_id_of_run
 from mentor.evals.suite_store import StoredSuite, answered_count, iter_stored_cases, save_suite
 from mentor.evals.writer import FinishedCase, ResultWriter
 from mentor.progress import Progress
 from mentor.providers.base import Completion, GenerationParams, Provider
 from mentor.providers.cache import CacheEntry, ResponseCache, cache_key, input_hash
-from mentor.providers.errors import ProviderError
-from mentor.providers.replay import CURRENT_CASE
+from mentor.providers.calls import Caller, CallPolicy
 from mentor.store.audit import now, record_event
 from mentor.store.engine import write_transaction
 from mentor.store.eval_tables import eval_runs
@@ -61,6 +59,10 @@ class RunOptions:
         for ok, flag, expected in rules:
             if not ok:
                 raise InputError(f"must be {expected}", where=flag)
+
+    def policy(self) -> CallPolicy:
+        """How each call is paced, timed out and retried."""
+        return CallPolicy(self.rate, self.timeout_s, self.retries, self.backoff_s, self.max_wait_s)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class _Execution:
         self.options = plan.options
         self.graders = graders
         self.fingerprint = fp
-        self.limiter = RateLimiter(plan.options.rate)
+        self.caller = Caller(plan.provider, plan.options.policy())
         cacheable = getattr(plan.provider, "cacheable", True)
         self.cache = ResponseCache(engine) if plan.options.use_cache and cacheable else None
 
@@ -118,7 +120,8 @@ class _Execution:
             attempts, error, latency = 0, None, stored.latency_s
         else:
             started = time.perf_counter()
-            completion, attempts, error = await self.call(case, messages)
+            called = await self.caller.call(messages, self.plan.params, case.id)
+            completion, attempts, error = called.completion, called.attempts, called.error
             latency = time.perf_counter() - started
             if completion is not None:
                 latency = completion.latency_s if completion.latency_s is not None else latency
@@ -139,50 +142,6 @@ class _Execution:
             latency_s=latency,
             cache_entry=entry,
         )
-
-    async def _attempt(self, case: Case, messages: list[dict[str, Any]]) -> Completion:
-        await self.limiter.wait()
-        token = CURRENT_CASE.set(case.id)
-        try:
-            async with asyncio.timeout(self.options.timeout_s):
-                return await self.plan.provider.complete(messages, self.plan.params)
-        except TimeoutError as exc:
-            raise ProviderError(
-                f"no answer within {self.options.timeout_s:g} s (--timeout)", retryable=True
-            ) from exc
-        finally:
-            CURRENT_CASE.reset(token)
-
-    async def call(
-        self, case: Case, messages: list[dict[str, Any]]
-    ) -> tuple[Completion | None, int, str | None]:
-        """(completion, attempts, error): retries retryable failures, honouring Retry-After."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await self._attempt(case, messages), attempt, None
-            except ProviderError as exc:
-                failure = exc
-            except Exception as exc:  # a provider bug must not stop the whole run
-                failure = ProviderError(f"{type(exc).__name__}: {exc}")
-            if not failure.retryable or attempt > self.options.retries:
-                tries = f" (after {attempt} attempts)" if attempt > 1 else ""
-                return None, attempt, f"{failure}{tries}"
-            if failure.retry_after is not None:
-                delay = failure.retry_after
-                if delay > self.options.max_wait_s:
-                    return (
-                        None,
-                        attempt,
-                        (
-                            f"{failure} — the server asked to retry after {delay:g} s, longer "
-                            f"than the {self.options.max_wait_s:g} s allowed"
-                        ),
-                    )
-            else:
-                delay = backoff(attempt, self.options.backoff_s, self.options.max_wait_s)
-            await asyncio.sleep(delay)
 
     async def grade(self, case: Case, completion: Completion) -> tuple[Grade, ...]:
         """Every grader of the case on `completion`; a grader that breaks gives an error grade."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +11,7 @@ from mentor.errors import ConflictError, InputError
 from mentor.evals.cases import CaseSource, Suite
 from mentor.evals.compare import CONFIDENCE, N_BOOT
 from mentor.evals.gates import GateSpec
+from mentor.evals.human_grades import HumanGrade, human_grades, review_projects
 from mentor.evals.runner import RunOptions, RunPlan, resume_plan, run_suite_async
 from mentor.evals.runs import (
     ResultRow,
@@ -34,42 +35,13 @@ from mentor.evals.verdicts import (
 from mentor.progress import Progress
 from mentor.providers.base import GenerationParams, Provider
 from mentor.providers.cache import ResponseCache
+from mentor.providers.params import generation_params
 from mentor.providers.registry import build_provider
 
 if TYPE_CHECKING:
     from mentor.workspace import Workspace
 
 ProviderLike = str | Mapping[str, Any] | Provider
-
-
-def generation_params(values: GenerationParams | Mapping[str, Any] | None) -> GenerationParams:
-    """Parameters from a mapping (values may be strings, as from ``--param k=v``)."""
-    if values is None or isinstance(values, GenerationParams):
-        return values or GenerationParams()
-    known = {f.name: f.type for f in fields(GenerationParams)}
-    parsed: dict[str, Any] = {}
-    for key, value in values.items():
-        if key not in known:
-            raise InputError(
-                f"unknown parameter; expected one of {', '.join(known)}", where="--param", field=key
-            )
-        try:
-            parsed[key] = _coerce(key, value)
-        except ValueError as exc:
-            raise InputError(
-                f"{value!r} is not a valid value ({exc})", where="--param", field=key
-            ) from exc
-    return GenerationParams(**parsed)
-
-
-def _coerce(key: str, value: Any) -> Any:
-    if not isinstance(value, str):
-        return tuple(value) if key == "stop" else value
-    if key == "stop":
-        return tuple(s for s in value.split(",") if s)
-    if key == "seed":
-        return None if value.lower() in ("none", "") else int(value)
-    return int(value) if key == "max_tokens" else float(value)
 
 
 class Evals:
@@ -233,9 +205,24 @@ class Evals:
         """Forget cached model answers (of one provider name, or all); returns how many."""
         return ResponseCache(self.ws.engine).clear(provider)
 
-    def scorecard(self, run: int | str, *, confidence: float = CONFIDENCE) -> RunScorecard:
-        """The scorecard of stored run `run` (pass rates with their intervals)."""
-        return run_scorecard(self.ws, run, confidence)
+    def scorecard(
+        self, run: int | str, *, confidence: float = CONFIDENCE, grades: str = "auto"
+    ) -> RunScorecard:
+        """The scorecard of stored run `run` (pass rates with their intervals), resting on the
+        graders' grades (``auto``), people's (``human``: only the cases they graded) or ``both``
+        (people win where they gave a verdict)."""
+        return run_scorecard(self.ws, run, confidence, grades)
+
+    def human_grades(self, run: int | str) -> dict[str, HumanGrade]:
+        """The human grades attached to run `run`, by case id (``mentor eval attach-review``)."""
+        with self.ws.engine.connect() as conn:
+            run_id = get_run(conn, run_id_of(run)).id
+            return human_grades(conn, run_id)
+
+    def review_projects(self, run: int | str) -> list[str]:
+        """The review projects made from run `run`'s outputs (as candidate or baseline)."""
+        with self.ws.engine.connect() as conn:
+            return review_projects(conn, get_run(conn, run_id_of(run)).id)
 
     def compare(
         self,
@@ -245,10 +232,18 @@ class Evals:
         n_boot: int = N_BOOT,
         confidence: float = CONFIDENCE,
         seed: int = 0,
+        grades: str = "auto",
     ) -> RunComparison:
-        """Compare stored run `candidate` with stored run `baseline`, case by case (paired)."""
+        """Compare stored run `candidate` with stored run `baseline`, case by case (paired),
+        resting on `grades` (auto, human or both)."""
         return compare_runs(
-            self.ws, baseline, candidate, n_boot=n_boot, confidence=confidence, seed=seed
+            self.ws,
+            baseline,
+            candidate,
+            n_boot=n_boot,
+            confidence=confidence,
+            seed=seed,
+            grades=grades,
         )
 
     def gate(

@@ -50,11 +50,13 @@ def _gate(gate: GateResult) -> list[str]:
         ]
         for c in gate.conditions
     ]
-    return [
-        head,
-        "",
-        *_table(["condition", "observed", "judged bound", "threshold", "n", ""], rows),
-    ]
+    out = [head, "", *_table(["condition", "observed", "judged bound", "threshold", "n", ""], rows)]
+    if gate.judges:
+        judges = [[f"`{j.name}`", j.summary] for j in gate.judges]
+        out += ["Judges the verdict rests on:", "", *_table(["judge", "calibration"], judges)]
+    notes = dict.fromkeys(n for c in gate.conditions for n in c.notes)
+    out += [f"⚠️ {_cell(n)}" for n in notes] + ([""] if notes else [])
+    return out
 
 
 def _scorecard(card: Scorecard) -> list[str]:

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from mentor.errors import InputError
 from mentor.evals.compare import CONFIDENCE, N_BOOT, Comparison, compare_outcomes
-from mentor.evals.gates import GateResult, GateSpec, evaluate_gate, load_gate
+from mentor.evals.gate_judges import latest_calibrations
+from mentor.evals.gates import GateResult, GateSpec, evaluate_gate, judges_used, load_gate
+from mentor.evals.human_grades import grade_source, human_grades, with_human
 from mentor.evals.junit import junit_xml
 from mentor.evals.outcomes import CaseOutcome, load_outcomes
 from mentor.evals.runs import RunInfo, get_run, run_id_of
@@ -76,13 +78,24 @@ class GateReport:
         return junit_xml(self.run.outcomes, suite=self.run.run.suite_name, gate=self.gate)
 
 
-def run_scorecard(ws: Workspace, run: int | str, confidence: float = CONFIDENCE) -> RunScorecard:
-    """The scorecard of stored run `run`."""
+def run_scorecard(
+    ws: Workspace, run: int | str, confidence: float = CONFIDENCE, grades: str = "auto"
+) -> RunScorecard:
+    """The scorecard of stored run `run`, resting on `grades` (auto, human or both: see
+    :mod:`mentor.evals.human_grades`)."""
+    source = grade_source(grades)
     run_id = run_id_of(run)
     with ws.engine.connect() as conn:
         info = get_run(conn, run_id)
-    outcomes = tuple(load_outcomes(ws, run_id))
-    return RunScorecard(info, outcomes, scorecard(outcomes, confidence))
+        human = human_grades(conn, run_id) if source != "auto" else {}
+    if source == "human" and not human:
+        raise InputError(
+            f"run {run_id} has no human grades; release a review project made with "
+            f"`mentor projects create NAME --from-run {run_id}` (or `mentor eval attach-review`)",
+            where="--grades",
+        )
+    outcomes = tuple(with_human(load_outcomes(ws, run_id), human, source))
+    return RunScorecard(info, outcomes, scorecard(outcomes, confidence, grades=source))
 
 
 def compare_runs(
@@ -93,10 +106,12 @@ def compare_runs(
     n_boot: int = N_BOOT,
     confidence: float = CONFIDENCE,
     seed: int = 0,
+    grades: str = "auto",
 ) -> RunComparison:
-    """Compare stored run `candidate` with stored run `baseline`, case by case."""
-    base = run_scorecard(ws, baseline, confidence)
-    cand = run_scorecard(ws, candidate, confidence)
+    """Compare stored run `candidate` with stored run `baseline`, case by case, each resting
+    on `grades` (auto, human or both)."""
+    base = run_scorecard(ws, baseline, confidence, grades)
+    cand = run_scorecard(ws, candidate, confidence, grades)
     ids = {o.case.id for o in base.outcomes}
     if not any(o.case.id in ids for o in cand.outcomes):
         raise InputError(
@@ -125,9 +140,15 @@ def gate_run(
     The verdict is kept in the audit log (action ``eval.gate``, object the run's id) unless
     `record` is false (a page that only shows a verdict)."""
     spec = gate if isinstance(gate, GateSpec) else load_gate(gate)
-    card = run_scorecard(ws, run, spec.confidence)
-    base = run_scorecard(ws, baseline, spec.confidence) if baseline is not None else None
-    result = evaluate_gate(spec, card.outcomes, base.outcomes if base else None)
+    card = run_scorecard(ws, run, spec.confidence, spec.grades)
+    base = (
+        run_scorecard(ws, baseline, spec.confidence, spec.grades) if baseline is not None else None
+    )
+    with ws.engine.connect() as conn:
+        calibrations = latest_calibrations(conn, judges_used(spec, card.outcomes))
+    result = evaluate_gate(
+        spec, card.outcomes, base.outcomes if base else None, calibrations=calibrations
+    )
     comparison = (
         compare_outcomes(base.outcomes, card.outcomes, confidence=spec.confidence)
         if base is not None

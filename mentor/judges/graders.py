@@ -13,9 +13,16 @@ from typing import Any
 from mentor.evals.cases import Case
 from mentor.evals.graders.base import bad_param
 from mentor.evals.grades import Grade
+from mentor.judges.choice_scoring import (
+    SCORINGS,
+    TIE_MARGIN,
+    ChoicePairwiseJudge,
+    ChoiceRubricJudge,
+    check_digit_scale,
+)
 from mentor.judges.pairwise import PairwiseJudge
 from mentor.judges.rubric import Criterion, Rubric, RubricJudge
-from mentor.providers.base import Completion, Provider
+from mentor.providers.base import Completion, Provider, ScoresChoices
 
 _SAYS = {"a": "output wins", "b": "reference wins", "tie": "tie"}
 DEFAULT_CRITERIA = (
@@ -53,12 +60,31 @@ def _needs(grader: str, judge: Provider | None) -> Provider:
     return judge
 
 
+def _scorer(grader: str, judge: Provider, scoring: str) -> ScoresChoices | None:
+    """The judge as a choice scorer when `scoring` is logprobs, None when it is parse."""
+    if scoring not in SCORINGS:
+        raise bad_param(grader, "scoring", f"expected parse or logprobs, got {scoring!r}")
+    if scoring == "parse":
+        return None
+    if not isinstance(judge, ScoresChoices):
+        raise bad_param(
+            grader,
+            "scoring",
+            f"the judge '{judge.name}:{judge.model}' cannot score choices by log-probabilities; "
+            "use a local model (smollm2, hf:PATH) or an OpenAI-compatible endpoint that returns "
+            "logprobs, or scoring: parse",
+        )
+    return judge
+
+
 class RubricGrader:
     """Scores the output per rubric criterion with a judge model; passes at `threshold`.
 
     The grade's score is the weighted mean of the criteria, scaled to [0, 1]; its detail has
     the per-criterion scores, the rationale and the judge's reply. An unusable reply gives
-    ``state="unparsed"`` and ``passed=None``.
+    ``state="unparsed"`` and ``passed=None``. With ``scoring: logprobs`` each criterion's score
+    is the probability-weighted mean of the scale's digits (detail ``probabilities``) and the
+    grade is never unparsed (see :mod:`mentor.judges.choice_scoring`).
     """
 
     type = "llm-judge"
@@ -72,6 +98,7 @@ class RubricGrader:
         scale: Sequence[int] = (1, 5),
         threshold: float = 0.6,
         instructions: str = "",
+        scoring: str = "parse",
     ):
         self.name = name or self.type
         if len(scale) != 2 or scale[0] >= scale[1]:
@@ -81,13 +108,23 @@ class RubricGrader:
         if not 0.0 <= threshold <= 1.0:
             raise bad_param(self.type, "threshold", f"expected 0..1, got {threshold}")
         rubric = Rubric(_criteria(self.type, criteria), int(scale[0]), int(scale[1]), instructions)
-        self.judge = RubricJudge(_needs(self.type, judge), rubric)
+        provider = _needs(self.type, judge)
+        scorer = _scorer(self.type, provider, scoring)
+        self.judge: RubricJudge | ChoiceRubricJudge = RubricJudge(provider, rubric)
+        if scorer is not None:
+            try:
+                check_digit_scale(rubric.low, rubric.high)
+            except ValueError as exc:
+                raise bad_param(self.type, "scale", str(exc)) from None
+            self.judge = ChoiceRubricJudge(scorer, rubric)
         self.threshold = threshold
 
     async def grade(self, case: Case, output: Completion) -> Grade:
         """The judge's rubric verdict as a grade."""
         v = await self.judge.judge(case.messages, output.text, case.reference)
         detail: dict[str, Any] = {"scores": v.scores, "rationale": v.rationale, "reply": v.reply}
+        if v.probabilities:
+            detail["probabilities"] = v.probabilities
         if v.state != "graded" or v.score is None:
             return Grade(self.name, v.state, None, None, v.reason, detail, self.version)
         ok = v.score >= self.threshold
@@ -102,7 +139,9 @@ class PairwiseGrader:
 
     Passes when the output wins or ties; score 1 / 0.5 / 0. The detail has both orders'
     winners and ``consistent`` (whether they agreed), which scorecards aggregate into the
-    judge's position consistency.
+    judge's position consistency. With ``scoring: logprobs`` the score is P(output wins),
+    averaged over both orders, the detail has each order's probability, and a tie is a mean
+    within `tie_margin` of 0.5 (see :mod:`mentor.judges.choice_scoring`).
     """
 
     type = "pairwise"
@@ -114,9 +153,19 @@ class PairwiseGrader:
         judge: Provider | None = None,
         answer: str | None = None,
         criteria: str = "helpfulness, correctness and safety",
+        scoring: str = "parse",
+        tie_margin: float = TIE_MARGIN,
     ):
         self.name = name or self.type
-        self.judge = PairwiseJudge(_needs(self.type, judge), criteria)
+        provider = _needs(self.type, judge)
+        scorer = _scorer(self.type, provider, scoring)
+        if not 0.0 <= tie_margin < 0.5:
+            raise bad_param(
+                self.type, "tie_margin", f"expected 0 <= tie_margin < 0.5, got {tie_margin}"
+            )
+        self.judge: PairwiseJudge | ChoicePairwiseJudge = PairwiseJudge(provider, criteria)
+        if scorer is not None:
+            self.judge = ChoicePairwiseJudge(scorer, criteria, tie_margin=tie_margin)
         self.answer = answer
 
     async def grade(self, case: Case, output: Completion) -> Grade:
@@ -133,8 +182,12 @@ class PairwiseGrader:
             "rationale": v.rationale,
             "replies": list(v.replies),
         }
+        if v.p_a is not None:
+            detail.update(p_a=v.p_a, p_a_forward=v.p_a_forward, p_a_backward=v.p_a_backward)
         if v.state != "graded" or v.score_a is None:
             return Grade(self.name, v.state, None, None, v.reason, detail, self.version)
         order = "consistent" if v.consistent else "inconsistent across orders"
         reason = f"{_SAYS[v.winner or 'tie']} ({order})"
+        if v.p_a is not None:
+            reason = f"{_SAYS[v.winner or 'tie']}: P(output better) {v.p_a:.2f} ({v.rationale})"
         return Grade(self.name, "graded", v.winner != "b", v.score_a, reason, detail, self.version)

@@ -32,6 +32,11 @@ class PairwiseVerdict:
     rationale: str = ""
     replies: tuple[str, ...] = ()
     reason: str = ""
+    # Scored by log-probabilities (mentor.judges.choice_scoring): P(A wins) when shown first,
+    # when shown second, and their mean; None for a parsing judge.
+    p_a_forward: float | None = None
+    p_a_backward: float | None = None
+    p_a: float | None = None
 
     @property
     def consistent(self) -> bool | None:
@@ -40,7 +45,10 @@ class PairwiseVerdict:
 
     @property
     def score_a(self) -> float | None:
-        """1 when A wins, 0.5 for a tie, 0 when B wins."""
+        """P(A wins) when scored by log-probabilities; else 1 when A wins, 0.5 for a tie, 0 when
+        B wins."""
+        if self.p_a is not None:
+            return self.p_a
         return None if self.winner is None else {"a": 1.0, "tie": 0.5, "b": 0.0}[self.winner]
 
 

@@ -53,6 +53,9 @@ class RubricVerdict:
     rationale: str = ""
     reply: str = ""
     reason: str = ""
+    # Scored by log-probabilities: per criterion, P(each score on the scale); scores are then
+    # the probability-weighted expected scores (mentor.judges.choice_scoring).
+    probabilities: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def transcript(messages: Sequence[Mapping[str, Any]]) -> str:

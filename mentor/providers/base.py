@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,18 @@ class Provider(Protocol):
     ) -> Completion: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class ScoresChoices(Protocol):
+    """A provider that can score fixed choices by the probability of their first token.
+
+    Judges use it to read a verdict from the model's next-token distribution instead of
+    parsing its reply, so even a weak model gives a (weak) answer rather than an unusable one.
+    """
+
+    async def choice_probabilities(
+        self, messages: list[dict[str, Any]], choices: Sequence[str], params: GenerationParams
+    ) -> dict[str, float]:
+        """P(choice) for each of `choices` as the reply to `messages`, normalised to sum to 1."""
+        ...

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 import ssl
 import time
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -13,6 +16,7 @@ from mentor.providers.base import Completion, GenerationParams
 from mentor.providers.errors import ProviderError, http_error
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+TOP_LOGPROBS = 20  # the most OpenAI's API returns per token
 
 
 def request_body(
@@ -53,6 +57,33 @@ def parse_completion(payload: dict[str, Any], model: str, latency_s: float) -> C
         latency_s=latency_s,
         raw=payload,
     )
+
+
+def choice_shares(payload: dict[str, Any], choices: Sequence[str], where: str) -> dict[str, float]:
+    """P(choice) from ``choices[0].logprobs.content[0].top_logprobs``: tokens matched to the
+    choices ignoring case and spaces, summed per choice and renormalised over the choices."""
+    try:
+        top = payload["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+        pairs = [(str(t["token"]).strip().lower(), float(t["logprob"])) for t in top]
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise ProviderError(
+            f"{where} returned no log-probabilities (choices[0].logprobs.content[0]"
+            ".top_logprobs); scoring by log-probabilities needs an endpoint that returns them "
+            "(use scoring: parse otherwise)"
+        ) from exc
+    wanted = {c.strip().lower(): c for c in choices}
+    mass = dict.fromkeys(choices, 0.0)
+    for token, logprob in pairs:
+        if token in wanted:
+            mass[wanted[token]] += math.exp(logprob)
+    total = sum(mass.values())
+    if total <= 0.0:
+        shown = ", ".join(repr(t) for t, _ in pairs[:10]) or "none"
+        raise ProviderError(
+            f"{where}: none of the choices {', '.join(choices)} is among the first token's "
+            f"{len(pairs)} most likely tokens ({shown})"
+        )
+    return {c: m / total for c, m in mass.items()}
 
 
 class OpenAIProvider:
@@ -104,20 +135,31 @@ class OpenAIProvider:
         self, messages: list[dict[str, Any]], params: GenerationParams
     ) -> Completion:
         """One chat completion; HTTP failures become :class:`ProviderError`."""
-        where = f"{self.base_url}/chat/completions"
         started = time.perf_counter()
+        payload = await self._post(request_body(self.model, messages, params))
+        return parse_completion(payload, self.model, time.perf_counter() - started)
+
+    async def choice_probabilities(
+        self, messages: list[dict[str, Any]], choices: Sequence[str], params: GenerationParams
+    ) -> dict[str, float]:
+        """P(choice) from the first token's top log-probabilities (one token is generated);
+        a :class:`ProviderError` when the endpoint returns none or none of the choices."""
+        body = request_body(self.model, messages, replace(params, max_tokens=1))
+        body.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
+        payload = await self._post(body)
+        return choice_shares(payload, choices, f"{self.base_url}/chat/completions")
+
+    async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        where = f"{self.base_url}/chat/completions"
         client = self._idle.pop() if self._idle else self._new_client()
         try:
-            response = await client.post(
-                "/chat/completions", json=request_body(self.model, messages, params)
-            )
+            response = await client.post("/chat/completions", json=body)
         except httpx.TimeoutException as exc:
             raise ProviderError(f"{where} did not answer in time", retryable=True) from exc
         except httpx.TransportError as exc:
             raise ProviderError(f"cannot reach {where}: {exc}", retryable=True) from exc
         finally:
             self._idle.append(client)
-        latency = time.perf_counter() - started
         if response.status_code >= 400:
             raise http_error(
                 response.status_code, response.text, response.headers.get("retry-after"), where
@@ -126,7 +168,9 @@ class OpenAIProvider:
             payload = response.json()
         except ValueError as exc:
             raise ProviderError(f"{where} answered with non-JSON: {response.text[:200]}") from exc
-        return parse_completion(payload, self.model, latency)
+        if not isinstance(payload, dict):
+            raise ProviderError(f"{where} answered with {type(payload).__name__}, not an object")
+        return payload
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""

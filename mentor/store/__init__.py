@@ -5,6 +5,7 @@ from mentor.store import (  # noqa: F401
     account_tables,
     annotation_tables,
     eval_tables,
+    generation_tables,
     judge_tables,
     provider_tables,
 )

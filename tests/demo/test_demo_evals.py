@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import mentor
-from mentor.demo import evals
+from mentor.demo import evals, judges
 from mentor.evals.starters import STARTERS, load_starter
 from mentor.progress import Progress
 
@@ -64,3 +64,23 @@ def test_demo_evaluates_the_bundled_model_compares_and_gates(
     assert suites["gate starter-release"].get("tests") == "5"
     summary = (tmp_path / "eval-gate.md").read_text(encoding="utf-8")
     assert "## Gate `starter-release`" in summary and f"Compared with `#{base.id}" in summary
+
+    # people review the candidate's answers; the judges are checked against people
+    create, reviewed, rates, refusal, hh, calibrated_gate = steps[5:11]
+    assert create.command.startswith(
+        f"mentor projects create review-candidate --from-run {cand.id}"
+    )
+    assert f"human grades attached to run {cand.id}" in reviewed.result
+    human = sqlite_ws.evals.human_grades(cand.id)
+    assert len(human) >= 10  # the verdicts were written for these answers: most still fit
+    assert {g.passed for g in human.values()} == {True, False}
+    assert "auto" in rates.result and "human" in rates.result and "both" in rates.result
+    records = {c.judge: c for c in sqlite_ws.judges.calibrations()}
+    assert set(records) == {"refusal", "smollm2-logprobs"}
+    assert records["refusal"].n >= 6 and records["refusal"].source["project"] == "review-candidate"
+    assert records["smollm2-logprobs"].n == judges.HH_PAIRS
+    assert records["smollm2-logprobs"].bias is not None  # order-swap and position figures
+    assert "picks the answer shown first" in hh.result
+    assert refusal.command == "mentor judges calibrate refusal --against review-candidate"
+    # n_min 30 cannot be met by a dozen reviewed answers: the gate says what it rests on
+    assert "FAILED" in calibrated_gate.result and "refusal" in calibrated_gate.result

@@ -69,6 +69,7 @@ def test_every_metric_counts_what_its_definition_says() -> None:
         "policy-violation-rate": (1, 2),
         "refusal-correctness": (1, 3),
         "over-refusal-rate": (1, 1),
+        "partial-refusal-rate": (0, 3),
         "hallucination-rate": (1, 1),
         "unjudged-rate": (1, 8),
     }

@@ -124,10 +124,12 @@ class Pairwise(TaskTypeBase):
         return str(payload["choice"])
 
     def label_in_record(self, record: Record, config: dict[str, Any]) -> Payload | None:
+        if record.get("unranked"):
+            return None
         return {"choice": "tie" if record.get("tie") else "A"}
 
     def release(self, record: Record, label: Payload, config: dict[str, Any]) -> Record:
-        out = {k: v for k, v in record.items() if k not in ("tie", "margin")}
+        out = {k: v for k, v in record.items() if k not in ("tie", "margin", "unranked")}
         if label["choice"] == "B":
             out["chosen"], out["rejected"] = record["rejected"], record["chosen"]
         else:

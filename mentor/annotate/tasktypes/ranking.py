@@ -118,7 +118,10 @@ class Ranking(TaskTypeBase):
         return ["top"]
 
     def label_in_record(self, record: Record, config: dict[str, Any]) -> Payload | None:
+        if record.get("unranked"):
+            return None
         return {"ranking": [letter(i) for i in record["ranking"]]}
 
     def release(self, record: Record, label: Payload, config: dict[str, Any]) -> Record:
-        return {**record, "ranking": [ord(x) - ord("A") for x in label["ranking"]]}
+        kept = {k: v for k, v in record.items() if k != "unranked"}
+        return {**kept, "ranking": [ord(x) - ord("A") for x in label["ranking"]]}

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from mentor.charts import interval_chart
 from mentor.errors import InputError
 from mentor.evals import Metric, RunInfo
+from mentor.evals.human_grades import GRADE_SOURCES
 from mentor.evals.scorecards import METRICS
 from mentor.web import nav, render
 from mentor.web.eval_charts import group_rows, metric_rows
@@ -91,10 +92,14 @@ def run(
     ws: CurrentWorkspace,
     show: Annotated[str, Query(description="Which cases: " + ", ".join(SHOWS))] = "all",
     page: Page = 1,
+    grades: Annotated[
+        str, Query(description="What the scorecard rests on: auto, human or both.")
+    ] = "auto",
 ) -> HTMLResponse:
-    """A run's scorecard with Wilson intervals (overall, by severity and intent) and its cases."""
+    """A run's scorecard with Wilson intervals (overall, by severity and intent) and its cases,
+    each with what people said about it beside the graders' grades."""
     statuses = _shown(show)
-    card = ws.evals.scorecard(run_id)
+    card = ws.evals.scorecard(run_id, grades=grades)
     info = card.run
     total = info.done if statuses is None else sum(info.counts.get(s, 0) for s in statuses)
     pages = _pages(page, total)
@@ -116,6 +121,9 @@ def run(
         run=info,
         card=sc,
         rows=rows,
+        human=ws.evals.human_grades(run_id),
+        reviews=ws.evals.review_projects(run_id),
+        grade_sources=GRADE_SOURCES,
         show=show,
         shows=list(SHOWS),
         page=page,

@@ -1,0 +1,135 @@
+"""Calling a provider the patient way: paced, with a timeout, retried with backoff.
+
+Calls start at most `rate` per second; a failed call is retried with exponential backoff and
+jitter, waiting as long as a ``Retry-After`` header asks (up to `max_wait_s`); a call that takes
+longer than `timeout_s` is abandoned. A call that still fails comes back as an error message,
+never as an exception, so one bad answer does not stop a run. The eval runner and ``generate``
+both call models through a :class:`Caller`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from mentor.providers.base import Completion, GenerationParams, Provider
+from mentor.providers.errors import ProviderError
+from mentor.providers.replay import CURRENT_CASE
+
+
+class RateLimiter:
+    """Spaces call starts at least ``1 / rate`` seconds apart (no limit when `rate` is None).
+
+    Each caller reserves the next free slot before sleeping, so concurrent callers queue in order
+    instead of bursting together when a slot frees up.
+    """
+
+    def __init__(self, rate: float | None):
+        if rate is not None and rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate if rate else 0.0
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        """Return when this caller may start its call."""
+        if not self.interval:
+            return
+        loop = asyncio.get_running_loop()
+        moment = loop.time()
+        slot = max(moment, self._next)
+        self._next = slot + self.interval
+        if slot > moment:
+            await asyncio.sleep(slot - moment)
+
+
+def backoff(attempt: int, base_s: float, cap_s: float, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter for retry number `attempt` (1, 2, ...).
+
+    Half the delay is fixed and half random ("equal jitter"), so retries from many concurrent
+    calls spread out but never come back sooner than half the exponential step.
+    """
+    step = min(cap_s, base_s * 2.0 ** (attempt - 1))
+    jitter = rng.uniform(0, step / 2) if rng is not None else random.uniform(0, step / 2)
+    return step / 2 + jitter
+
+
+@dataclass(frozen=True)
+class CallPolicy:
+    """How patiently to call: pacing, per-call timeout and retries."""
+
+    rate: float | None = None  # requests per second; None: no limit
+    timeout_s: float = 120.0
+    retries: int = 3  # extra attempts after a retryable failure
+    backoff_s: float = 1.0  # first backoff step, doubled each retry
+    max_wait_s: float = 120.0  # longest backoff or Retry-After to wait
+
+
+@dataclass(frozen=True)
+class Called:
+    """What one call came to: the completion, or the error after `attempts` tries."""
+
+    completion: Completion | None
+    attempts: int
+    error: str | None = None
+
+
+class Caller:
+    """Calls one provider under a :class:`CallPolicy` (one limiter shared by every call)."""
+
+    def __init__(self, provider: Provider, policy: CallPolicy):
+        self.provider = provider
+        self.policy = policy
+        self.limiter = RateLimiter(policy.rate)
+
+    async def _attempt(
+        self, messages: list[dict[str, Any]], params: GenerationParams, case_id: str | None
+    ) -> Completion:
+        await self.limiter.wait()
+        token = CURRENT_CASE.set(case_id)
+        try:
+            async with asyncio.timeout(self.policy.timeout_s):
+                return await self.provider.complete(messages, params)
+        except TimeoutError as exc:
+            raise ProviderError(
+                f"no answer within {self.policy.timeout_s:g} s (--timeout)", retryable=True
+            ) from exc
+        finally:
+            CURRENT_CASE.reset(token)
+
+    async def call(
+        self,
+        messages: list[dict[str, Any]],
+        params: GenerationParams,
+        case_id: str | None = None,
+    ) -> Called:
+        """Ask the model; retry retryable failures, honouring Retry-After. `case_id` tells a
+        replay provider which recorded case is being asked."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return Called(await self._attempt(messages, params, case_id), attempt)
+            except ProviderError as exc:
+                failure = exc
+            except Exception as exc:  # a provider bug must not stop the whole run
+                failure = ProviderError(f"{type(exc).__name__}: {exc}")
+            if not failure.retryable or attempt > self.policy.retries:
+                tries = f" (after {attempt} attempts)" if attempt > 1 else ""
+                return Called(None, attempt, f"{failure}{tries}")
+            delay = self._delay(failure, attempt)
+            if delay is None:
+                return Called(
+                    None,
+                    attempt,
+                    f"{failure} — the server asked to retry after {failure.retry_after:g} s, "
+                    f"longer than the {self.policy.max_wait_s:g} s allowed",
+                )
+            await asyncio.sleep(delay)
+
+    def _delay(self, failure: ProviderError, attempt: int) -> float | None:
+        """Seconds to wait before the next attempt; None when Retry-After asks too long."""
+        if failure.retry_after is None:
+            return backoff(attempt, self.policy.backoff_s, self.policy.max_wait_s)
+        return failure.retry_after if failure.retry_after <= self.policy.max_wait_s else None
