@@ -13,6 +13,8 @@ from mentor.cli.options import Db, Json, workspace
 from mentor.errors import InputError
 from mentor.evals import HumanGrade, ResultRow, RunInfo, RunOptions
 from mentor.evals.human_grades import grade_source
+from mentor.judges import Estimate
+from mentor.workspace import Workspace
 
 app = typer.Typer(
     help="Evaluate models: run suites, compare runs, gate releases.", no_args_is_help=True
@@ -210,6 +212,8 @@ def show(
         render.emit_json({**found, "human_grades": human} if source != "auto" else found)
         return
     render.fields(f"run {info.id}", _summary(info))
+    if source != "auto" and human:
+        render.fields("pass rate: people, graders and both", list(_pass_rates(ws, info.id).items()))
     if len(rows) < total:
         render.line(f"showing {len(rows):,} of {total:,} results (--limit N for more)")
     refusals = [_refusal(r) for r in rows]
@@ -235,6 +239,24 @@ def show(
             for r, refusal in zip(rows, refusals, strict=True)
         ],
     )
+
+
+def _interval(e: Estimate, n: int) -> str:
+    return f"{e.value:.1%} [{e.low:.1%}, {e.high:.1%}] (n={n:,})"
+
+
+def _pass_rates(ws: Workspace, run: int) -> dict[str, str]:
+    found = ws.judges.pass_rate(run)
+    if found.estimate is None:
+        return {"prediction-powered": f"none: {found.reason}"}
+    e = found.estimate
+    narrower = 1 - (e.estimate.high - e.estimate.low) / (e.human_only.high - e.human_only.low)
+    return {
+        "people alone": _interval(e.human_only, e.n_human),
+        "graders alone (biased)": _interval(e.judge_only, e.n_judged),
+        "prediction-powered": _interval(e.estimate, e.n_judged)
+        + f", interval {narrower:.0%} narrower than people alone",
+    }
 
 
 @app.command("runs")

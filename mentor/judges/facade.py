@@ -19,6 +19,7 @@ from mentor.judges.calibration import (
     measure_pairs,
     store,
 )
+from mentor.judges.run_estimate import RunPassRate, pass_rate
 from mentor.judges.verdicts import VerdictFile, read_verdicts
 from mentor.store.engine import write_transaction
 
@@ -155,6 +156,11 @@ class Judges:
         """`judge`'s records oldest first: kappa per fingerprint over time shows drift."""
         with self.ws.engine.connect() as conn:
             return list_calibrations(conn, judge=judge, limit=limit, oldest_first=True)
+
+    def pass_rate(self, run: int | str, *, confidence: float = 0.95) -> RunPassRate:
+        """Run `run`'s pass rate from people alone, the graders alone, and prediction-powered
+        (few human grades correcting many automatic ones; needs an attached review)."""
+        return pass_rate(self.ws, run, confidence=confidence)
 
 
 def _kw(

@@ -12,6 +12,7 @@ import mentor
 from mentor.annotate import ProjectSettings
 from mentor.annotate.tasks import letter
 from mentor.errors import InputError, NotFoundError
+from mentor.judges import ppi_mean
 
 from ..conftest import run_cli
 from .review_world import annotate_pass_fail, item_cases, make_runs
@@ -165,5 +166,23 @@ def test_cli_creates_reviews_and_shows_both_grades(world: tuple, db_url: str) ->
     assert "adjudicated" in next(ln for ln in shown.stdout.splitlines() if "hello" in ln)
     card = run_cli("eval", "scorecard", str(cand), "--grades", "both", db=db_url)
     assert "60.0%" in card.stdout and "both grades" in card.stdout
+    assert "prediction-powered" in shown.stdout and "people alone" in shown.stdout
     again = run_cli("eval", "attach-review", "review", db=db_url)
     assert again.returncode == 0 and "unchanged" in again.stdout
+
+
+def test_pass_rate_from_few_human_grades_is_prediction_powered(world: tuple) -> None:
+    ws, _, cand, _ = world
+    before = ws.judges.pass_rate(cand)
+    assert before.estimate is None and "people graded none" in before.reason
+    _reviewed(ws, cand)
+    found = ws.judges.pass_rate(cand).estimate
+    assert found is not None
+    # people: capital, hello pass; moon, math fail. graders: the same four (moon passed, math
+    # failed), and sky, which only the graders judged (passed)
+    expected = ppi_mean([1.0, 1.0, 0.0, 0.0], [1.0, 1.0, 1.0, 0.0], [1.0])
+    assert found == expected
+    assert (found.human_only.value, found.judge_only.value) == (0.5, 0.8)
+    assert found.n_human == 4 and found.n_judged == 5
+    # the graders pass moon where people failed it: the corrected rate sits below theirs
+    assert found.estimate.value < found.judge_only.value

@@ -109,6 +109,9 @@ def test_annotator_reviews_outputs_and_the_run_page_shows_people_beside_graders(
         )
         capital = trina.locator("article.eval-case", has_text="capital of France is")
         assert capital.locator(".human-verdict").inner_text() == "pass"
+        people_alone = trina.locator("#pass-rates tr", has_text="people alone")
+        assert people_alone.locator("td.num").first.inner_text() == "50.0%"  # 1 of their 2
+        assert trina.locator("#pass-rates tr", has_text="prediction-powered").count() == 1
         trina.screenshot(path=str(shots / "review-run-page.png"), full_page=True)
         trina.click("nav.grade-sources a:text('both')")
         trina.wait_for_url("**grades=both*")

@@ -115,13 +115,15 @@ def run(
             group_rows(sc.by_intent, "pass-rate"), label="Pass rate by intent"
         ),
     }
+    human = ws.evals.human_grades(run_id)
     return render.page(
         request,
         "evals/run.html",
         run=info,
         card=sc,
         rows=rows,
-        human=ws.evals.human_grades(run_id),
+        human=human,
+        pass_rates=ws.judges.pass_rate(run_id) if human else None,
         reviews=ws.evals.review_projects(run_id),
         grade_sources=GRADE_SOURCES,
         show=show,
