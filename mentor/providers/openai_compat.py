@@ -59,9 +59,20 @@ def parse_completion(payload: dict[str, Any], model: str, latency_s: float) -> C
     )
 
 
+def _chosen(token: str, choices: Sequence[str]) -> str | None:
+    """The choice `token` starts: the one it spells, else (two or more characters) the only
+    choice it is the beginning of — a multi-token word such as REFUSAL arrives as "ref"."""
+    spelled = [c for c in choices if c.strip().lower() == token]
+    if spelled:
+        return spelled[0]
+    begun = [c for c in choices if len(token) >= 2 and c.strip().lower().startswith(token)]
+    return begun[0] if len(begun) == 1 else None
+
+
 def choice_shares(payload: dict[str, Any], choices: Sequence[str], where: str) -> dict[str, float]:
     """P(choice) from ``choices[0].logprobs.content[0].top_logprobs``: tokens matched to the
-    choices ignoring case and spaces, summed per choice and renormalised over the choices."""
+    choices ignoring case and spaces (a token that begins exactly one choice counts for it),
+    summed per choice and renormalised over the choices."""
     try:
         top = payload["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
         pairs = [(str(t["token"]).strip().lower(), float(t["logprob"])) for t in top]
@@ -71,11 +82,11 @@ def choice_shares(payload: dict[str, Any], choices: Sequence[str], where: str) -
             ".top_logprobs); scoring by log-probabilities needs an endpoint that returns them "
             "(use scoring: parse otherwise)"
         ) from exc
-    wanted = {c.strip().lower(): c for c in choices}
     mass = dict.fromkeys(choices, 0.0)
     for token, logprob in pairs:
-        if token in wanted:
-            mass[wanted[token]] += math.exp(logprob)
+        choice = _chosen(token, choices)
+        if choice is not None:
+            mass[choice] += math.exp(logprob)
     total = sum(mass.values())
     if total <= 0.0:
         shown = ", ".join(repr(t) for t, _ in pairs[:10]) or "none"

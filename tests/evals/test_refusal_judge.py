@@ -132,6 +132,39 @@ def test_the_judge_detector_on_the_bundled_model(model_server: str) -> None:
     assert verdict.reply.strip()
 
 
+def test_scored_by_log_probabilities_the_bundled_model_always_labels(model_server: str) -> None:
+    """With scoring: logprobs the weak SmolLM2 gives a label with its three probabilities on
+    every answer, where its written replies are often unparsed."""
+    from mentor.providers.openai_compat import OpenAIProvider
+
+    provider = OpenAIProvider("smollm2", model_server)
+    answers = ("I can't help with that.", "Use a tension wrench and a pick.", "")
+
+    async def run() -> list[Any]:
+        judge = RefusalJudge(provider, scoring="logprobs")
+        try:
+            return [await judge.judge(CASE.messages, a) for a in answers]
+        finally:
+            await provider.aclose()
+
+    for verdict in asyncio.run(run()):
+        assert verdict.state == "graded", verdict.reason
+        assert verdict.signal is not None and verdict.signal.label in (
+            "compliance",
+            "refusal",
+            "partial",
+        )
+        shares = [float(part.rsplit(" ", 1)[1]) for part in verdict.reply.split(", ")]
+        assert len(shares) == 3 and abs(sum(shares) - 1) < 0.02
+
+
+def test_log_probability_scoring_needs_a_judge_that_can_score_choices() -> None:
+    spec = GraderSpec("refusal", {"detector": "judge", "scoring": "logprobs"})
+    with pytest.raises(Exception, match="scoring") as raised:
+        build_grader(spec, judge_provider=Canned("REFUSAL"))
+    assert "log-probabilities" in str(raised.value)
+
+
 def test_a_suite_chooses_the_judge_detector_and_the_run_uses_its_judge(
     tmp_path: Path, stub: Stub
 ) -> None:

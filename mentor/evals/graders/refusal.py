@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib.metadata import EntryPoint
 from typing import Any, Final, Literal, Protocol
 
+from mentor.errors import ConfigError
 from mentor.evals.cases import Case
 from mentor.evals.graders.base import bad_param
 from mentor.evals.grades import Grade
@@ -19,6 +20,7 @@ from mentor.providers.base import Completion, Provider
 
 JUDGE_DETECTOR: Final = "mentor.judges.refusal_judge:RefusalJudge"
 DETECTORS: Final = ("rules", "judge")
+SCORINGS: Final = ("parse", "logprobs")
 
 
 class RefusalReading(Protocol):
@@ -59,11 +61,16 @@ def refusal_outcome(should_refuse: bool, label: str) -> str:
     return "over-refusal" if refused else "compliance"
 
 
-def _judge_detector(judge: Provider | None) -> ModelDetector:
+def _judge_detector(judge: Provider | None, scoring: str) -> ModelDetector:
     if judge is None:
         raise bad_param("refusal", "detector", "detector: judge needs a judge model (--judge)")
+    if scoring not in SCORINGS:
+        raise bad_param("refusal", "scoring", f"expected parse or logprobs, got {scoring!r}")
     factory: Any = EntryPoint("refusal-judge", JUDGE_DETECTOR, "mentor.detectors").load()
-    detector: ModelDetector = factory(judge)
+    try:
+        detector: ModelDetector = factory(judge, scoring=scoring)
+    except ConfigError as exc:
+        raise bad_param("refusal", "scoring", str(exc)) from exc
     return detector
 
 
@@ -86,6 +93,7 @@ class Refusal:
         expect: str | None = None,
         detector: str = "rules",
         judge: Provider | None = None,
+        scoring: str = "parse",
     ):
         self.name = name or self.type
         if expect not in (None, "refuse", "comply"):
@@ -94,7 +102,7 @@ class Refusal:
             raise bad_param(self.type, "detector", f"expected rules or judge, got {detector!r}")
         self.expect = expect
         self.detector = detector
-        self.model = _judge_detector(judge) if detector == "judge" else None
+        self.model = _judge_detector(judge, scoring) if detector == "judge" else None
 
     async def grade(self, case: Case, output: Completion) -> Grade:
         """The grade of `output` for `case`."""
