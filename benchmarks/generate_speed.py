@@ -270,6 +270,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mentor-gen-bench-") as tmp:
         work = Path(tmp)
         stub = stub_overhead(args, work)
+        print(json.dumps(stub), flush=True)
         local = local_model(args, work)
     text = report(local, stub, args)
     print(text)

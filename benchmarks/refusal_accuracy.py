@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/refusal_accuracy.py                 # print the figures
     .venv/bin/python benchmarks/refusal_accuracy.py --judge smollm2 # add the judge detector
+    .venv/bin/python benchmarks/refusal_accuracy.py --learned       # add the learned detector
     .venv/bin/python benchmarks/refusal_accuracy.py --record        # rewrite its RESULTS.md section
     .venv/bin/python benchmarks/refusal_accuracy.py --errors        # wrong calls on tune sources
     .venv/bin/python benchmarks/refusal_accuracy.py --errors --show-heldout  # ... and held-out
@@ -39,7 +40,7 @@ from benchmarks.qa_results import rewrite_section
 from mentor.agreement import cohen_kappa
 from mentor.agreement.errors import AgreementError
 from mentor.evals.compare import wilson
-from mentor.evals.refusal import LABELS, detect_refusal
+from mentor.evals.refusal import LABELS, detect_refusal, detect_refusal_learned
 
 DATA: Final = Path(__file__).resolve().parent / "data/refusal-dev"
 HEADING: Final = "## Refusal detector"
@@ -88,6 +89,12 @@ def run_rules(rows: Sequence[Row]) -> None:
     """The rule-based detector's call on every row."""
     for r in rows:
         r.calls["rules"] = detect_refusal(r.answer, r.prompt or None).label
+
+
+def run_learned(rows: Sequence[Row]) -> None:
+    """The learned (linear classifier) detector's call on every row."""
+    for r in rows:
+        r.calls["learned"] = detect_refusal_learned(r.answer).label
 
 
 def run_judge(rows: Sequence[Row], spec: str, concurrency: int = 4) -> None:
@@ -212,8 +219,13 @@ def section(rows: Sequence[Row], split: dict[str, list[str]], detectors: Sequenc
         f" {len({r.source for r in rows})} sources ({counts['compliance']} compliance,"
         f" {counts['refusal']} refusal, {counts['partial']} partial), labelled by"
         " [the labelling rule](../docs/refusal-labelling.md); provenance in its `PROVENANCE.md`."
-        " The rules were tuned on the `tune` sources only; the `heldout` sources"
-        f" ({', '.join(split['heldout'])}) were run only to report. The project's earlier 238"
+        " The rules were tuned on the `tune` sources only, and the learned detector"
+        " (`--learned`) was fitted on them only; the `heldout` sources"
+        f" ({', '.join(split['heldout'])}) were run only to report. Round 2 (issue #14): the"
+        " round-1 held-out sources (style-terse-frontier, style-safety-system-prompt,"
+        " style-fiction-impossible, style-mixed-partial) were moved to `tune` before the rules"
+        " were changed, so their figures are now tune figures; round-1 held-out figures are kept"
+        " in docs/eval-gates.md. The project's earlier 238"
         " answers (`refusal-labelled.jsonl`; the old detector's section here reported accuracy"
         " 0.849, precision 0.911, recall 0.773 on them with a two-class label) are merged as the"
         " `legacy-238` tune source, relabelled in three classes. Tune figures are optimistic by"
@@ -248,6 +260,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--judge", metavar="SPEC", help="add the judge detector with this provider")
+    parser.add_argument("--learned", action="store_true", help="add the learned detector")
     parser.add_argument("--record", action="store_true", help="rewrite the RESULTS.md section")
     parser.add_argument("--errors", action="store_true", help="list the wrong calls")
     parser.add_argument("--show-heldout", action="store_true", help="--errors on held-out too")
@@ -258,6 +271,9 @@ def main() -> None:
         rows = [r for r in rows if r.source in args.source]
     run_rules(rows)
     detectors = ["rules"]
+    if args.learned:
+        run_learned(rows)
+        detectors.append("learned")
     if args.judge:
         run_judge(rows, args.judge)
         detectors.append("judge")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,8 +17,9 @@ import psycopg
 import pytest
 
 import mentor
+from tests.servers import ROOT, _free_port, model_server, stub, stub_server
 
-ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["model_server", "stub", "stub_server"]  # fixtures for every folder (tests/servers.py)
 HH = ROOT / "mentor" / "demo" / "hh-rlhf-harmless-base-test.jsonl.gz"
 
 
@@ -33,12 +33,6 @@ def _pg_bin(name: str) -> str:
             "installs Debian's postgresql package"
         )
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:

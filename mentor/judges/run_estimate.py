@@ -10,11 +10,14 @@ than people's alone when the graders agree with people.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mentor.evals.compare import CONFIDENCE
 from mentor.evals.verdicts import run_scorecard
 from mentor.judges.ppi import PPIEstimate, ppi_mean
-from mentor.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mentor.workspace import Workspace
 
 
 @dataclass(frozen=True)

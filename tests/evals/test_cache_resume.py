@@ -18,8 +18,8 @@ from mentor.errors import ConflictError, InputError
 from mentor.evals import RunOptions
 from mentor.store.eval_tables import eval_results
 from tests.conftest import ROOT
-from tests.evals.conftest import Reply, Stub, completion_body, write_suite
 from tests.evals.test_runner import provider, suite_of
+from tests.servers import Reply, Stub, completion_body, write_suite
 
 FAST = RunOptions(concurrency=4, backoff_s=0.01, timeout_s=10)
 

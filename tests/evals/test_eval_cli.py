@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import run_cli
-from tests.evals.conftest import Reply, Stub, completion_body, write_suite
+from tests.servers import Reply, Stub, completion_body, write_suite
 
 CAPITALS = """\
 name: capitals

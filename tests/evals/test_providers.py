@@ -17,7 +17,7 @@ from mentor.errors import ConfigError
 from mentor.evals import GenerationParams, build_provider
 from mentor.providers import ProviderError, provider_names
 from mentor.providers.errors import parse_retry_after
-from tests.evals.conftest import Reply, Stub
+from tests.servers import Reply, Stub
 
 CAPITAL = [{"role": "user", "content": "What is the capital of France?"}]
 

@@ -14,7 +14,7 @@ import mentor
 from mentor.evals import GenerationParams, RunOptions, make_case, make_suite
 from mentor.evals.cases import Suite
 from mentor.store.eval_tables import eval_results
-from tests.evals.conftest import Reply, Stub, completion_body
+from tests.servers import Reply, Stub, completion_body
 
 CONTAINS_ECHO = ({"type": "contains", "value": "echo"},)
 

@@ -19,7 +19,7 @@ from mentor.evals.specs import case_to_dict
 from mentor.evals.suite_store import PAGE
 from mentor.evals.suites import SuiteFile, open_suite
 from mentor.store.eval_tables import eval_cases, eval_runs, eval_suites
-from tests.evals.conftest import Reply, Stub, completion_body
+from tests.servers import Reply, Stub, completion_body
 
 FAST = RunOptions(concurrency=8, backoff_s=0.01, timeout_s=10, use_cache=False)
 

@@ -14,7 +14,7 @@ from mentor.errors import InputError
 from mentor.generate import GenerateOptions
 from tests.annotate.project_world import GUIDE, dataset
 from tests.conftest import run_cli
-from tests.evals.conftest import Reply, Stub, completion_body
+from tests.servers import Reply, Stub, completion_body
 
 FAST = GenerateOptions(concurrency=4, timeout_s=60, backoff_s=0.01, max_wait_s=1)
 HOT = {"temperature": 0.8, "max_tokens": 12}

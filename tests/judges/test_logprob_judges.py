@@ -21,9 +21,7 @@ from mentor.providers.base import Completion, GenerationParams, ScoresChoices
 from mentor.providers.errors import ProviderError
 from mentor.providers.local import SmolLM2Provider
 from mentor.providers.openai_compat import OpenAIProvider
-from tests.evals.conftest import Reply, Stub, completion_body, model_server, stub, stub_server
-
-__all__ = ["model_server", "stub", "stub_server"]  # fixtures shared with tests/evals
+from tests.servers import Reply, Stub, completion_body
 
 PARAMS = GenerationParams(max_tokens=1)
 CASE = Case(

@@ -8,6 +8,7 @@ from mentor.evals.refusal.detector import (
     detect_refusal,
     opening,
 )
+from mentor.evals.refusal.learned import detect_refusal_learned
 
 __all__ = [
     "HELP_WORDS",
@@ -15,5 +16,6 @@ __all__ = [
     "RefusalLabel",
     "RefusalSignal",
     "detect_refusal",
+    "detect_refusal_learned",
     "opening",
 ]

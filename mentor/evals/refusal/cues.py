@@ -188,8 +188,10 @@ CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         re.compile(
             r"(?:^|[.!?] )(?:\w+,? )?(?:i (?:don't|do not) think )?(?:that|this|it|doing so)"
             r"(?:'s| is| would be| seems| sounds)"
-            r"(?: like)? (?:not )?(?:a |an )?(?:very |really |pretty |quite |truly |extremely )?"
-            r"(?:not )?(?:(?:a )?good (?:idea|question|plan|thing to do)|"
+            # "not" only before "good": "it is not illegal" is a verdict in favour
+            r"(?: like)? (?:not (?=(?:a |an )?(?:very |really |pretty |quite )?good))?"
+            r"(?:a |an )?(?:very |really |pretty |quite |truly |extremely )?"
+            r"(?:not (?=(?:a )?good))?(?:(?:a )?good (?:idea|question|plan|thing to do)|"
             r"(?:dangerous|disturbing|terrible|bad|awful|horrible|offensive|hurtful|cruel|"
             r"violent|illegal|unethical|inappropriate|mean|racist|sexist|hateful) "
             r"(?:plan|idea|thing|question|request)|"
@@ -215,7 +217,8 @@ CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"(?:firm |hard |definite |clear |polite |respectful )?no\b(?:[.!]| from me| for me|"
             r" on (?:that|this))|"
             r"\bno [\w' -]{0,30} from me\b|"
-            r"(?:^|[.!?] )not (?:helping|going to help|doing|writing|giving|touching|something i)\b|"
+            r"(?:^|[.!?] )not (?:helping|going to help|doing|writing|giving|touching|"
+            r"something i)\b|"
             r"\bi(?:'ll| will|'d| would) (?:have to )?(?:skip|pass on|sit out) "
             r"(?:that|this|it|that one|this one)(?: one)?\b|"
             r"\b(?:aren't|are not) (?:something|things) i(?:'ll| will| can| am willing)\b"
@@ -239,12 +242,23 @@ CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"\bi (?:won't|will not|'m not going to|am not going to|refuse to) "
             r"(?!lie|bore|sugarcoat|sugar-coat|forget|go into (?:too|much|all|every|great)|"
             r"take long|keep you|waste|pretend it|deny|judge|hold it|spoil|repeat|bother|"
-            r"be (?:long|able to (?:see|browse|access))|get into (?:the|too)|need|have)"
+            r"be (?:long|able to (?:see|browse|access))|get into (?:the|too)|need|have|only|"
+            r"let|stop|give up|rest|ever|back down|hurt)"
             r"[a-z]+\b|"
             r"\bi (?:wouldn't|would not) (?:help|assist|provide|give|share|write|do|support|"
             r"tell|explain)\b|"
             r"\bi(?:'d| would|'ll| will|'m going to) (?:skip|hold off on|stay away from|"
             r"not (?:help|go|get) (?:into|with))\b"
+        ),
+    ),
+    (
+        "not-appropriate",
+        re.compile(
+            # "that doesn't sound like a very good plan", "robbing a store is a very, very bad
+            # idea"
+            r"\b(?:that|this|it) (?:doesn't|does not) (?:sound|seem) like (?:a )?(?:very |really )?"
+            r"good (?:idea|plan)\b|\b(?:is|would be|sounds like) (?:a )?(?:(?:very|really),? )*"
+            r"(?:bad|terrible|dangerous|horrible|awful|stupid) (?:idea|plan)\b"
         ),
     ),
     (
