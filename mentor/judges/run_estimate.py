@@ -9,11 +9,12 @@ than people's alone when the graders agree with people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mentor.evals.compare import CONFIDENCE
 from mentor.evals.verdicts import run_scorecard
+from mentor.judges.estimates import Estimate
 from mentor.judges.ppi import PPIEstimate, ppi_mean
 
 if TYPE_CHECKING:
@@ -55,4 +56,18 @@ def pass_rate(ws: Workspace, run: int | str, *, confidence: float = CONFIDENCE) 
         rest,
         confidence=confidence,
     )
-    return RunPassRate(run_id, estimate)
+    return RunPassRate(run_id, _as_rates(estimate))
+
+
+def _rate(e: Estimate) -> Estimate:
+    return replace(e, low=max(0.0, e.low), high=min(1.0, e.high))
+
+
+def _as_rates(found: PPIEstimate) -> PPIEstimate:
+    """A pass rate lies in [0, 1]: the normal-approximation bounds are clipped to it."""
+    return replace(
+        found,
+        estimate=_rate(found.estimate),
+        human_only=_rate(found.human_only),
+        judge_only=_rate(found.judge_only),
+    )
