@@ -48,17 +48,7 @@ class RunOptions:
 
     def check(self) -> None:
         """Raise InputError naming the flag of an option out of range."""
-        rules = [
-            (self.concurrency >= 1, "--concurrency", "at least 1"),
-            (self.rate is None or self.rate > 0, "--rate", "a positive number of requests/s"),
-            (self.timeout_s > 0, "--timeout", "a positive number of seconds"),
-            (self.retries >= 0, "--retries", "0 or more"),
-            (self.backoff_s >= 0 and self.max_wait_s >= 0, "--backoff", "0 or more seconds"),
-            (self.batch_size >= 1, "batch_size", "at least 1"),
-        ]
-        for ok, flag, expected in rules:
-            if not ok:
-                raise InputError(f"must be {expected}", where=flag)
+        self.policy().check(self.concurrency, self.batch_size)
 
     def policy(self) -> CallPolicy:
         """How each call is paced, timed out and retried."""

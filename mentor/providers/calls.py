@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from mentor.errors import InputError
 from mentor.providers.base import Completion, GenerationParams, Provider
 from mentor.providers.errors import ProviderError
 from mentor.providers.replay import CURRENT_CASE
@@ -64,6 +65,21 @@ class CallPolicy:
     retries: int = 3  # extra attempts after a retryable failure
     backoff_s: float = 1.0  # first backoff step, doubled each retry
     max_wait_s: float = 120.0  # longest backoff or Retry-After to wait
+
+    def check(self, concurrency: int, batch_size: int) -> None:
+        """Raise InputError naming the flag of an option out of range (with the caller's
+        concurrency and store batch size, which every caller of a policy also has)."""
+        rules = [
+            (concurrency >= 1, "--concurrency", "at least 1"),
+            (self.rate is None or self.rate > 0, "--rate", "a positive number of requests/s"),
+            (self.timeout_s > 0, "--timeout", "a positive number of seconds"),
+            (self.retries >= 0, "--retries", "0 or more"),
+            (self.backoff_s >= 0 and self.max_wait_s >= 0, "--backoff", "0 or more seconds"),
+            (batch_size >= 1, "batch_size", "at least 1"),
+        ]
+        for ok, flag, expected in rules:
+            if not ok:
+                raise InputError(f"must be {expected}", where=flag)
 
 
 @dataclass(frozen=True)
