@@ -9,7 +9,7 @@ from typing import Annotated, Final
 import typer
 
 from mentor.cli import evals_compare, render
-from mentor.cli.options import Db, Json, workspace
+from mentor.cli.options import Concurrency, Db, Json, Rate, Retries, Timeout, workspace
 from mentor.errors import InputError
 from mentor.evals import HumanGrade, ResultRow, RunInfo, RunOptions
 from mentor.evals.human_grades import grade_source
@@ -117,14 +117,10 @@ def run(
     judge: Annotated[
         str | None, typer.Option("--judge", help="Model spec for LLM-judge graders.")
     ] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", help="Calls in flight at once.")] = 8,
-    rate: Annotated[
-        float | None, typer.Option("--rate", help="At most this many requests per second.")
-    ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per call.")] = 120.0,
-    retries: Annotated[
-        int, typer.Option("--retries", help="Retries of a call after 429, 5xx or a timeout.")
-    ] = 3,
+    concurrency: Concurrency = 8,
+    rate: Rate = None,
+    timeout: Timeout = 120.0,
+    retries: Retries = 3,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Call the model even for inputs already cached.")
     ] = False,

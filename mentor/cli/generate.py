@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mentor.cli import render
-from mentor.cli.options import Db, Json, workspace
+from mentor.cli.options import Concurrency, Db, Json, Rate, Retries, Timeout, workspace
 from mentor.errors import InputError, MentorError
 from mentor.generate import GenerateOptions, GenerationResult
 
@@ -57,14 +57,10 @@ def generate(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Only the first N prompts of the version.")
     ] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", help="Calls in flight at once.")] = 8,
-    rate: Annotated[
-        float | None, typer.Option("--rate", help="At most this many requests/s per model.")
-    ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per call.")] = 120.0,
-    retries: Annotated[
-        int, typer.Option("--retries", help="Retries of a call after 429, 5xx or a timeout.")
-    ] = 3,
+    concurrency: Concurrency = 8,
+    rate: Rate = None,
+    timeout: Timeout = 120.0,
+    retries: Retries = 3,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Call the models even for answers cached.")
     ] = False,

@@ -19,6 +19,16 @@ Db = Annotated[
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]
 
+# How model calls are paced and retried (eval run, generate).
+Concurrency = Annotated[int, typer.Option("--concurrency", help="Calls in flight at once.")]
+Rate = Annotated[
+    float | None, typer.Option("--rate", help="At most this many requests per second per model.")
+]
+Timeout = Annotated[float, typer.Option("--timeout", help="Seconds per call.")]
+Retries = Annotated[
+    int, typer.Option("--retries", help="Retries of a call after 429, 5xx or a timeout.")
+]
+
 
 def workspace(db: str | None) -> Workspace:
     """The workspace at `db` (or MENTOR_DB, or ./mentor.db)."""
