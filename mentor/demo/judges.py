@@ -23,6 +23,7 @@ from typing import Any, Final
 import orjson
 
 from mentor import yamlfile
+from mentor.annotate import ProjectSettings
 from mentor.datasets.maps import hh_rlhf
 from mentor.demo.steps import DemoStep
 from mentor.evals import RunInfo
@@ -102,6 +103,7 @@ def review_steps(ws: Workspace, cand: RunInfo) -> Iterator[DemoStep]:
         REVIEW,
         run=cand.id,
         task="pass-fail",
+        settings=ProjectSettings(overlap=len(REVIEWERS)),
         description="Does the candidate's answer do what the case asks? pass or fail, and why.",
     )
     yield DemoStep(

@@ -136,7 +136,7 @@ def unmet(
     fix = f"run `mentor judges calibrate {req.name} --against PROJECT|FILE`"
     if found is None:
         return f"judge {req.name} has no calibration against people; {fix}"
-    which = f"judge {req.name} (calibration #{found.id}: {found.summary})"
+    which = f"judge {req.name} (calibration {found.summary})"
     if req.fingerprint and not found.fingerprint_hash.startswith(req.fingerprint):
         return (
             f"{which} is of judge version {found.fingerprint_hash[:12]}, not {req.fingerprint}; "

@@ -41,3 +41,19 @@ def test_a_gate_with_aliases_is_refused_at_once(trainer: httpx.Client, world: Ev
     plain = "name: plain\nconditions:\n  - metric: pass-rate\n    min: 0.0\n    bound: estimate\n"
     passed = trainer.post(url, data={"gate_yaml": plain, "csrf_token": token})
     assert passed.status_code == 200 and "Gate plain: passed" in passed.text
+
+
+def test_the_gate_page_names_the_judges_it_rests_on(
+    trainer: httpx.Client, world: EvalWorld
+) -> None:
+    url = f"/evals/runs/{world.candidate}/gate"
+    token = csrf_of(trainer.get(url).text)
+    needs = (
+        "name: judged\njudges:\n  - {name: never-calibrated, kappa_min: 0.5}\n"
+        "conditions:\n  - metric: pass-rate\n    min: 0.0\n    bound: estimate\n"
+    )
+    page = trainer.post(url, data={"gate_yaml": needs, "csrf_token": token})
+    assert page.status_code == 200 and "Gate judged: FAILED" in page.text
+    assert 'id="gate-judges"' in page.text
+    assert "<strong>never-calibrated</strong>" in page.text and "uncalibrated judge" in page.text
+    assert "(required by the gate)" in page.text
