@@ -221,22 +221,24 @@ def _ranking(raw: Record) -> Record:
     if not isinstance(responses, list) or len(responses) < 2:
         raise RecordError("expected a list of at least 2 responses", field="responses")
     order = raw.get("ranking")
-    rec: Record = {
-        "prompt": messages(raw.get("prompt"), "prompt"),
-        "responses": [messages(r, f"responses[{i}]") for i, r in enumerate(responses)],
-    }
-    if _unranked(raw):
-        if order not in (None, []):
-            raise RecordError("an unranked record has no ranking yet", field="ranking")
-        return {**rec, "unranked": True}
-    if not isinstance(order, list) or sorted(order) != list(range(len(responses))):
+    unranked = _unranked(raw)
+    # The label is checked before the content, so a bad ranking is named as a bad label.
+    if unranked and order not in (None, []):
+        raise RecordError("an unranked record has no ranking yet", field="ranking")
+    if not unranked and (
+        not isinstance(order, list) or sorted(order) != list(range(len(responses)))
+    ):
         raise RecordError(
             f"expected the indices 0..{len(responses) - 1} of the responses, best first, "
             f"got {order!r:.80} (a record whose responses no one ranked yet says "
             '"unranked": true)',
             field="ranking",
         )
-    return {**rec, "ranking": order}
+    rec: Record = {
+        "prompt": messages(raw.get("prompt"), "prompt"),
+        "responses": [messages(r, f"responses[{i}]") for i, r in enumerate(responses)],
+    }
+    return {**rec, "unranked": True} if unranked else {**rec, "ranking": order}
 
 
 def _rating(raw: Record) -> Record:
