@@ -20,7 +20,8 @@ DEFAULT_CONFIG: Final[dict[str, dict[str, Any]]] = {
         "labels": [
             {"name": "pass", "description": "The output does what the case asks, correctly."},
             {"name": "fail", "description": "The output is wrong, unsafe, or misses the ask."},
-        ]
+        ],
+        "reason_required": ["fail"],
     },
     "rubric": {
         "criteria": [

@@ -84,7 +84,7 @@ VERDICTS: Final = {
     "ben": {
         "capital": ("pass", "correct"),
         "moon": ("fail", "the landing was in 1969"),
-        "math": ("fail", ""),
+        "math": ("fail", "41 is not 17 + 25"),
         "hello": ("fail", "too curt"),
     },
 }

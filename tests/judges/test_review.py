@@ -188,3 +188,20 @@ def test_pass_rate_from_few_human_grades_is_prediction_powered(world: tuple) -> 
     assert found.n_human == 4 and found.n_judged == 5
     # the graders pass moon where people failed it: the corrected rate sits below theirs
     assert found.estimate.value < found.judge_only.value
+
+
+def test_a_fail_needs_a_reason(world: tuple) -> None:
+    ws, _, cand, _ = world
+    ws.reviews.create("review", run=cand, limit=4)
+    task = ws.projects.next_item("review", "ana")
+    assert task is not None
+    with pytest.raises(InputError, match="needs a reason") as refused:
+        ws.projects.submit(
+            "review", task.item_id, {"labels": ["fail"], "comment": " "}, client_id="x",
+            annotator="ana",
+        )  # fmt: skip
+    assert refused.value.field == "comment"
+    done = ws.projects.submit(
+        "review", task.item_id, {"labels": ["pass"]}, client_id="y", annotator="ana"
+    )  # a pass needs none
+    assert done.payload["labels"] == ["pass"]

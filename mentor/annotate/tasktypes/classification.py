@@ -35,6 +35,10 @@ class ClassificationConfig(Strict):
 
     labels: list[LabelDef] = Field(min_length=1)
     multi: bool = False
+    reason_required: list[str] = Field(
+        default_factory=list,
+        description="Labels that need a reason in the comment (e.g. fail in a pass/fail review).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -45,6 +49,14 @@ class ClassificationConfig(Strict):
                 "labels": [{"name": x} if isinstance(x, str) else x for x in data["labels"]],
             }
         return data
+
+    @model_validator(mode="after")
+    def _known_reasons(self) -> ClassificationConfig:
+        names = {x.name for x in self.labels}
+        unknown = [n for n in self.reason_required if n not in names]
+        if unknown:
+            raise ValueError(f"reason_required names {unknown[0]!r}, which is not a label")
+        return self
 
 
 class ClassificationPayload(Strict):
@@ -98,6 +110,13 @@ class Classification(TaskTypeBase):
                 field="labels",
             )
         chosen = set(label.labels)
+        needs = [n for n in config.get("reason_required", []) if n in chosen]
+        if needs and not label.comment.strip():
+            raise InputError(
+                f"a '{needs[0]}' needs a reason: say why in the comment",
+                where=where,
+                field="comment",
+            )
         return {"labels": [n for n in names if n in chosen], "comment": label.comment}
 
     def value(self, payload: Payload, field: str | None, config: dict[str, Any]) -> str:
