@@ -16,6 +16,7 @@ from mentor.accounts import Role
 
 from ..judges.review_world import make_runs
 from .conftest import serving
+from .test_annotate_browser import signed_in
 from .test_browser import ARGS
 
 if TYPE_CHECKING:
@@ -46,20 +47,6 @@ def browser(chromium_path: str, world: tuple[str, int]) -> Iterator[Browser]:
         browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
         yield browser
         browser.close()
-
-
-def signed_in(browser: Browser, base: str, name: str) -> Page:
-    """A page in a fresh context, signed in through the form; script errors fail the test."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{base}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.set_default_timeout(15_000)
-    page.errors = errors  # type: ignore[attr-defined]
-    return page
 
 
 def _grade(page: Page, key: str, reason: str) -> None:
