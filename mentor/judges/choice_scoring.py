@@ -21,7 +21,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from mentor.judges.pairwise import PairwiseVerdict, Winner
+from mentor.judges.pairwise import IMPARTIAL, PairwiseVerdict, Winner
 from mentor.judges.rubric import Criterion, Rubric, RubricVerdict, transcript
 from mentor.providers.base import GenerationParams, ScoresChoices
 
@@ -45,11 +45,7 @@ def pairwise_choice_messages(
     conversation: str, first: str, second: str, criteria: str
 ) -> list[dict[str, Any]]:
     """The messages asking which of two answers is better, answered with one letter."""
-    system = (
-        "You are a strict, impartial evaluator of AI assistant answers. Compare two answers to "
-        "the same conversation. Do not let the order of the answers or their length sway you. "
-        "Reply with one letter: A if Answer A is better, B if Answer B is better."
-    )
+    system = IMPARTIAL + "Reply with one letter: A if Answer A is better, B if Answer B is better."
     user = (
         f"Judge by: {criteria}\n\nConversation:\n{conversation}\n\n"
         f"Answer A:\n{first}\n\nAnswer B:\n{second}\n\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from mentor.judges.parsing import JudgeParseError, extract_json
 from mentor.judges.rubric import JUDGE_PARAMS, VerdictState, transcript
@@ -52,14 +52,19 @@ class PairwiseVerdict:
         return None if self.winner is None else {"a": 1.0, "tie": 0.5, "b": 0.0}[self.winner]
 
 
+IMPARTIAL: Final = (
+    "You are a strict, impartial evaluator of AI assistant answers. Compare two answers to "
+    "the same conversation. Do not let the order of the answers or their length sway you. "
+)
+"""How every pairwise judge is told to compare (the parsing and the log-probability one)."""
+
+
 def pairwise_messages(
     conversation: str, first: str, second: str, criteria: str
 ) -> list[dict[str, Any]]:
     """The messages asking which of two answers is better, as strict JSON."""
     system = (
-        "You are a strict, impartial evaluator of AI assistant answers. Compare two answers to "
-        "the same conversation. Do not let the order of the answers or their length sway you. "
-        'Reply with ONE JSON object and nothing else: {"winner": "1" or "2" or "tie", '
+        IMPARTIAL + 'Reply with ONE JSON object and nothing else: {"winner": "1" or "2" or "tie", '
         '"rationale": "..."}'
     )
     user = (
