@@ -18,6 +18,7 @@ from mentor.store import AuditEvent, list_events, migrate, open_engine
 
 if TYPE_CHECKING:
     from mentor.accounts import Accounts
+    from mentor.analysis import Analysis
     from mentor.annotate import Projects
     from mentor.datasets import Datasets
     from mentor.evals import Evals
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from mentor.providers.named import NamedProviders
     from mentor.qa import DatasetHealth
     from mentor.quality import Quality
+    from mentor.train import Training
 
 
 class Workspace:
@@ -112,6 +114,13 @@ class Workspace:
         return Evals(self)
 
     @cached_property
+    def analysis(self) -> Analysis:
+        """Error analysis: taxonomies per suite, tags on results, top issues over runs."""
+        from mentor.analysis import Analysis
+
+        return Analysis(self)
+
+    @cached_property
     def generations(self) -> Generations:
         """Candidate responses from models, written as versions for people to rank."""
         from mentor.generate import Generations
@@ -124,6 +133,13 @@ class Workspace:
         from mentor.judges.facade import Judges
 
         return Judges(self)
+
+    @cached_property
+    def training(self) -> Training:
+        """Training runs with TRL on dataset versions, their metrics and their models."""
+        from mentor.train import Training
+
+        return Training(self)
 
     def close(self) -> None:
         """Release the database connections."""

@@ -71,14 +71,16 @@ class RunPlan:
     source: str | None = None  # the suite's file, if it came from one
 
 
-def build_graders(suite: CaseSource, judge: Provider | None) -> dict[bytes, Grader]:
+def build_graders(
+    suite: CaseSource, judge: Provider | None, engine: Engine | None = None
+) -> dict[bytes, Grader]:
     """One grader per distinct spec in the suite, built before any call (bad specs fail fast)."""
     from mentor.evals.graders import build_grader
 
     built: dict[bytes, Grader] = {}
     for spec, case_id in suite.grader_uses():
         try:
-            built[spec.key] = build_grader(spec, judge_provider=judge)
+            built[spec.key] = build_grader(spec, judge_provider=judge, engine=engine)
         except InputError as exc:
             raise InputError(
                 f"case '{case_id}', grader '{spec.label}': {exc.reason}",
@@ -240,7 +242,7 @@ async def run_suite_async(
 ) -> int:
     """Run `plan` (or finish run `resume` with it) and return the run id."""
     plan.options.check()
-    graders = build_graders(plan.suite, plan.judge)
+    graders = build_graders(plan.suite, plan.judge, engine)
     if not _samples(plan.provider) and plan.params != GenerationParams():
         raise InputError(
             f"{plan.provider.name} calls no model, so generation parameters have no effect; "

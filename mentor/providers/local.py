@@ -60,7 +60,8 @@ _LOADED: dict[Path, LoadedModel] = {}
 _LOADING = threading.Lock()
 
 
-def _load_gguf(file: Path) -> tuple[Any, Any]:
+def load_gguf(file: Path) -> tuple[Any, Any]:
+    """A fresh copy of the causal LM in a GGUF file (float32) and its tokenizer."""
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     from transformers.modeling_gguf_pytorch_utils import load_gguf_checkpoint
@@ -92,7 +93,7 @@ def load_model(path: Path) -> LoadedModel:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         if path.suffix == ".gguf":
-            model, tokenizer = _load_gguf(path)
+            model, tokenizer = load_gguf(path)
         else:
             tokenizer = AutoTokenizer.from_pretrained(str(path))
             model = AutoModelForCausalLM.from_pretrained(str(path))

@@ -25,11 +25,11 @@ Factory = Callable[[str | None, dict[str, Any], Engine | None], Provider]
 GROUP: Final = "mentor.providers"
 BUILTIN: Final = tuple(
     EntryPoint(name, f"mentor.providers.specs:{name}", GROUP)
-    for name in ("anthropic", "command", "hf", "openai", "replay", "smollm2")
+    for name in ("anthropic", "command", "hf", "openai", "replay", "smollm2", "train")
 )
 SPEC_HELP = (
     "smollm2, openai:MODEL[@BASE_URL], anthropic:MODEL, hf:PATH, command:COMMAND, "
-    "replay:RUN_ID[@NAME] or replay:FILE.jsonl[@NAME]"
+    "replay:RUN_ID[@NAME], replay:FILE.jsonl[@NAME] or train:RUN"
 )
 
 

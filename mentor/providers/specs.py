@@ -85,3 +85,10 @@ def replay(arg: str | None, options: dict[str, Any], engine: Engine | None) -> P
     if not source or not Path(source).suffix:
         raise ConfigError(f"replay:{source}: expected a run id or a .jsonl file")
     return FileReplayProvider(source, **options)
+
+
+def train(arg: str | None, options: dict[str, Any], engine: Engine | None) -> Provider:
+    """``train:RUN``: the model a succeeded ``mentor train sft|dpo`` run saved."""
+    from mentor.providers.trained import trained_model
+
+    return trained_model(engine, arg or str(options.pop("run", "") or ""))

@@ -3,11 +3,13 @@
 # The table modules register themselves on the shared metadata.
 from mentor.store import (  # noqa: F401
     account_tables,
+    analysis_tables,
     annotation_tables,
     eval_tables,
     generation_tables,
     judge_tables,
     provider_tables,
+    train_tables,
 )
 from mentor.store.audit import AuditEvent, aware, list_events, now, record_event
 from mentor.store.engine import migrate, open_engine, write_transaction

@@ -49,7 +49,8 @@ def test_spec_strings_build_the_right_providers(tmp_path: Path) -> None:
     weights.write_bytes(b"not really weights")
     local = build_provider(f"hf:{weights}")
     assert local.fingerprint()["sha256"] == hashlib.sha256(b"not really weights").hexdigest()
-    assert provider_names() == ["anthropic", "command", "hf", "openai", "replay", "smollm2"]
+    names = ["anthropic", "command", "hf", "openai", "replay", "smollm2", "train"]
+    assert provider_names() == names
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ the ``mentor.graders`` group::
     [project.entry-points."mentor.graders"]
     toxicity = "my_package.graders:ToxicityGrader"
 
-The entry point is a callable taking the suite's parameters as keywords (and ``name``, and
-``judge`` — the judge provider — when it has parameters of those names) that returns a grader:
+The entry point is a callable taking the suite's parameters as keywords (and ``name``,
+``judge`` — the judge provider — and ``engine`` — the workspace store — when it has
+parameters of those names) that returns a grader:
 an object with ``name``, ``version`` and ``async grade(case, output) -> Grade``. A grader is
 loaded only when a suite names it.
 """
@@ -18,13 +19,16 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from mentor import plugins
 from mentor.errors import InputError, MentorError
 from mentor.evals.cases import GraderSpec
 from mentor.evals.grades import Grader
 from mentor.providers.base import Provider
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 GROUP: Final = "mentor.graders"
 BUILTIN: Final = tuple(
@@ -47,9 +51,12 @@ BUILTIN: Final = tuple(
         ("llm-judge", "mentor.judges.graders:RubricGrader"),
         ("pairwise", "mentor.judges.graders:PairwiseGrader"),
         ("python", "mentor.evals.graders.custom:PythonGrader"),
+        # A trained reward model: it needs both evals and train, so it lives above them.
+        ("reward", "mentor.judges.reward_grader:RewardGrader"),
     )
 )
 GraderFactory = Callable[..., Any]
+INJECTED: Final = ("name", "judge", "engine")  # given by the runner, never by a suite
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def load_grader(name: str) -> GraderFactory:
 
 
 def params_of(factory: GraderFactory) -> dict[str, Any]:
-    """The parameters a grader takes, with their defaults (``name`` and ``judge`` left out)."""
+    """The parameters a grader takes, with their defaults (those the runner gives left out)."""
     try:
         sig = inspect.signature(factory)
     except (TypeError, ValueError):
@@ -83,12 +90,15 @@ def params_of(factory: GraderFactory) -> dict[str, Any]:
     return {
         p.name: None if p.default is inspect.Parameter.empty else p.default
         for p in sig.parameters.values()
-        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in ("name", "judge")
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in INJECTED
     }
 
 
-def build_grader(spec: GraderSpec, *, judge_provider: Provider | None = None) -> Grader:
-    """A new grader for `spec`; the judge provider goes to graders that take ``judge``."""
+def build_grader(
+    spec: GraderSpec, *, judge_provider: Provider | None = None, engine: Engine | None = None
+) -> Grader:
+    """A new grader for `spec`; the judge provider goes to graders that take ``judge``, the
+    store to those that take ``engine`` (a grader naming a trained model, ``train:RUN``)."""
     factory = load_grader(spec.type)
     try:
         sig: inspect.Signature | None = inspect.signature(factory)
@@ -96,7 +106,7 @@ def build_grader(spec: GraderSpec, *, judge_provider: Provider | None = None) ->
         sig = None
     accepted = sig.parameters if sig is not None else {}
     open_ended = sig is None or any(p.kind is p.VAR_KEYWORD for p in accepted.values())
-    unknown = sorted(k for k in spec.params if k not in accepted and k not in ("name", "judge"))
+    unknown = sorted(k for k in spec.params if k not in accepted and k not in INJECTED)
     if unknown and not open_ended:
         known = ", ".join(sorted(params_of(factory))) or "none"
         raise InputError(
@@ -109,6 +119,8 @@ def build_grader(spec: GraderSpec, *, judge_provider: Provider | None = None) ->
         extra["name"] = spec.label
     if "judge" in accepted:
         extra["judge"] = judge_provider
+    if "engine" in accepted:
+        extra["engine"] = engine
     try:
         grader = factory(**spec.params, **extra)
     except MentorError:
