@@ -152,6 +152,33 @@ def show(
     _fields(found)
 
 
+@app.command("eval")
+def evaluate(
+    run: Annotated[int, typer.Argument(help="A reward model's training run id.")],
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="Version to score (default: the run's own held-out records)."),
+    ] = None,
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """Held-out preference accuracy of a reward model, with its 95% interval."""
+    result = workspace(db).training.evaluate(run, on)
+    if json:
+        render.emit_json({**asdict(result), "note": result.note})
+        return
+    acc = result.accuracy
+    render.fields(
+        f"reward model of training run {run} on {result.dataset_ref}",
+        [
+            ("scored", result.note),
+            ("accuracy", f"{acc.accuracy:.3f} [{acc.ci_low:.3f}, {acc.ci_high:.3f}] (95% Wilson)"),
+            ("pairs", f"{acc.correct} of {acc.n} preferred as people did ({acc.ties} ties)"),
+            ("mean margin", f"{acc.mean_margin:.3f}" if acc.mean_margin is not None else "-"),
+        ],
+    )
+
+
 def _json(run: TrainingRun) -> dict[str, object]:
     return {**asdict(run), "model_dir": str(run.model_dir), "ref": run.ref}
 

@@ -25,6 +25,7 @@ from mentor.evals import (
     Case,
     RunInfo,
     RunOptions,
+    Suite,
     make_suite,
 )
 from mentor.evals.starters import STARTERS, load_starter, starter_path
@@ -59,14 +60,27 @@ def sample_cases(cases: tuple[Case, ...], per_tier: int = PER_TIER) -> list[Case
     return chosen
 
 
-def _rate(run: RunInfo) -> str:
-    rate = "—" if run.pass_rate is None else f"{run.pass_rate:.0%}"
+def sample_suite() -> Suite:
+    """The demo's sample of the starter suites (the same cases, so the same suite version)."""
+    suites = [load_starter(name) for name in STARTERS]
+    return make_suite(
+        SAMPLE_NAME,
+        [case for suite in suites for case in sample_cases(suite.cases)],
+        description="The demo's sample of the starter suites: per suite and severity tier, "
+        f"the first cases of {PER_TIER} different intents.",
+    )
+
+
+def rate(run: RunInfo) -> str:
+    """A run's pass rate, counts and time on one line."""
+    passed = "—" if run.pass_rate is None else f"{run.pass_rate:.0%}"
     counts = ", ".join(f"{n} {status}" for status, n in sorted(run.counts.items()) if n)
     took = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
-    return f"run {run.id}: {rate} passed ({counts}) in {took:.0f} s"
+    return f"run {run.id}: {passed} passed ({counts}) in {took:.0f} s"
 
 
-def _run(ws: Workspace, title: str, **kwargs: Any) -> RunInfo:
+def run(ws: Workspace, title: str, **kwargs: Any) -> RunInfo:
+    """An evaluation run with the demo's parameters, its progress bar titled `title`."""
     factory = RUN_PROGRESS.get()
     context = factory(title) if factory is not None else nullcontext(None)
     with context as bar:
@@ -82,12 +96,7 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
     """Load the starter suites, run a baseline and a candidate, compare them, gate the
     candidate (JUnit XML and Markdown go to `out`)."""
     suites = [load_starter(name) for name in STARTERS]
-    sample = make_suite(
-        SAMPLE_NAME,
-        [case for suite in suites for case in sample_cases(suite.cases)],
-        description="The demo's sample of the starter suites: per suite and severity tier, "
-        f"the first cases of {PER_TIER} different intents.",
-    )
+    sample = sample_suite()
     total = sum(len(s.cases) for s in suites)
     yield DemoStep(
         "python -m mentor.evals.starters regression|adversarial|over-refusal",
@@ -95,19 +104,19 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
         f"them ({PER_TIER} intents per suite and severity tier) with max_tokens={MAX_TOKENS}, "
         "so both runs finish in minutes on a CPU",
     )
-    base = _run(ws, "baseline", suite=sample, provider="smollm2", note="baseline: as shipped")
+    base = run(ws, "baseline", suite=sample, provider="smollm2", note="baseline: as shipped")
     yield DemoStep(
         f"mentor eval run {SAMPLE_NAME} --provider smollm2 --param max_tokens={MAX_TOKENS}",
-        f"BASELINE {_rate(base)}",
+        f"BASELINE {rate(base)}",
     )
     candidate = {"spec": "smollm2", "system": SAFETY_PROMPT}
-    cand = _run(
+    cand = run(
         ws, "candidate", suite=sample, provider=candidate, note="candidate: safety system prompt"
     )
     yield DemoStep(
         f'mentor eval run {SAMPLE_NAME} --provider smollm2 --system "You are a careful..." '
         f"--param max_tokens={MAX_TOKENS}",
-        f"CANDIDATE {_rate(cand)}",
+        f"CANDIDATE {rate(cand)}",
     )
     yield from _verdicts(ws, out, base, cand)
     yield from judges.steps(ws, out, cand)

@@ -7,6 +7,7 @@ from mentor.quality.consensus import ConsensusAgreement, consensus_agreement
 from mentor.quality.drift import Change, Drift, Round, drift
 from mentor.quality.kpis import Kpi, KpiPart, KpiReport
 from mentor.quality.label_files import LabelTable, read_label_table
+from mentor.quality.lift import LabelsUsed, LiftRow, TrainingLift
 from mentor.quality.periods import Period
 from mentor.quality.project_labels import Question, questions
 from mentor.quality.project_quality import ProjectQuality, QualityConfig, TrendPoint
@@ -28,6 +29,8 @@ __all__ = [
     "KpiPart",
     "KpiReport",
     "LabelTable",
+    "LabelsUsed",
+    "LiftRow",
     "Matrix",
     "Metric",
     "Period",
@@ -38,6 +41,7 @@ __all__ = [
     "QuestionQuality",
     "Round",
     "Share",
+    "TrainingLift",
     "TrendPoint",
     "agreement_report",
     "annotator_body",

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mentor.datasets.lineage import Lineage
 from mentor.quality.kpis import KpiReport, workspace_kpis
+from mentor.quality.lift import TrainingLift, training_lift
+from mentor.quality.lineage_graph import extended_lineage
 from mentor.quality.project_quality import (
     ProjectQuality,
     QualityConfig,
@@ -37,3 +40,16 @@ class Quality:
         """Project `name` if its queue is open to `annotator`; otherwise the same NotFoundError
         as for a project that does not exist (an annotator cannot learn which projects exist)."""
         return open_project(self.ws, name, annotator)
+
+    def lineage(self, ref: str) -> Lineage:
+        """The lineage of a dataset version (``NAME@vN``) or a training run (``train:N``):
+        annotation projects and source files behind it, and forward the training runs on the
+        version, their models and the eval runs of those models."""
+        with self.ws.engine.connect() as conn:
+            return extended_lineage(conn, ref)
+
+    def training_lift(self, run_id: int) -> TrainingLift:
+        """Each eval run of training run `run_id`'s model against the base model's run of the
+        same suite: the paired change in pass rate with its 95% interval, the labels behind
+        the training data and the lift per 1,000 labels."""
+        return training_lift(self.ws, run_id)

@@ -6,6 +6,7 @@ from mentor.store import (  # noqa: F401
     analysis_tables,
     annotation_tables,
     eval_tables,
+    feedback_tables,
     generation_tables,
     judge_tables,
     provider_tables,

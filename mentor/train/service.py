@@ -11,13 +11,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mentor.datasets.versions import VersionInfo, resolve
+from mentor.datasets.versions import VersionInfo, by_id, resolve
 from mentor.errors import ConflictError, InputError, MentorError
 from mentor.progress import Progress
 from mentor.train import runs
 from mentor.train.callbacks import MetricSink, recorder
 from mentor.train.models import BaseModel, load_base, require_training_libraries, resolve_base
 from mentor.train.options import TrainOptions, check_kind
+from mentor.train.preference_eval import RunEvaluation, evaluate_run
 from mentor.train.rows import TrainingRows, training_rows
 from mentor.train.runs import TrainingRun
 from mentor.train.trainers import build_trainer, device, final_model
@@ -75,6 +76,14 @@ class Training:
         with self.ws.engine.connect() as conn:
             runs.get_run(conn, run_id)
             return runs.run_metrics(conn, run_id)
+
+    def evaluate(self, run_id: int, on: str | None = None) -> RunEvaluation:
+        """Held-out preference accuracy (Wilson 95% CI) of reward run `run_id` on version `on`
+        (default: the version it trained on, whose held-out records only are scored)."""
+        with self.ws.engine.connect() as conn:
+            run = runs.get_run(conn, run_id)
+            ver = resolve(conn, on) if on else by_id(conn, run.version_id)
+        return evaluate_run(self.ws.engine, run, ver)
 
     def train(
         self,
@@ -299,13 +308,12 @@ def _tracker(
         experiment="mentor",
         run_name=f"{kind} on {ver.ref}",
         params=params,
-        tags={
-            "mentor.dataset": ver.ref,
-            "mentor.content_hash": ver.content_hash,
-            "mentor.base_sha256": base.sha256,
-        },
+        tags={"mentor.base_sha256": base.sha256, "mentor.trainer": kind},
         dataset=tracking.TrackedDataset(
-            ref=ver.ref, content_hash=ver.content_hash, records=ver.record_count, kind=kind
+            ref=ver.ref,
+            content_hash=ver.content_hash,
+            records=ver.record_count,
+            kind=",".join(sorted(ver.kind_counts)),
         ),
     )
 
