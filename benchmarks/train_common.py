@@ -59,6 +59,7 @@ class Pairs:
     ws: mentor.Workspace
     ref: str
     all_pairs: int
+    fit: int
     kept: int
     tokens: dict[str, tuple[int, int]]
 
@@ -75,13 +76,14 @@ def hh_workspace(work: Path, tok: Any, max_length: int, pairs: int | None, seed:
         counts = [row_tokens(tok, r) for r in rows]
         if rows and all(max(c) <= max_length for c in counts):
             fit.append((dict(rec), counts[0]))
+    fitting = len(fit)
     if pairs is not None and pairs < len(fit):
         fit = random.Random(seed).sample(fit, pairs)
     path = work / "hh-fit.jsonl"
     path.write_text("".join(json.dumps(rec) + "\n" for rec, _ in fit), encoding="utf-8")
     ver = ws.datasets.import_file(path, "hh-fit").version
     tokens = {str(rec["id"]): c for rec, c in fit}
-    return Pairs(ws, ver.ref, full.record_count, len(fit), tokens)
+    return Pairs(ws, ver.ref, full.record_count, fitting, len(fit), tokens)
 
 
 def hh_raw() -> Iterator[dict[str, Any]]:
@@ -120,3 +122,12 @@ class Clock:
     def s(self) -> float:
         """Seconds so far."""
         return time.perf_counter() - self.started
+
+
+def set_threads(n: int | None) -> None:
+    """Use `n` torch threads (None: torch's default). On a shared, busy machine one thread is
+    often faster than torch's default pool (see the generation speed section of RESULTS.md)."""
+    if n is not None:
+        import torch
+
+        torch.set_num_threads(n)

@@ -34,7 +34,15 @@ from typing import Any, Final
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.qa_results import load, machine, rewrite_section
-from benchmarks.train_common import Clock, hh_workspace, smol_tokenizer, stamp, work_dir, write_json
+from benchmarks.train_common import (
+    Clock,
+    hh_workspace,
+    set_threads,
+    smol_tokenizer,
+    stamp,
+    work_dir,
+    write_json,
+)
 
 HEADING: Final = "## Training: reward model on HH-RLHF harmless-base"
 
@@ -145,12 +153,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": machine(),
         "load_before": load(),
         "config": vars(args) | {"base": "smollm2", "lora": True, "lr": args.learning_rate},
-        "pairs": {"hh_records": pairs.all_pairs, "fit": pairs.kept},
+        "pairs": {"hh_records": pairs.all_pairs, "fit": pairs.fit, "used": pairs.kept},
         "split": {"train": len(rows.train), "held_out": len(rows.held_out)},
         "systems": {},
     }
-    print(f"{pairs.kept} of {pairs.all_pairs} pairs fit {args.max_length} tokens; "
-          f"{len(rows.train)} train, {len(rows.held_out)} held out ({clock.s():.0f} s)", flush=True)  # fmt: skip
+    split = f"{len(rows.train)} train, {len(rows.held_out)} held out ({clock.s():.0f} s)"
+    print(
+        f"{pairs.fit} of {pairs.all_pairs} pairs fit {args.max_length} tokens, "
+        f"{pairs.kept} used; {split}"
+    )
     held = rows.held_out
     systems = out["systems"]
     systems["shorter answer"] = _acc(preference_accuracy(Shorter(), held))
@@ -213,9 +224,7 @@ def table(out: dict[str, Any]) -> str:
     for name, s in out["systems"].items():
         ci = f"{s['ci_low']:.3f} to {s['ci_high']:.3f}" if s["ci_low"] is not None else "-"
         extra = f" (5-fold CV on train: {s['cv_accuracy']:.3f})" if "cv_accuracy" in s else ""
-        lines.append(
-            f"| {name}{extra} | {s['n']} | {s['accuracy']:.3f} | {ci} | {s['ties']} |"
-        )
+        lines.append(f"| {name}{extra} | {s['n']} | {s['accuracy']:.3f} | {ci} | {s['ties']} |")
     return "\n".join(lines)
 
 
@@ -230,9 +239,11 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--lora-r", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (0: default)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 40 pairs, 3 steps")
     parser.add_argument("--record", action="store_true", help="rewrite the RESULTS.md section")
     args = parser.parse_args()
+    set_threads(args.threads or None)
     if args.quick:
         args.pairs, args.max_steps, args.max_length, args.held_out = 40, 3, 128, 0.25
     out = run(args)

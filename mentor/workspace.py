@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mentor.providers.named import NamedProviders
     from mentor.qa import DatasetHealth
     from mentor.quality import Quality
+    from mentor.reports import Reports
     from mentor.train import Training
 
 
@@ -140,6 +141,13 @@ class Workspace:
         from mentor.train import Training
 
         return Training(self)
+
+    @cached_property
+    def reports(self) -> Reports:
+        """The Model Quality Update and the release readiness note, computed from the store."""
+        from mentor.reports import Reports
+
+        return Reports(self)
 
     def close(self) -> None:
         """Release the database connections."""

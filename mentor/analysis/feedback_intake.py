@@ -10,6 +10,7 @@ the first report of their group.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ FORMATS: Final = ("jsonl", "json", "csv")
 DEDUP_THRESHOLD: Final = 0.7
 DEDUP_NGRAM: Final = 3
 MAX_TEXT_CHARS: Final = 20_000
+_PLACEHOLDER: Final = re.compile(r"<[A-Z][A-Z0-9_]*>")
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,10 @@ class Report:
 
     @property
     def theme_text(self) -> str:
-        """What the report is compared and clustered on: its text and the user's last message."""
+        """What the report is compared and clustered on: its text and the user's last message,
+        without PII placeholders (contact details say nothing about the complaint)."""
         parts = [self.text, self.prompt]
-        return "\n".join(dict.fromkeys(p for p in parts if p))
+        return _PLACEHOLDER.sub(" ", "\n".join(dict.fromkeys(p for p in parts if p)))
 
 
 def scrub(text: str, found: Counter[str]) -> str:
@@ -88,6 +91,10 @@ def _optional(data: dict[str, Any], name: str) -> str | None:
     return None if value is None or value == "" else str(value)[:200]
 
 
+def _scrubbed(value: str | None, found: Counter[str]) -> str | None:
+    return None if value is None else scrub(value, found)
+
+
 def parse_report(data: dict[str, Any], line: int) -> Report:
     """One report from a parsed line; raises RecordError naming the field."""
     found: Counter[str] = Counter()
@@ -110,9 +117,9 @@ def parse_report(data: dict[str, Any], line: int) -> Report:
         source_id=scrub(source_id, found),
         text=scrub(text, found),
         messages=msgs,
-        channel=_optional(data, "channel"),
-        rating=_optional(data, "rating"),
-        reported_at=_optional(data, "created_at"),
+        channel=_scrubbed(_optional(data, "channel"), found),
+        rating=_scrubbed(_optional(data, "rating"), found),
+        reported_at=_scrubbed(_optional(data, "created_at"), found),
         pii=dict(sorted(found.items())),
     )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from mentor.analysis import taxonomy_store
+from mentor.analysis.feedback import Feedback
 from mentor.analysis.issues import IssueTracker, RunPoint, build_tracker, issues_chart
 from mentor.analysis.rules import TAGGED_STATUSES, rule_tags
 from mentor.analysis.tags import Tag, add_rule_tags, add_tag, list_tags
@@ -48,6 +49,11 @@ class Analysis:
 
     def __init__(self, ws: Workspace):
         self.ws = ws
+
+    @property
+    def feedback(self) -> Feedback:
+        """Feedback intake: import user reports, triage their clusters, track what is fixed."""
+        return Feedback(self.ws)
 
     def set_taxonomy(
         self, suite: str, source: str | Path | Sequence[Category], *, note: str = ""

@@ -67,13 +67,15 @@ def line_chart(
     percent: bool = False,
     reference: float | None = None,
     reference_label: str = "",
+    order: Sequence[str] = (),
 ) -> str:
-    """Lines over the union of x labels (in first-seen order); intervals as shaded bands;
-    `reference` draws a dashed horizontal line (e.g. an alert threshold)."""
+    """Lines over the union of x labels (in `order` when given, else first-seen order);
+    intervals as shaded bands; `reference` draws a dashed horizontal line (e.g. an alert
+    threshold)."""
     drawn = [s for s in series if s.points]
     if not drawn:
         return empty(f"{label}: no data")
-    xs: list[str] = []
+    xs: list[str] = list(dict.fromkeys(order))
     for s in drawn:
         xs.extend(p.x for p in s.points if p.x not in xs)
     lo, hi = _range(drawn, percent, reference)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from mentor.cli import render
+from mentor.cli.lineage_tree import print_lineage
 from mentor.cli.options import Db, Json, workspace
 from mentor.datasets.transforms import RecordFilter
 from mentor.datasets.versions import VersionInfo
@@ -226,22 +227,14 @@ def diff(
 
 @app.command()
 def lineage(ref: Ref, db: Db = None, json: Json = False) -> None:
-    """The graph back to the source files (with their hashes) that a version was made from."""
-    graph = workspace(db).datasets.lineage(ref)
+    """The graph back to the source files (with their hashes) and annotation projects a
+    version was made from, and forward to the training runs on it, their models and the eval
+    runs of those models (REF may also be a training run: train:N)."""
+    graph = workspace(db).quality.lineage(ref)
     if json:
         render.emit_json(graph)
         return
-    children = {n.id: graph.parents_of(n.id) for n in graph.nodes}
-    labels = {
-        n.id: (
-            f"[bold]{render.literal(n.id)}[/bold] {render.literal(n.detail['transform'])} "
-            f"{n.detail['records']:,} records, {n.detail['content_hash'][:12]}"
-            if n.type == "version"
-            else f"[cyan]{render.literal(n.label)}[/cyan] sha256 {n.detail['sha256'][:16]}…"
-        )
-        for n in graph.nodes
-    }
-    render.tree(graph.root, children, labels)
+    print_lineage(graph)
 
 
 @app.command()

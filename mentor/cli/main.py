@@ -32,6 +32,8 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
     "judges": ("judges", "app"),
     "quality": ("quality", "app"),
     "analysis": ("analysis", "app"),
+    "report": ("report", "app"),
+    "feedback": ("feedback", "app"),
     "agreement": ("agreement", "agreement"),
     "audit": ("audit", "audit"),
     "serve": ("serve", "serve"),

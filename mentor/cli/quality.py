@@ -17,6 +17,7 @@ from mentor.quality import (
     write_report,
 )
 from mentor.quality.drift import RoundBy
+from mentor.quality.model_kpi_trends import trend_text
 from mentor.quality.periods import check_period
 
 app = typer.Typer(
@@ -142,18 +143,17 @@ def kpis(
         found = ws.quality.kpis(priorities=priorities)
     if json:
         render.emit_json(
-            {**found.__dict__, "kpis": [{**k.__dict__, "shown": k.shown} for k in found.kpis]}
+            {
+                **found.__dict__,
+                "kpis": [{**k.__dict__, "shown": k.shown} for k in found.kpis],
+                "model_kpis": [{**k.__dict__, "shown": k.shown} for k in found.model_kpis],
+            }
         )
         return
+    rows = [[k.name, k.shown, k.shown_interval] for k in found.kpis]
+    render.table("KPIs", ["KPI", "value", "95% CI"], rows)
     render.table(
-        "KPIs",
-        ["KPI", "value", "95% CI"],
-        [
-            [
-                k.name,
-                k.shown,
-                f"{k.low:.1%} to {k.high:.1%}" if k.low is not None and k.high is not None else "",
-            ]
-            for k in found.kpis
-        ],
+        "Model KPIs (newest run of each suite; trend: newest runs)",
+        ["KPI", "value", "95% CI", "trend"],
+        [[k.name, k.shown, k.shown_interval, trend_text(k)] for k in found.model_kpis],
     )

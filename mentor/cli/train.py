@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from mentor.cli import render
+from mentor.cli.lineage_tree import print_lift, print_lineage
 from mentor.cli.options import Db, Json, workspace
 from mentor.train import TrainingRun, TrainOptions
 
@@ -37,6 +38,12 @@ Seed = Annotated[int, typer.Option("--seed", help="Seed of the split, the data o
 Beta = Annotated[float, typer.Option("--beta", help="DPO's beta (ignored by the others).")]
 Limit = Annotated[int | None, typer.Option("--limit", help="Only the first N records.")]
 Every = Annotated[int, typer.Option("--checkpoint-every", help="Save a checkpoint every N steps.")]
+Checkpointing = Annotated[
+    bool,
+    typer.Option(
+        "--gradient-checkpointing", help="Recompute activations: less memory, about 1/3 slower."
+    ),
+]
 Mlflow = Annotated[
     str | None,
     typer.Option("--mlflow", help="MLflow tracking URI (default: MLFLOW_TRACKING_URI, if set)."),
@@ -77,6 +84,7 @@ def _command(kind: str, summary: str) -> None:
         beta: Beta = 0.1,
         limit: Limit = None,
         checkpoint_every: Every = 50,
+        gradient_checkpointing: Checkpointing = False,
         mlflow: Mlflow = None,
         resume: Resume = False,
         db: Db = None,
@@ -97,6 +105,7 @@ def _command(kind: str, summary: str) -> None:
             beta=beta,
             limit=limit,
             checkpoint_every=checkpoint_every,
+            gradient_checkpointing=gradient_checkpointing,
             mlflow=mlflow,
             resume=resume,
         )
@@ -143,13 +152,18 @@ def show(
     db: Db = None,
     json: Json = False,
 ) -> None:
-    """One training run: data, base, parameters, metrics, model and where it was tracked."""
+    """One training run: data, base, parameters, metrics, model, where it was tracked, its
+    lineage (project → version → run → model → eval runs) and its lift over the base model."""
     ws = workspace(db)
     found = ws.training.get(run)
+    graph, lift = ws.quality.lineage(found.ref), ws.quality.training_lift(run)
     if json:
-        render.emit_json({**_json(found), "metrics": ws.training.metrics(run)})
+        extra = {"metrics": ws.training.metrics(run), "lineage": graph, "lift": lift}
+        render.emit_json({**_json(found), **extra})
         return
     _fields(found)
+    print_lineage(graph)
+    print_lift(lift)
 
 
 @app.command("eval")

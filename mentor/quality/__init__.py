@@ -5,9 +5,10 @@ from mentor.quality.agreement_report import AgreementReport, Metric, agreement_r
 from mentor.quality.annotators import AnnotatorQuality, GoldPoint, GoldWatch
 from mentor.quality.consensus import ConsensusAgreement, consensus_agreement
 from mentor.quality.drift import Change, Drift, Round, drift
-from mentor.quality.kpis import Kpi, KpiPart, KpiReport
+from mentor.quality.kpis import Kpi, KpiPart, KpiPoint, KpiReport
 from mentor.quality.label_files import LabelTable, read_label_table
 from mentor.quality.lift import LabelsUsed, LiftRow, TrainingLift
+from mentor.quality.model_kpi_trends import kpi_trend_chart
 from mentor.quality.periods import Period
 from mentor.quality.project_labels import Question, questions
 from mentor.quality.project_quality import ProjectQuality, QualityConfig, TrendPoint
@@ -27,6 +28,7 @@ __all__ = [
     "GoldWatch",
     "Kpi",
     "KpiPart",
+    "KpiPoint",
     "KpiReport",
     "LabelTable",
     "LabelsUsed",
@@ -47,6 +49,7 @@ __all__ = [
     "annotator_body",
     "consensus_agreement",
     "drift",
+    "kpi_trend_chart",
     "kpis_body",
     "project_body",
     "questions",

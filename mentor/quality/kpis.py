@@ -88,8 +88,22 @@ class KpiPart:
 
 
 @dataclass(frozen=True)
+class KpiPoint:
+    """One point of a KPI's trend: a run (``#12``) of a suite, or a training run
+    (``train:3``), in time order; `note` says more (e.g. a gate's verdict on that run)."""
+
+    series: str
+    x: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Kpi:
-    """A KPI: `value` with its `unit`, or None with the reason in `no_data`."""
+    """A KPI: `value` with its `unit`, or None with the reason in `no_data`; `trend` is its
+    history (model-side KPIs), oldest first."""
 
     key: str
     name: str
@@ -100,6 +114,16 @@ class Kpi:
     low: float | None = None
     high: float | None = None
     parts: list[KpiPart] = field(default_factory=list)
+    trend: list[KpiPoint] = field(default_factory=list)
+
+    @property
+    def shown_interval(self) -> str:
+        """The 95% interval as people read it (``61.0% to 80.2%``), or empty."""
+        if self.low is None or self.high is None:
+            return ""
+        if self.unit == "share":
+            return f"{self.low:.1%} to {self.high:.1%}"
+        return f"{self.low:,.2f} to {self.high:,.2f}"
 
     @property
     def shown(self) -> str:
@@ -125,10 +149,13 @@ class KpiReport:
     projects: list[str]
     releases: list[str]
     kpis: list[Kpi]
+    model_kpis: list[Kpi] = field(default_factory=list)
+    """The model-side KPIs (:mod:`mentor.quality.model_kpis`), from eval and training runs."""
+    suites: list[str] = field(default_factory=list)
 
     def kpi(self, key: str) -> Kpi:
-        """The KPI called `key`."""
-        return next(k for k in self.kpis if k.key == key)
+        """The KPI called `key` (data-side or model-side)."""
+        return next(k for k in [*self.kpis, *self.model_kpis] if k.key == key)
 
 
 def _kpi(

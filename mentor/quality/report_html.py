@@ -12,7 +12,8 @@ from pathlib import Path
 from mentor.errors import InputError
 from mentor.quality import dashboard as charts
 from mentor.quality.annotators import AnnotatorQuality
-from mentor.quality.kpis import KpiReport
+from mentor.quality.kpis import Kpi, KpiReport
+from mentor.quality.model_kpi_trends import TREND_CAPTION, kpi_trend_chart
 from mentor.quality.numbers import NO_DATA, interval, num, pct, seconds
 from mentor.quality.project_quality import ProjectQuality
 from mentor.quality.questions import QuestionQuality
@@ -20,6 +21,7 @@ from mentor.quality.report_parts import (
     Cell,
     Line,
     Link,
+    Part,
     Section,
     Span,
     Table,
@@ -281,11 +283,9 @@ def write_report(q: ProjectQuality, path: str | Path) -> Path:
     return path
 
 
-def kpis_body(report: KpiReport) -> str:
-    """The workspace KPIs as an HTML fragment: value or "no data" with the reason, interval,
-    definition, and the projects or releases behind each."""
+def _kpi_table(kpis: list[Kpi], css: str) -> Table:
     rows: list[list[Cell]] = []
-    for k in report.kpis:
+    for k in kpis:
         shown = Span("value" if k.value is not None else "no-data", k.shown)
         parts = "; ".join(
             f"{p.label}: {_part(p.value, k.unit)}{f' ({p.note})' if p.note else ''}"
@@ -294,12 +294,40 @@ def kpis_body(report: KpiReport) -> str:
         rows.append(
             [k.name, shown, interval(k.low, k.high, k.unit == "share"), k.definition, parts]
         )
+    return Table(["KPI", "value", "95% CI", "definition", "behind it"], rows, css)
+
+
+def _model_trends(kpis: list[Kpi]) -> list[Part]:
+    found: list[Part] = []
+    for k in kpis:
+        if k.trend:
+            caption = f"{k.name}: {TREND_CAPTION[k.unit != 'share']}"
+            found.append(figure(kpi_trend_chart(k), caption))
+        else:
+            found.append(note(f"{k.name} over time: {NO_DATA}: {k.no_data or 'no point yet'}"))
+    return found
+
+
+def kpis_body(report: KpiReport) -> str:
+    """The workspace KPIs as an HTML fragment: value or "no data" with the reason, interval,
+    definition, and the projects or releases behind each; the model-side KPIs with their
+    trend charts."""
     computed = (
         f"Computed {report.computed_at:%Y-%m-%d %H:%M} UTC over {len(report.projects)} "
         f"projects and {len(report.releases)} releases."
     )
-    table = Table(["KPI", "value", "95% CI", "definition", "behind it"], rows, "kpis")
-    return fragment([Section("KPIs", [table, note(computed)])])
+    data = Section("KPIs", [_kpi_table(report.kpis, "kpis"), note(computed)])
+    over = f"Computed over {len(report.suites)} eval suites ({', '.join(report.suites) or 'none'})."
+    model = Section(
+        "Model KPIs",
+        [
+            _kpi_table(report.model_kpis, "kpis model-kpis"),
+            note(over),
+            *_model_trends(report.model_kpis),
+        ],
+        "model-kpis",
+    )
+    return fragment([data, model])
 
 
 def _part(value: float | None, unit: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from mentor.datasets.lineage import Lineage
 from mentor.quality.kpis import KpiReport, workspace_kpis
 from mentor.quality.lift import TrainingLift, training_lift
 from mentor.quality.lineage_graph import extended_lineage
+from mentor.quality.model_kpis import model_kpis
 from mentor.quality.project_quality import (
     ProjectQuality,
     QualityConfig,
@@ -32,9 +34,12 @@ class Quality:
         return project_quality(self.ws, name, config)
 
     def kpis(self, *, priorities: str | Path | None = None) -> KpiReport:
-        """Every KPI of the workspace, from its projects, releases, QA scans and datasheets;
-        `priorities` is a YAML file of the intents coverage is measured against."""
-        return workspace_kpis(self.ws, priorities=Path(priorities) if priorities else None)
+        """Every KPI of the workspace: the data side from its projects, releases, QA scans and
+        datasheets (`priorities` is a YAML file of the intents coverage is measured against);
+        the model side (`model_kpis`) from its eval runs and training runs."""
+        report = workspace_kpis(self.ws, priorities=Path(priorities) if priorities else None)
+        suites, found = model_kpis(self.ws)
+        return replace(report, model_kpis=found, suites=suites)
 
     def open_project(self, name: str, annotator: str) -> ProjectInfo:
         """Project `name` if its queue is open to `annotator`; otherwise the same NotFoundError

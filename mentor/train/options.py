@@ -35,6 +35,7 @@ class TrainOptions:
     beta: float = 0.1
     limit: int | None = None
     checkpoint_every: int = 50
+    gradient_checkpointing: bool = False
     mlflow: str | None = None
     resume: bool = False
 

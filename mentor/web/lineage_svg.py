@@ -7,6 +7,7 @@ from mentor.charts.graph import Graph, GraphLayout, GraphNode
 from mentor.charts.graph import layout as layered
 from mentor.datasets.lineage import Lineage, LineageNode
 from mentor.web.refs import version_path
+from mentor.web.training_nodes import TRAINING_TYPES, training_node
 
 
 def _node(node: LineageNode) -> GraphNode:
@@ -18,6 +19,8 @@ def _node(node: LineageNode) -> GraphNode:
         return GraphNode(
             node.id, node.type, node.id, subtitle, f"{node.id}: {subtitle}", version_path(node.id)
         )
+    if node.type in TRAINING_TYPES:
+        return training_node(node)
     sha = str(node.detail.get("sha256", ""))
     return GraphNode(
         node.id,

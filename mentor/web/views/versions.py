@@ -28,13 +28,17 @@ def version(
 ) -> HTMLResponse:
     """Hash, counts, transform, parents, sources, note, and one page of records."""
     records = record_page(ws, version_ref(name, number), page)
-    return render.page(request, "version.html", name=name, v=records.version, records=records)
+    trained = [r for r in ws.training.runs() if r.version_id == records.version.id]
+    return render.page(
+        request, "version.html", name=name, v=records.version, records=records, trained=trained
+    )
 
 
 @router.get("/datasets/{name}/v/{number}/lineage", response_class=HTMLResponse)
 def lineage(request: Request, name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
-    """The graph of versions and source files the version was made from."""
-    graph = ws.datasets.lineage(version_ref(name, number))
+    """The graph of versions, source files and annotation projects the version was made from,
+    and the training runs on it, their models and those models' eval runs."""
+    graph = ws.quality.lineage(version_ref(name, number))
     return render.page(request, "lineage.html", name=name, graph=graph, drawing=layout(graph))
 
 
