@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         max_length=args.max_length,
-        lora=True,
+        lora=not args.full,
         held_out=0.0,
         seed=args.seed,
         beta=args.beta,
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "benchmark": "train_dpo_lift",
         "date": stamp(),
         "machine": machine(),
-        "config": vars(args) | {"base": "smollm2", "lora": True, "held_out": 0.0},
+        "config": vars(args) | {"base": "smollm2", "lora": not args.full, "held_out": 0.0},
         "data": counts,
         "compute": {
             "train_call_wall_s": train_wall,
@@ -184,10 +184,11 @@ def main() -> None:
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--max-steps", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=4)
-    parser.add_argument("--learning-rate", type=float, default=2e-4)
+    parser.add_argument("--learning-rate", type=float, default=None, help="default: Mentor's")
     parser.add_argument("--beta", type=float, default=0.1)
     parser.add_argument("--max-tokens", type=int, default=48, help="answer tokens in the evals")
     parser.add_argument("--cases", type=int, default=None, help="first N cases of each suite")
+    parser.add_argument("--full", action="store_true", help="full fine-tuning instead of LoRA")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (0: default)")
     parser.add_argument("--quick", action="store_true", help="smoke: 2 steps, 4 cases a suite")

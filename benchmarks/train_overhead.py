@@ -66,6 +66,7 @@ def trl_config(options: Any, out: Path) -> Any:
         max_length=options.max_length,
         report_to=[],
         use_cpu=not torch.cuda.is_available(),
+        gradient_checkpointing=options.gradient_checkpointing,
         save_strategy="steps",
         save_steps=options.checkpoint_every,
         save_total_limit=2,

@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "date": stamp(),
         "machine": machine(),
         "load_before": load(),
-        "config": vars(args) | {"base": "smollm2", "lora": True, "lr": args.learning_rate},
+        "config": vars(args) | {"base": "smollm2", "lora": not args.full},
         "pairs": {"hh_records": pairs.all_pairs, "fit": pairs.fit, "used": pairs.kept},
         "split": {"train": len(rows.train), "held_out": len(rows.held_out)},
         "systems": {},
@@ -182,7 +182,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         max_length=args.max_length,
-        lora=True,
+        lora=not args.full,
         lora_r=args.lora_r,
         held_out=args.held_out,
         seed=args.seed,
@@ -236,8 +236,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--max-steps", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--learning-rate", type=float, default=2e-4)
+    parser.add_argument("--learning-rate", type=float, default=None, help="default: Mentor's")
     parser.add_argument("--lora-r", type=int, default=16)
+    parser.add_argument("--full", action="store_true", help="full fine-tuning instead of LoRA")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (0: default)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 40 pairs, 3 steps")

@@ -24,9 +24,9 @@ TRAINER: Final = "trina"
 LABELS: Final = "hh-harmless-prefs-labels"
 SAFETY: Final = "safety-prefs@v1"
 DATASET: Final = "dpo-train"
-STEPS: Final = 24
-BATCH: Final = 4
-MAX_LENGTH: Final = 160
+STEPS: Final = 20
+BATCH: Final = 2
+MAX_LENGTH: Final = 128
 LORA_R: Final = 8
 FULL: Final = (
     "mentor train dpo harmless-mix@v2 --base smollm2 --epochs 3 --batch-size 16 "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from markupsafe import Markup
@@ -17,15 +18,24 @@ FAMILIES: Final = (
 """(id, chart title, which metric names belong to it)."""
 
 
-def metric_charts(metrics: Sequence[tuple[int, str, float]]) -> dict[str, Markup]:
+@dataclass(frozen=True)
+class Curve:
+    """One family's chart: its id on the page, its caption and the SVG."""
+
+    key: str
+    title: str
+    svg: Markup
+
+
+def metric_charts(metrics: Sequence[tuple[int, str, float]]) -> list[Curve]:
     """A line chart per family that the run logged anything of, by step."""
     by_name: dict[str, list[Point]] = {}
     for step, name, value in sorted(metrics):
         by_name.setdefault(name, []).append(Point(str(step), value))
-    charts = {}
+    charts = []
     for key, title, member in FAMILIES:
         series = [Series(name, points) for name, points in by_name.items() if member(name)]
         if series:
-            # escaped by mentor.charts.svg
-            charts[key] = Markup(line_chart(series, label=f"{title}, by step"))
+            drawn = line_chart(series, label=f"{title}, by step")
+            charts.append(Curve(key, title, Markup(drawn)))  # escaped by mentor.charts.svg
     return charts

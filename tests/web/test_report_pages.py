@@ -47,8 +47,12 @@ def vic(base: str) -> Iterator[httpx.Client]:
 
 def test_the_run_page_links_both_reports(vic: httpx.Client, world: EvalWorld) -> None:
     page = vic.get(f"/evals/runs/{world.candidate}").text
+    with mentor.connect(world.url) as ws:
+        day = ws.evals.get_run(world.candidate).started_at.date().isoformat()
     assert f'href="/reports/release?candidate={world.candidate}"' in page
-    assert f'href="/reports/quality-update?since={world.candidate - 1}"' in page
+    assert f'href="/reports/quality-update?since={day}"' in page
+    update = vic.get(f"/reports/quality-update?since={day}").text
+    assert f"Period: since {day}: 2 run(s) of 1 suite(s)." in update
 
 
 def test_the_release_note_page_asks_for_a_baseline_then_shows_the_verdict(

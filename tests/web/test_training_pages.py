@@ -3,7 +3,9 @@ with its loss curve, lineage drawing and lift table; eval run and version pages 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,14 +15,16 @@ import mentor
 from mentor.web.session import SESSION_COOKIE
 from tests.quality.training_world import LABELS, TrainingWorld, training_world
 from tests.train.conftest import smol_tokenizer, tiny_base
+from tests.train.tiny_models import PREFS, import_prefs, insert_run
 
+from .annotate_world import PASSWORD as SIGN_IN
+from .annotate_world import client_for
 from .conftest import serving
 from .test_browser import ARGS, RAN
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytestmark = [pytest.mark.browser, pytest.mark.train]
 __all__ = ["smol_tokenizer", "tiny_base", "training_world"]
 PASSWORD = "correct horse battery staple"
 
@@ -52,6 +56,36 @@ def _run_page(page: Page, world: TrainingWorld) -> None:
     assert compare == f"/evals/compare?baseline={world.base_eval}&candidate={world.trained_eval}"
 
 
+def test_an_empty_list_a_failed_run_and_who_may_look(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'mentor.db'}"
+    with mentor.connect(url, home=tmp_path, user="tester") as ws:
+        ws.accounts.add_user("vic", "viewer", SIGN_IN)
+        ws.accounts.add_user("ana", "annotator", SIGN_IN)
+        with serving(url) as base, closing(client_for(base, "vic")) as viewer:
+            empty = viewer.get("/training")
+            assert "No training run yet" in empty.text
+            assert '<a href="/training" aria-current="page">Training</a>' in empty.text
+            version_id = import_prefs(ws, tmp_path, "prefs", PREFS)
+            run_id = insert_run(
+                ws,
+                kind="sft",
+                status="failed",
+                out_dir=tmp_path,
+                version_id=version_id,
+                error="CUDA <b>out</b> of memory",
+            )
+            page = viewer.get(f"/training/runs/{run_id}")
+            assert page.status_code == 200
+            assert "failed</span>: CUDA &lt;b&gt;out&lt;/b&gt; of memory" in page.text
+            assert "The run logged no loss yet" in page.text
+            assert "Only a succeeded sft or dpo run has a model to evaluate" in page.text
+            assert viewer.get("/training/runs/99").status_code == 404
+            with closing(client_for(base, "ana")) as annotator:
+                assert annotator.get("/training").status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.train
 @pytest.mark.parametrize("training_world", ["sqlite"], indirect=True)
 def test_a_run_page_shows_curves_lineage_and_lift_and_is_linked_from_evals_and_versions(
     browser: Browser, training_world: TrainingWorld, tmp_path: Path
@@ -70,6 +104,9 @@ def test_a_run_page_shows_curves_lineage_and_lift_and_is_linked_from_evals_and_v
         assert page.locator("header nav a", has_text="Training").get_attribute("aria-current")
         page.locator("#training-runs a", has_text=f"#{world.run.id}").click()
         _run_page(page, world)
+        if shots := os.environ.get("MENTOR_SCREENSHOTS"):
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(shots) / "mentor-training-run.png"), full_page=True)
         assert page.evaluate(RAN) == {"xss": None, "scripts": 0, "handlers": 0, "badLinks": 0}
 
         page.goto(f"{base}/evals/runs/{world.trained_eval}")
