@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from mentor.analysis import taxonomy_store
+from mentor.analysis import failure_clusters, taxonomy_store
+from mentor.analysis.failure_clusters import FailureClustering, Promotion
 from mentor.analysis.feedback import Feedback
 from mentor.analysis.issues import IssueTracker, RunPoint, build_tracker, issues_chart
 from mentor.analysis.rules import TAGGED_STATUSES, rule_tags
@@ -179,6 +180,40 @@ class Analysis:
         names = history[-1].names if history else []
         ref = history[-1].ref if history else None
         return build_tracker(suite, ref, names, points, tagged, statuses)
+
+    def failure_clusters(
+        self,
+        suite: str,
+        run: int | str | None = None,
+        *,
+        embedder: str = "auto",
+        min_cluster_size: int | None = None,
+    ) -> FailureClustering:
+        """The failed results of the suite's newest run (or `run`), with people's notes on
+        them, embedded and clustered (see mentor.analysis.failure_clusters)."""
+        return failure_clusters.failure_clustering(
+            self.ws.engine, suite, run, embedder, min_cluster_size
+        )
+
+    def promote(
+        self,
+        suite: str,
+        run: int | str,
+        cluster_number: int,
+        *,
+        name: str,
+        definition: str,
+        embedder: str = "auto",
+        min_cluster_size: int | None = None,
+    ) -> Promotion:
+        """Cluster `cluster_number` of the run's failures as a new category of the suite's
+        taxonomy (a new version), its members tagged with it."""
+        found = self.failure_clusters(
+            suite, run, embedder=embedder, min_cluster_size=min_cluster_size
+        )
+        return failure_clusters.promote(
+            self.ws.engine, self.ws.actor, found, cluster_number, name, definition
+        )
 
     def issues_chart(self, tracker: IssueTracker, top: int = 5) -> str:
         """The tracker's trend chart (SVG), as :func:`mentor.analysis.issues_chart` draws it."""
