@@ -38,6 +38,9 @@ bench: dev
 	$(BIN)/python benchmarks/refusal_accuracy.py
 	$(BIN)/python benchmarks/ppi_coverage.py
 	$(BIN)/python benchmarks/judge_calibration_speed.py
+	$(BIN)/python benchmarks/train_overhead.py --record
+	$(BIN)/python benchmarks/train_reward.py --record
+	$(BIN)/python benchmarks/train_dpo_lift.py --record
 	$(BIN)/python benchmarks/cluster_quality.py
 
 ## bench-peers: the peers the benchmarks compare with, each in its own venv under benchmarks/.peers/

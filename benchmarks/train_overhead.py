@@ -203,16 +203,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def table(out: dict[str, Any]) -> str:
     rows = [
-        "| side | runs (wall s) | median wall s | median trainer.train() s |",
-        "|---|---|---:|---:|",
+        "| side | runs: wall s (CPU s) | median wall s | median CPU s | median train() s |",
+        "|---|---|---:|---:|---:|",
     ]
     for side in ("mentor", "direct"):
-        runs = ", ".join(f"{w:.1f}" for w, _ in out["runs"][side])
+        runs = ", ".join(f"{t[0]:.1f} ({t[2]:.1f})" for t in out["runs"][side])
         rows.append(
             f"| {side} | {runs} | {out['median_wall_s'][side]:.1f} | "
-            f"{out['median_train_s'][side]:.1f} |"
+            f"{out['median_cpu_s'][side]:.1f} | {out['median_train_s'][side]:.1f} |"
         )
-    rows.append(f"| Mentor / direct | | {out['ratio_wall']:.3f}x | {out['ratio_train']:.3f}x |")
+    rows.append(
+        f"| Mentor / direct | | {out['ratio_wall']:.3f}x | {out['ratio_cpu']:.3f}x "
+        f"| {out['ratio_train']:.3f}x |"
+    )
     return "\n".join(rows)
 
 
@@ -236,8 +239,8 @@ def main() -> None:
     before = load()
     out = run(args)
     out["load_before_after"] = [before, out.pop("load_after")]
-    print(table(out))
     print(f"wrote {write_json('train_overhead_quick' if args.quick else 'train_overhead', out)}")
+    print(table(out))
     if args.record and not args.quick:
         rewrite_section(HEADING, f"{HEADING}\n\n{out['date']}, {out['machine']}.\n\n{table(out)}\n")
     print(json.dumps({"ratio_wall": out["ratio_wall"], "ratio_cpu": out["ratio_cpu"]}))

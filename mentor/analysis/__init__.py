@@ -1,11 +1,20 @@
 """Error analysis: error taxonomies per suite, tags on failed results (from people and rules),
-and the top issues over a suite's runs, with rates, intervals, trends and regression escapes."""
+the top issues over a suite's runs, with rates, intervals, trends and regression escapes, failure
+clusters, and feedback intake.
 
-from mentor.analysis.clustering import Cluster, Clustering, cluster
-from mentor.analysis.embeddings import Embeddings, embed
-from mentor.analysis.feedback import Feedback, FeedbackCluster, Triage
-from mentor.analysis.feedback_status import CaseState, ClusterStatus, ItemLink
-from mentor.analysis.feedback_store import FeedbackBatch, FeedbackReport
+Clustering (numpy, scikit-learn) and feedback intake (the QA scanners, annotation) are heavy to
+import, and most commands that touch analysis need neither: their names load on first use.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from mentor.analysis.failure_clusters import (
+    FailureCluster,
+    FailureClustering,
+    FailureExemplar,
+    Promotion,
+)
 from mentor.analysis.issues import (
     Escape,
     IssueRow,
@@ -20,6 +29,28 @@ from mentor.analysis.service import Analysis, RuleTagging
 from mentor.analysis.tags import Tag
 from mentor.analysis.taxonomy import Category, TaxonomyVersion, current_name, parse_taxonomy
 
+if TYPE_CHECKING:
+    from mentor.analysis.clustering import Cluster, Clustering, cluster
+    from mentor.analysis.embeddings import Embeddings, embed
+    from mentor.analysis.feedback import Feedback, FeedbackCluster, Triage
+    from mentor.analysis.feedback_status import CaseState, ClusterStatus, ItemLink
+    from mentor.analysis.feedback_store import FeedbackBatch, FeedbackReport
+
+_LAZY = {
+    **dict.fromkeys(("Cluster", "Clustering", "cluster"), "clustering"),
+    **dict.fromkeys(("Embeddings", "embed"), "embeddings"),
+    **dict.fromkeys(("Feedback", "FeedbackCluster", "Triage"), "feedback"),
+    **dict.fromkeys(("CaseState", "ClusterStatus", "ItemLink"), "feedback_status"),
+    **dict.fromkeys(("FeedbackBatch", "FeedbackReport"), "feedback_store"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"mentor.analysis.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "Analysis",
     "CaseState",
@@ -29,6 +60,9 @@ __all__ = [
     "Clustering",
     "Embeddings",
     "Escape",
+    "FailureCluster",
+    "FailureClustering",
+    "FailureExemplar",
     "Feedback",
     "FeedbackBatch",
     "FeedbackCluster",
@@ -37,6 +71,7 @@ __all__ = [
     "IssueStatus",
     "IssueTracker",
     "ItemLink",
+    "Promotion",
     "RuleTag",
     "RuleTagging",
     "RunPoint",

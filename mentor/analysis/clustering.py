@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +28,8 @@ DIMENSIONS = 10
 MIN_SAMPLES = 3
 EXEMPLARS = 3
 OUTLIER_QUANTILE = 0.05
+SMALL: Final = 60
+"""Below this many texts, groups of three count as clusters."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,10 @@ class Clustering:
 
 
 def default_min_cluster_size(n: int) -> int:
-    """5 for a few hundred texts, growing with the square root of n (25 at 10,000)."""
+    """3 below 60 texts (a handful of reports or one run's failures: groups are small), 5 for a
+    few hundred, growing with the square root of n (25 at 10,000)."""
+    if n < SMALL:
+        return 3
     return max(5, round(math.sqrt(n) / 4))
 
 

@@ -98,9 +98,7 @@ def case_input(row: ResultRow) -> str:
 def reasons(row: ResultRow) -> tuple[str, ...]:
     """``GRADER: reason`` for each grader that failed the result."""
     return tuple(
-        f"{g.grader}: {g.reason}" if g.reason else g.grader
-        for g in row.grades
-        if g.passed is False
+        f"{g.grader}: {g.reason}" if g.reason else g.grader for g in row.grades if g.passed is False
     )
 
 
@@ -245,7 +243,5 @@ def promote(
             conn, clustering.suite, categories, change, actor, f"{PROMOTED}{number}"
         )
         for case_id in found.members:
-            add_tag(
-                conn, clustering.run_id, case_id, name, version, f"{PROMOTED}{number}", actor
-            )
+            add_tag(conn, clustering.run_id, case_id, name, version, f"{PROMOTED}{number}", actor)
     return Promotion(version, name, number, len(found.members))

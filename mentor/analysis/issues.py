@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Literal
 
 from mentor.charts import Point, Series, line_chart
+from mentor.evals.compare import wilson
 
 IssueStatus = Literal["new", "regressed", "persisting", "resolved", "clear"]
 CONFIDENCE = 0.95
@@ -115,10 +116,8 @@ def wilson_rate(run_id: int, count: int, n: int) -> RunRate:
     """`count` of `n` with its 95% Wilson score interval (all None when n is 0)."""
     if n <= 0:
         return RunRate(run_id, count, n, None, None, None)
-    from scipy.stats import binomtest  # type: ignore[import-untyped]  # slow import: on use
-
-    ci = binomtest(count, n).proportion_ci(CONFIDENCE, method="wilson")
-    return RunRate(run_id, count, n, count / n, float(ci.low), float(ci.high))
+    ci = wilson(count, n, CONFIDENCE)
+    return RunRate(run_id, count, n, count / n, ci.low, ci.high)
 
 
 def status_of(rates: Sequence[RunRate]) -> IssueStatus:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from mentor.analysis import failure_clusters, taxonomy_store
 from mentor.analysis.failure_clusters import FailureClustering, Promotion
-from mentor.analysis.feedback import Feedback
 from mentor.analysis.issues import IssueTracker, RunPoint, build_tracker, issues_chart
 from mentor.analysis.rules import TAGGED_STATUSES, rule_tags
 from mentor.analysis.tags import Tag, add_rule_tags, add_tag, list_tags
@@ -30,6 +29,7 @@ from mentor.store import write_transaction
 from mentor.store.eval_tables import eval_results
 
 if TYPE_CHECKING:
+    from mentor.analysis.feedback import Feedback
     from mentor.workspace import Workspace
 
 
@@ -54,6 +54,8 @@ class Analysis:
     @property
     def feedback(self) -> Feedback:
         """Feedback intake: import user reports, triage their clusters, track what is fixed."""
+        from mentor.analysis.feedback import Feedback  # the QA scanners, annotation: on use
+
         return Feedback(self.ws)
 
     def set_taxonomy(

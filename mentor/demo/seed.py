@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from mentor.datasets.transforms import RecordFilter
-from mentor.demo import accounts, annotation, candidates, evals, training
+from mentor.demo import accounts, analysis, annotation, candidates, evals, training
 from mentor.demo.steps import DemoStep
 from mentor.errors import ConflictError
 from mentor.workspace import Workspace
@@ -102,8 +102,9 @@ def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
     yield from annotation.steps(ws, out)
     if with_evals:
         yield from evals.steps(ws, out)
-        base = ws.evals.runs(suite=evals.SAMPLE_NAME)[-1]  # the shipped model's run
+        base, candidate = ws.evals.runs(suite=evals.SAMPLE_NAME)[::-1][:2]
         yield from training.steps(ws, out, base)
+        yield from analysis.steps(ws, out, base, candidate)
         yield from candidates.steps(ws, single.ref)
 
 

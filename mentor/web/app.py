@@ -21,6 +21,7 @@ from mentor.web.body_limit import BodyLimit, RequestTooLarge
 from mentor.web.headers import SecurityHeaders
 from mentor.web.session import Forbidden, SignInRequired
 from mentor.web.views import (
+    analysis,
     annotate,
     annotate_api,
     annotate_projects,
@@ -135,6 +136,7 @@ def create_app(db: str | None = None) -> FastAPI:
         annotate_projects,
         evals,
         evals_compare,
+        analysis,
         feedback,
         judges,
         quality,

@@ -39,7 +39,11 @@ def suite_and_answers() -> tuple[str, dict[str, str]]:
     for country, wrong in CAPITALS:
         cid = f"capital-{country.lower()}"
         cases.append(
-            _case(cid, f"What is the capital city of {country}?", "[{type: contains, value: the-right-capital}]")
+            _case(
+                cid,
+                f"What is the capital city of {country}?",
+                "[{type: contains, value: the-right-capital}]",
+            )
         )
         answers[cid] = f"The capital city of {country} is {wrong}, its largest capital city."
     for key in KEYS:

@@ -16,7 +16,9 @@ from tests.analysis.runs import make_runs
 THEMES = {"cook-": "cooking", "capital-": "capital", "json-": "json"}
 
 
-def _by_theme(found: mentor.analysis.FailureClustering) -> dict[str, mentor.analysis.FailureCluster]:
+def _by_theme(
+    found: mentor.analysis.FailureClustering,
+) -> dict[str, mentor.analysis.FailureCluster]:
     themes = {}
     for prefix in THEMES:
         holding = [c for c in found.clusters if any(m.startswith(prefix) for m in c.members)]
@@ -97,7 +99,7 @@ def test_wrong_runs_clusters_and_names_are_refused(
     other = make_runs(ws, tmp_path)[0]
     with pytest.raises(InputError, match="is a run of suite 'mini', not 'planted'"):
         ws.analysis.failure_clusters("planted", other, embedder="tfidf")
-    with pytest.raises(NotFoundError, match="has no failure cluster 9; it has 1..3"):
+    with pytest.raises(NotFoundError, match=r"has no failure cluster 9; it has 1\.\.3"):
         ws.analysis.promote("planted", run_id, 9, name="x", definition="y", embedder="tfidf")
     with pytest.raises(InputError, match="is not a category name"):
         ws.analysis.promote("planted", run_id, 1, name="a b", definition="y", embedder="tfidf")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from mentor.analysis import Tag
 from mentor.charts import interval_chart
 from mentor.errors import InputError
 from mentor.evals import Metric, RunInfo
@@ -116,6 +117,10 @@ def run(
         ),
     }
     human = ws.evals.human_grades(run_id)
+    taxonomy = ws.analysis.taxonomy_history(info.suite_name)
+    tags: dict[str, list[Tag]] = {}
+    for t in ws.analysis.tags(run_id):
+        tags.setdefault(t.case_id, []).append(t)
     return render.page(
         request,
         "evals/run.html",
@@ -136,4 +141,6 @@ def run(
         severity_metrics=measured(sc.by_severity),
         intent_metrics=measured(sc.by_intent),
         charts={k: Markup(v) for k, v in charts.items()},  # escaped by mentor.charts.svg
+        tags=tags,
+        categories=taxonomy[-1].names if taxonomy else [],
     )
