@@ -2,7 +2,12 @@
 adversarial and over-refusal suites on the base (``smollm2``) and the trained (``train:N``) model.
 
     .venv/bin/python benchmarks/train_dpo_lift.py --quick     # smoke: 2 steps, 4 cases a suite
-    .venv/bin/python benchmarks/train_dpo_lift.py --record    # the full run; rewrites RESULTS.md
+    .venv/bin/python benchmarks/train_dpo_lift.py --record    # the CPU run; rewrites RESULTS.md
+
+The defaults are sized for 2 shared CPU cores (LoRA, 128 tokens, 24 HH pairs + 8 safety pairs,
+1 epoch = 8 steps, answers of 16 tokens). On a GPU: ``--max-length 512 --pairs 0 --epochs 2
+--batch-size 16 --max-tokens 128 --threads 0`` (all single-turn pairs), ``--full`` for full
+fine-tuning.
 
 Data: the demo's ``harmless-mix`` recipe: the single-turn HH-RLHF harmless-base pairs (imported
 with ``--map hh-rlhf``, filtered with ``--single-turn``) plus the 8 hand-written refusal and
@@ -178,15 +183,13 @@ def table(out: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument(
-        "--pairs", type=int, default=None, help="HH pairs to use (of those that fit)"
-    )
+    parser.add_argument("--pairs", type=int, default=24, help="HH pairs to use (0: all that fit)")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--max-steps", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--learning-rate", type=float, default=None, help="default: Mentor's")
     parser.add_argument("--beta", type=float, default=0.1)
-    parser.add_argument("--max-tokens", type=int, default=48, help="answer tokens in the evals")
+    parser.add_argument("--max-tokens", type=int, default=16, help="answer tokens in the evals")
     parser.add_argument("--cases", type=int, default=None, help="first N cases of each suite")
     parser.add_argument("--full", action="store_true", help="full fine-tuning instead of LoRA")
     parser.add_argument("--seed", type=int, default=0)
@@ -195,6 +198,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="rewrite the RESULTS.md section")
     args = parser.parse_args()
     set_threads(args.threads or None)
+    args.pairs = args.pairs or None
     if args.quick:
         args.pairs, args.max_steps, args.cases, args.max_tokens = 8, 2, 4, 24
     out = run(args)

@@ -4,7 +4,8 @@ against the same TRL RewardTrainer built by hand with identical arguments on the
     .venv/bin/python benchmarks/train_overhead.py --quick    # smoke: 3 steps, 1 run each
     .venv/bin/python benchmarks/train_overhead.py --record   # 20 steps, median of 3 runs each
 
-Both sides, in one process, alternating which goes first in each run:
+Both sides, in one process, after one untimed one-step warm-up (imports, first calls),
+alternating which goes first in each run:
 
 - Mentor: ``ws.training.train("reward", "hh-fit@v1", base="smollm2", out=..., options=...)``:
   resolves and hashes the base, reads the rows, loads the GGUF, opens the run record, trains
@@ -26,6 +27,7 @@ use no worker processes) of the whole call, and wall seconds of ``trainer.train(
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import statistics
 import sys
@@ -172,6 +174,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         seed=args.seed,
     )
     check_identical(options, work / "check")
+    # One untimed step first, so that neither side pays the one-off imports and first calls.
+    direct(pairs.ws, pairs.ref, base, dataclasses.replace(options, max_steps=1), work / "warm")
     times: dict[str, list[tuple[float, float, float]]] = {"mentor": [], "direct": []}
     for i in range(args.runs):
         order = ("mentor", "direct") if i % 2 == 0 else ("direct", "mentor")
@@ -223,9 +227,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", choices=("tiny", "smollm2"), default="tiny")
     parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--pairs", type=int, default=200)
+    parser.add_argument("--pairs", type=int, default=120)
     parser.add_argument("--held-out", type=float, default=0.2)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)

@@ -220,3 +220,57 @@ def issues(
         )
     else:
         render.line("no regression escapes")
+
+
+@app.command("clusters")
+def clusters(
+    suite: Annotated[str, typer.Argument(help="The suite whose failures to cluster.")],
+    run: Annotated[
+        int | None, typer.Option("--run", help="A run of the suite (default: its newest).")
+    ] = None,
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="auto (MiniLM when installed), minilm or tfidf.")
+    ] = "auto",
+    db: Db = None,
+    json: Json = False,
+) -> None:
+    """The failed results of a run, clustered by meaning, each cluster with its terms."""
+    found = workspace(db).analysis.failure_clusters(suite, run, embedder=embedder)
+    if json:
+        render.emit_json(asdict(found))
+        return
+    render.line(
+        f"{found.failures} failures of run {found.run_id} in {len(found.clusters)} clusters "
+        f"({render.literal(found.embedder)}); {len(found.unclustered)} unclustered"
+    )
+    render.table(
+        None,
+        ["#", "size", "terms", "tagged", "e.g."],
+        [
+            (
+                c.number,
+                c.size,
+                render.literal(", ".join(c.terms)),
+                render.literal(", ".join(f"{k} {n}" for k, n in c.categories)) or "-",
+                render.literal(", ".join(e.case_id for e in c.exemplars)),
+            )
+            for c in found.clusters
+        ],
+    )
+
+
+@app.command("promote")
+def promote(
+    suite: Annotated[str, typer.Argument(help="The suite.")],
+    run: Annotated[int, typer.Argument(help="The run whose failures were clustered.")],
+    cluster: Annotated[int, typer.Argument(help="The cluster number `clusters` showed.")],
+    name: Annotated[str, typer.Option("--name", help="The new category's name.")],
+    definition: Annotated[str, typer.Option("--definition", help="What the category means.")],
+    db: Db = None,
+) -> None:
+    """Make a cluster a category of the suite's taxonomy (a new version); tag its members."""
+    done = workspace(db).analysis.promote(suite, run, cluster, name=name, definition=definition)
+    render.success(
+        f"{render.literal(done.taxonomy.ref)}: category {render.literal(done.category)} from "
+        f"cluster {done.cluster}, {done.tagged} results tagged"
+    )

@@ -105,3 +105,44 @@ def test_wrong_runs_clusters_and_names_are_refused(
         ws.analysis.promote("planted", run_id, 1, name="a b", definition="y", embedder="tfidf")
     with pytest.raises(NotFoundError, match="no runs"):
         ws.analysis.failure_clusters("nothing-run", embedder="tfidf")
+
+
+def test_the_cli_lists_clusters_and_promotes_one(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    with mentor.connect(db, user="tester") as ws:
+        run_id = make_run(ws, tmp_path)
+        number = _by_theme(ws.analysis.failure_clusters("planted", embedder="tfidf"))[
+            "json-"
+        ].number
+    shown = run_cli("analysis", "clusters", "planted", "--embedder", "tfidf", db=db)
+    assert shown.returncode == 0, shown.stderr
+    assert f"18 failures of run {run_id} in 3 clusters" in shown.stdout and "json" in shown.stdout
+    done = run_cli(
+        "analysis",
+        "promote",
+        "planted",
+        str(run_id),
+        str(number),
+        "--name",
+        "broken-json",
+        "--definition",
+        "Not the JSON asked for.",
+        db=db,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "category broken-json" in done.stdout and "6 results tagged" in done.stdout
+    again = run_cli(
+        "analysis",
+        "promote",
+        "planted",
+        str(run_id),
+        "99",
+        "--name",
+        "x",
+        "--definition",
+        "y",
+        db=db,
+    )
+    assert again.returncode != 0 and "99" in again.stderr
