@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import platform
 import time
 from dataclasses import dataclass
@@ -18,10 +16,12 @@ from mentor.train import runs
 from mentor.train.callbacks import MetricSink, recorder
 from mentor.train.models import BaseModel, load_base, require_training_libraries, resolve_base
 from mentor.train.options import TrainOptions, check_kind
+from mentor.train.outputs import final_metrics, fresh_out, last_checkpoint, save, weights_sha256
 from mentor.train.preference_eval import RunEvaluation, evaluate_run
 from mentor.train.rows import TrainingRows, training_rows
 from mentor.train.runs import TrainingRun
-from mentor.train.trainers import build_trainer, device, final_model
+from mentor.train.sinks import finish_tracking, start_tracking
+from mentor.train.trainers import build_trainer, device
 
 if TYPE_CHECKING:
     from mentor.workspace import Workspace
@@ -42,17 +42,6 @@ def library_versions() -> dict[str, str]:
         except PackageNotFoundError:
             found[name] = "not installed"
     return found
-
-
-def weights_sha256(folder: Path) -> str:
-    """SHA-256 over the saved weight files (names and bytes), in name order."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.safetensors")):
-        digest.update(path.name.encode())
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
 
 
 class Training:
@@ -117,9 +106,9 @@ class Training:
         )
         resumed = self._resumable(out, kind, ver, options) if options.resume else None
         if resumed is None:
-            _fresh_out(out)
+            fresh_out(out)
         model, tokenizer = load_base(chosen, kind)
-        tracker = _tracker(options, kind, ver, rows, chosen)
+        tracker = start_tracking(options, kind, ver, rows, chosen)
         run_id = resumed.id if resumed else self._open(kind, ver, rows, chosen, options, out)
         if resumed:
             runs.reopen_run(self.ws.engine, run_id, self.ws.actor, options.recorded(kind))
@@ -189,9 +178,9 @@ class Training:
             trainer = build_trainer(
                 job.kind, job.model, job.tokenizer, job.rows, job.options, job.out, [callback]
             )
-            trainer.train(resume_from_checkpoint=_last_checkpoint(job.out) if resumed else None)
-            final = _final_metrics(trainer, job.rows)
-            saved = _save(trainer, job.tokenizer, job.out, run_id, job.kind, job.base)
+            trainer.train(resume_from_checkpoint=last_checkpoint(job.out) if resumed else None)
+            final = final_metrics(trainer, job.rows)
+            saved = save(trainer, job.tokenizer, job.out, run_id, job.kind, job.base)
         except BaseException as exc:
             status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             error = f"{type(exc).__name__}: {exc}"[:4000]
@@ -199,7 +188,7 @@ class Training:
             runs.close_run(
                 self.ws.engine, run_id, self.ws.actor, status=status, error=error, wall_s=wall
             )
-            _finish(sinks, status, {}, None)
+            finish_tracking(sinks, status, {}, None)
             if isinstance(exc, (MentorError, KeyboardInterrupt)) or not isinstance(exc, Exception):
                 raise
             raise TrainingFailed(
@@ -207,7 +196,7 @@ class Training:
                 f"Fix the cause and rerun with --resume to continue from the last checkpoint"
             ) from exc
         wall = earlier_wall + time.monotonic() - started
-        mlflow = _finish(sinks, "succeeded", final, str(saved))
+        mlflow = finish_tracking(sinks, "succeeded", final, str(saved))
         runs.close_run(
             self.ws.engine,
             run_id,
@@ -238,92 +227,3 @@ class _Trained:
 def _shaping(params: dict[str, Any]) -> dict[str, Any]:
     """The options a resumed run must keep: all but how long to train."""
     return {k: v for k, v in params.items() if k not in ("max_steps", "epochs")}
-
-
-def _fresh_out(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ConflictError(
-            f"{out} is not an empty folder; choose a new --out, or pass --resume to continue "
-            "the run that stopped there"
-        )
-
-
-def _last_checkpoint(out: Path) -> str | None:
-    # A checkpoint being written when the process died has no trainer_state.json yet.
-    found = sorted(
-        (
-            p
-            for p in out.glob("checkpoint-*")
-            if p.name.split("-")[-1].isdigit() and (p / "trainer_state.json").is_file()
-        ),
-        key=lambda p: int(p.name.split("-")[-1]),
-    )
-    return str(found[-1]) if found else None
-
-
-def _final_metrics(trainer: Any, rows: TrainingRows) -> dict[str, float]:
-    from mentor.train.callbacks import numeric
-
-    final: dict[str, float] = {}
-    for entry in trainer.state.log_history:
-        final.update({k: v for k, v in numeric(entry).items() if k.startswith("train_")})
-    final["global_step"] = float(trainer.state.global_step)
-    if rows.held_out:
-        final.update(numeric(trainer.evaluate()))
-    return final
-
-
-def _save(trainer: Any, tokenizer: Any, out: Path, run_id: int, kind: str, base: BaseModel) -> Path:
-    folder = out / "model"
-    model = final_model(trainer)
-    model.save_pretrained(str(folder), safe_serialization=True)
-    tokenizer.save_pretrained(str(folder))
-    about = {
-        "run_id": run_id,
-        "kind": kind,
-        "base_model": base.recorded(),
-    }
-    (folder / "mentor-train.json").write_text(json.dumps(about, indent=2) + "\n")
-    return folder
-
-
-def _tracker(
-    options: TrainOptions, kind: str, ver: VersionInfo, rows: TrainingRows, base: BaseModel
-) -> Any:
-    from mentor.train import tracking
-
-    uri = tracking.uri_from(options.mlflow)
-    if uri is None:
-        return None
-    params = {**options.recorded(kind), "kind": kind, "base_model": base.spec}
-    params.update(
-        {
-            f"split.{k}": v
-            for k, v in rows.split_record(options.seed, options.held_out).items()
-            if k != "held_out_ids"
-        }
-    )
-    return tracking.MlflowTracker.start(
-        uri,
-        experiment="mentor",
-        run_name=f"{kind} on {ver.ref}",
-        params=params,
-        tags={"mentor.base_sha256": base.sha256, "mentor.trainer": kind},
-        dataset=tracking.TrackedDataset(
-            ref=ver.ref,
-            content_hash=ver.content_hash,
-            records=ver.record_count,
-            kind=",".join(sorted(ver.kind_counts)),
-        ),
-    )
-
-
-def _finish(
-    sinks: list[MetricSink], status: str, final: dict[str, float], model: str | None
-) -> dict[str, str] | None:
-    for sink in sinks:
-        finish = getattr(sink, "finish", None)
-        if finish is not None:
-            found: dict[str, str] = finish(status=status, final_metrics=final, model_path=model)
-            return found
-    return None

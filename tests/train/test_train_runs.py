@@ -19,7 +19,7 @@ from mentor.cli.main import build_app
 from mentor.errors import ConflictError, InputError
 from mentor.providers.local import content_hash
 from mentor.train import TrainOptions
-from mentor.train.service import weights_sha256
+from mentor.train.outputs import weights_sha256
 from tests.datasets.test_import import write_jsonl
 
 pytestmark = pytest.mark.train
