@@ -11,11 +11,9 @@ applied) fits ``max_length`` tokens, and import those as their own dataset.
 from __future__ import annotations
 
 import datetime
-import gzip
 import json
 import random
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -84,13 +82,6 @@ def hh_workspace(work: Path, tok: Any, max_length: int, pairs: int | None, seed:
     ver = ws.datasets.import_file(path, "hh-fit").version
     tokens = {str(rec["id"]): c for rec, c in fit}
     return Pairs(ws, ver.ref, full.record_count, fitting, len(fit), tokens)
-
-
-def hh_raw() -> Iterator[dict[str, Any]]:
-    """The raw HH-RLHF rows of the demo file."""
-    with gzip.open(HH, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            yield json.loads(line)
 
 
 def stamp() -> str:

@@ -206,7 +206,14 @@ def main() -> None:
     name = "train_dpo_lift_quick" if args.quick else "train_dpo_lift"
     print(f"wrote {write_json(name, out)}")
     if args.record and not args.quick:
-        rewrite_section(HEADING, f"{HEADING}\n\n{out['date']}, {out['machine']}.\n\n{table(out)}\n")
+        c = out["compute"]
+        about = (
+            f"{out['date']}, {out['machine']}. Configuration: {json.dumps(out['config'])}. "
+            f"Data: {out['data']}. Compute: {c['steps']} steps, trainer.train() "
+            f"{c['trainer_train_s']:.0f} s, the benchmark {c['total_wall_s']:.0f} s "
+            f"on {c['device']}."
+        )
+        rewrite_section(HEADING, f"{HEADING}\n\n{about}\n\n{table(out)}\n")
 
 
 if __name__ == "__main__":

@@ -246,7 +246,11 @@ def main() -> None:
     print(f"wrote {write_json('train_overhead_quick' if args.quick else 'train_overhead', out)}")
     print(table(out))
     if args.record and not args.quick:
-        rewrite_section(HEADING, f"{HEADING}\n\n{out['date']}, {out['machine']}.\n\n{table(out)}\n")
+        about = (
+            f"{out['date']}, {out['machine']}, load average {out['load_before_after']}. "
+            f"Configuration: {json.dumps(out['config'])}."
+        )
+        rewrite_section(HEADING, f"{HEADING}\n\n{about}\n\n{table(out)}\n")
     print(json.dumps({"ratio_wall": out["ratio_wall"], "ratio_cpu": out["ratio_cpu"]}))
 
 

@@ -233,6 +233,18 @@ def table(out: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def about(out: dict[str, Any]) -> str:
+    """Date, machine, configuration, pairs and compute, as the RESULTS.md section gives them."""
+    c = out["compute"]
+    return (
+        f"{out['date']}, {out['machine']}, load average {out['load_before']:.1f} before, "
+        f"{out['load_after']:.1f} after. Configuration: {json.dumps(out['config'])}. Pairs: "
+        f"{out['pairs']}, split {out['split']}. Compute: {c['steps']} steps, trainer.train() "
+        f"{c['trainer_train_s']:.0f} s, {c['tokens_per_s'] or 0:.0f} tokens/s, the train call "
+        f"{c['train_call_wall_s']:.0f} s, the benchmark {c['total_wall_s']:.0f} s on {c['device']}."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-length", type=int, default=128)
@@ -259,7 +271,7 @@ def main() -> None:
     name = "train_reward_quick" if args.quick else "train_reward"
     print(f"wrote {write_json(name, out)}")
     if args.record and not args.quick:
-        rewrite_section(HEADING, f"{HEADING}\n\n{out['date']}, {out['machine']}.\n\n{table(out)}\n")
+        rewrite_section(HEADING, f"{HEADING}\n\n{about(out)}\n\n{table(out)}\n")
 
 
 if __name__ == "__main__":

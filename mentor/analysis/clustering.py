@@ -30,6 +30,8 @@ EXEMPLARS = 3
 OUTLIER_QUANTILE = 0.05
 SMALL: Final = 60
 """Below this many texts, groups of three count as clusters."""
+TINY: Final = 12
+"""Below this many texts, pairs count as clusters."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,20 @@ class Clustering:
 
 
 def default_min_cluster_size(n: int) -> int:
-    """3 below 60 texts (a handful of reports or one run's failures: groups are small), 5 for a
-    few hundred, growing with the square root of n (25 at 10,000)."""
+    """2 below 12 texts and 3 below 60 (a handful of reports or one run's failures: groups are
+    small), 5 for a few hundred, growing with the square root of n (25 at 10,000)."""
+    if n < TINY:
+        return 2
     if n < SMALL:
         return 3
     return max(5, round(math.sqrt(n) / 4))
+
+
+def min_samples(n: int, min_cluster_size: int) -> int:
+    """HDBSCAN's density neighbourhood: 3, or 2 below :data:`SMALL` texts, where a third
+    neighbour is often already in another group."""
+    wanted = 2 if n < SMALL else MIN_SAMPLES
+    return max(1, min(wanted, min_cluster_size, n - 1))
 
 
 def cluster(
@@ -94,7 +105,7 @@ def hdbscan_labels(vectors: NDArray[np.float32], min_cluster_size: int) -> NDArr
     if dims >= 2 and vectors.shape[1] > dims:
         reduced = normalised(PCA(dims, random_state=0).fit_transform(vectors).astype(np.float32))
     model = HDBSCAN(
-        min_cluster_size=min_cluster_size, min_samples=min(MIN_SAMPLES, n - 1), copy=True
+        min_cluster_size=min_cluster_size, min_samples=min_samples(n, min_cluster_size), copy=True
     )
     labels = np.asarray(model.fit_predict(reduced), dtype=np.int64)
     return join_outliers(normalised(vectors - vectors.mean(axis=0)), labels)
@@ -147,5 +158,6 @@ def describe(
                 members=[int(i) for i in members],
             )
         )
-    method = f"hdbscan(min_cluster_size={min_cluster_size}, min_samples={MIN_SAMPLES})"
+    samples = min_samples(len(texts), min_cluster_size)
+    method = f"hdbscan(min_cluster_size={min_cluster_size}, min_samples={samples})"
     return Clustering(method, embedder, clusters, [int(i) for i in noise])

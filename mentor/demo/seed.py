@@ -102,9 +102,10 @@ def _steps(ws: Workspace, out: Path, with_evals: bool) -> Iterator[DemoStep]:
     yield from annotation.steps(ws, out)
     if with_evals:
         yield from evals.steps(ws, out)
-        base, candidate = ws.evals.runs(suite=evals.SAMPLE_NAME)[::-1][:2]
+        base = ws.evals.runs(suite=evals.SAMPLE_NAME)[-1]  # the shipped model's run
         yield from training.steps(ws, out, base)
-        yield from analysis.steps(ws, out, base, candidate)
+        trained = ws.evals.runs(suite=evals.SAMPLE_NAME)[0]  # the candidate for release
+        yield from analysis.steps(ws, out, base, trained)
         yield from candidates.steps(ws, single.ref)
 
 
