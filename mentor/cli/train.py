@@ -197,6 +197,13 @@ def _json(run: TrainingRun) -> dict[str, object]:
     return {**asdict(run), "model_dir": str(run.model_dir), "ref": run.ref}
 
 
+def _dropped(run: TrainingRun) -> str:
+    used = run.final_metrics.get("train_rows_used")
+    if used is None or used >= run.split["train_rows"]:
+        return ""
+    return f"; TRL used {used:.0f} (rows longer than --max-length dropped)"
+
+
 def _fields(run: TrainingRun) -> None:
     split = run.split
     rows = [
@@ -205,7 +212,7 @@ def _fields(run: TrainingRun) -> None:
         (
             "split",
             f"{split['train_rows']} rows train, {split['held_out_rows']} held out "
-            f"(seed {split['seed']})",
+            f"(seed {split['seed']})" + _dropped(run),
         ),
         ("base", f"{run.base_model['spec']} (sha256 {run.base_model['sha256'][:12]})"),
         ("device", run.device),

@@ -47,7 +47,14 @@ def last_checkpoint(out: Path) -> str | None:
 
 
 def final_metrics(trainer: Any, rows: TrainingRows) -> dict[str, float]:
-    final: dict[str, float] = {}
+    """What the run ended with: TRL's train_* totals, the step count, the rows TRL actually
+    used (its reward trainer drops pairs longer than --max-length; the others cut them) and
+    the held-out evaluation."""
+    final: dict[str, float] = {
+        "train_rows_used": float(len(trainer.train_dataset)),
+    }
+    if trainer.eval_dataset is not None:
+        final["held_out_rows_used"] = float(len(trainer.eval_dataset))
     for entry in trainer.state.log_history:
         final.update({k: v for k, v in numeric(entry).items() if k.startswith("train_")})
     final["global_step"] = float(trainer.state.global_step)

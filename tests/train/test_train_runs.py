@@ -124,6 +124,7 @@ def test_dpo_with_lora_and_reward_model_train_on_preferences(
     assert config["architectures"] == ["LlamaForSequenceClassification"]
     assert config["num_labels"] == 1 if "num_labels" in config else len(config["id2label"]) == 1
     assert "eval_accuracy" in reward.final_metrics
+    assert reward.final_metrics["train_rows_used"] == reward.split["train_rows"]
     assert [r.id for r in sqlite_ws.training.runs()] == [reward.id, dpo.id]
 
 
