@@ -90,7 +90,11 @@ def labels_used(engine: Engine, run: TrainingRun) -> LabelsUsed:
 
 
 def base_run(engine: Engine, run: TrainingRun, trained: RunInfo) -> int | None:
-    """The base model's run of `trained`'s suite version: newest before it, else newest after."""
+    """The base model's run of `trained`'s suite version: newest before it, else newest after.
+
+    The base run must have the base's weights and the same system prompt as the trained run
+    (none, usually): the shipped model behind a system prompt is another candidate, not the
+    base."""
     sha = run.base_model.get("sha256")
     with engine.connect() as conn:
         suite_id = conn.execute(
@@ -101,7 +105,12 @@ def base_run(engine: Engine, run: TrainingRun, trained: RunInfo) -> int | None:
             .where(eval_runs.c.suite_id == suite_id, eval_runs.c.id != trained.id)
             .order_by(eval_runs.c.id.desc())
         ).all()
-    same = [int(r.id) for r in rows if r.provider != "train" and _sha(r.fingerprint) == sha]
+    system = _system(trained.fingerprint)
+    same = [
+        int(r.id)
+        for r in rows
+        if r.provider != "train" and _sha(r.fingerprint) == sha and _system(r.fingerprint) == system
+    ]
     before = [i for i in same if i < trained.id]
     found = before or same
     return found[0] if found else None
@@ -109,6 +118,10 @@ def base_run(engine: Engine, run: TrainingRun, trained: RunInfo) -> int | None:
 
 def _sha(fingerprint: Any) -> Any:
     return fingerprint.get("sha256") if isinstance(fingerprint, dict) else None
+
+
+def _system(fingerprint: Any) -> Any:
+    return fingerprint.get("system_prompt") if isinstance(fingerprint, dict) else None
 
 
 def _per_1000(value: float | None, labels: int) -> float | None:

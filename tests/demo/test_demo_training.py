@@ -34,6 +34,8 @@ def test_demo_trains_on_released_labels_and_evaluates_beside_the_base(
     sqlite_ws.datasets.import_file(write_jsonl(tmp_path / "l.jsonl", pairs), training.LABELS)
     sqlite_ws.datasets.import_file(HERE / "safety-prefs.jsonl", "safety-prefs")
     base = evals.run(sqlite_ws, "baseline", suite=small, provider="smollm2")
+    prompted = {"spec": "smollm2", "system": evals.SAFETY_PROMPT}  # same weights: not the base
+    evals.run(sqlite_ws, "candidate", suite=small, provider=prompted)
 
     merge, train, run_step, compare = training.steps(sqlite_ws, tmp_path, base, steps=2)
 
@@ -51,3 +53,5 @@ def test_demo_trains_on_released_labels_and_evaluates_beside_the_base(
     assert "TRAINED run" in run_step.result
     assert compare.command == f"mentor eval compare {base.id} {trained.id}"
     assert "McNemar exact p =" in compare.result and f"/training/runs/{run.id}" in compare.result
+    (lift,) = sqlite_ws.quality.training_lift(run.id).rows
+    assert (lift.base_run, lift.eval_run, lift.paired) == (base.id, trained.id, 3)
