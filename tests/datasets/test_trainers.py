@@ -17,6 +17,7 @@ import pytest
 import mentor
 from mentor.providers.local import bundled_model_path
 from tests.datasets.test_import import write_jsonl
+from tests.train.conftest import tiny_llama
 
 pytestmark = pytest.mark.train
 
@@ -115,26 +116,6 @@ def tokenizer() -> Any:
     return tok
 
 
-def _llama(tokenizer: Any, head: bool = False) -> Any:
-    config = transformers.LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=64,
-        intermediate_size=128,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        max_position_embeddings=512,
-        pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        num_labels=1,
-    )
-    transformers.set_seed(0)
-    if head:
-        return transformers.LlamaForSequenceClassification(config)
-    return transformers.LlamaForCausalLM(config)
-
-
 def _args(cls: Any, out: Path, **extra: Any) -> Any:
     return cls(
         output_dir=str(out),
@@ -161,7 +142,7 @@ def _export(ws: mentor.Workspace, tmp_path: Path, rows: list[dict[str, Any]], fm
 
 def _sft(tokenizer: Any, data: Any, out: Path, *, max_length: int) -> Any:
     return trl.SFTTrainer(
-        model=_llama(tokenizer),
+        model=tiny_llama(tokenizer),
         args=_args(trl.SFTConfig, out, max_length=max_length),
         train_dataset=data,
         processing_class=tokenizer,
@@ -169,7 +150,7 @@ def _sft(tokenizer: Any, data: Any, out: Path, *, max_length: int) -> Any:
 
 
 def _dpo(tokenizer: Any, data: Any, out: Path) -> Any:
-    model = _llama(tokenizer)
+    model = tiny_llama(tokenizer)
     # The reference is a frozen copy; TRL would otherwise reload it by name from the Hub.
     return trl.DPOTrainer(
         model=model,
@@ -291,7 +272,7 @@ def test_reward_trainer_on_trl_dpo(
         # RewardTrainer subtracts every row's margin from its reward gap: it must be a number.
         assert None not in data["margin"], "a margin column with nulls crashes RewardTrainer"
     trainer = trl.RewardTrainer(
-        model=_llama(tokenizer, head=True),
+        model=tiny_llama(tokenizer, classifier=True),
         args=_args(trl.RewardConfig, tmp_path / "out", max_length=256),
         train_dataset=data,
         processing_class=tokenizer,
