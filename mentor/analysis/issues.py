@@ -41,6 +41,9 @@ class RunPoint:
     started_at: datetime
     results: int
     failed: int
+    released: str | None = None
+    """The release gate the run passed (``mentor eval gate``, newest verdict), if it did: the
+    model it evaluated was cleared for release."""
 
     @property
     def label(self) -> str:
@@ -92,6 +95,9 @@ class Escape:
     fixed_in: int
     failed_again_in: int
     categories: tuple[str, ...]
+    released: str | None = None
+    """The gate the failing-again run passed: a known regression that reached a released
+    model."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,11 @@ class IssueTracker:
     runs: tuple[RunPoint, ...]
     rows: tuple[IssueRow, ...]
     escapes: tuple[Escape, ...]
+
+    @property
+    def released_escapes(self) -> tuple[Escape, ...]:
+        """Escapes whose failing-again run passed a release gate: regressions that shipped."""
+        return tuple(e for e in self.escapes if e.released)
 
     def row(self, category: str) -> IssueRow:
         """The row of one category (KeyError when the tracker has none)."""
@@ -176,7 +187,7 @@ def _escapes(
             if status == "failed" and failed_in is not None and fixed_in is not None:
                 per_run = tagged.get(r.run_id, {})
                 cats = tuple(sorted(c for c, ids in per_run.items() if case in ids))
-                last = Escape(case, failed_in, fixed_in, r.run_id, cats)
+                last = Escape(case, failed_in, fixed_in, r.run_id, cats, r.released)
                 failed_in, fixed_in = r.run_id, None
             elif status == "failed" and failed_in is None:
                 failed_in = r.run_id

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from mentor.analysis import failure_clusters, taxonomy_store
 from mentor.analysis.failure_clusters import FailureClustering, Promotion
 from mentor.analysis.issues import IssueTracker, RunPoint, build_tracker, issues_chart
+from mentor.analysis.releases import released_runs
 from mentor.analysis.rules import TAGGED_STATUSES, rule_tags
 from mentor.analysis.tags import Tag, add_rule_tags, add_tag, list_tags
 from mentor.analysis.taxonomy import (
@@ -164,6 +165,7 @@ class Analysis:
             for run_id, case_id, state in rows:
                 statuses[run_id][case_id] = state
             tags = [t for t in list_tags(conn, suite=suite) if t.run_id in statuses]
+            released = released_runs(conn, ids)
         tagged: dict[int, dict[str, set[str]]] = {i: {} for i in ids}
         for t in tags:
             if t.category is not None:
@@ -176,6 +178,7 @@ class Analysis:
                 r.started_at,
                 len(statuses[r.id]),
                 sum(s == "failed" for s in statuses[r.id].values()),
+                released.get(r.id),
             )
             for r in runs
         ]

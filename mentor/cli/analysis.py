@@ -212,12 +212,24 @@ def issues(
     if tracker.escapes:
         render.table(
             "Regression escapes (failed, fixed, failed again)",
-            ["case", "failed in", "fixed in", "failed again in", "categories"],
+            ["case", "failed in", "fixed in", "failed again in", "categories", "released"],
             [
-                [e.case_id, e.failed_in, e.fixed_in, e.failed_again_in, ", ".join(e.categories)]
+                [
+                    e.case_id,
+                    e.failed_in,
+                    e.fixed_in,
+                    e.failed_again_in,
+                    ", ".join(e.categories),
+                    f"yes (gate {e.released})" if e.released else "no",
+                ]
                 for e in tracker.escapes
             ],
         )
+        if tracker.released_escapes:
+            render.warning(
+                f"{len(tracker.released_escapes)} known regression(s) reached a released model "
+                "(the failing run passed its release gate)"
+            )
     else:
         render.line("no regression escapes")
 

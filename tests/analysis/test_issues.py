@@ -212,3 +212,26 @@ def test_people_failing_an_output_in_review_tag_it_by_rule(
         ("moon", "people-failed", "reviewer"),
         ("moon", "wrong-date", "reason:wrong year"),
     }
+
+
+def test_an_escape_in_a_run_that_passed_its_release_gate_reached_a_released_model(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
+    *_, third = _tracked(ws, tmp_path)
+    lenient = write(
+        tmp_path, "lenient.yaml", "name: lenient\nconditions:\n  - {metric: pass-rate, min: 0}\n"
+    )
+    strict = write(
+        tmp_path, "strict.yaml", "name: strict\nconditions:\n  - {metric: pass-rate, min: 1}\n"
+    )
+    assert ws.analysis.issues("mini").released_escapes == ()  # nothing gated yet
+    assert ws.evals.gate(third, lenient).gate.passed
+    tracker = ws.analysis.issues("mini")
+    assert [r.released for r in tracker.runs] == [None, None, "lenient"]
+    assert {(e.case_id, e.released) for e in tracker.released_escapes} == {
+        ("cake", "lenient"),
+        ("capital", "lenient"),
+    }
+    # The newest verdict counts: failing a stricter gate afterwards withdraws the release.
+    assert not ws.evals.gate(third, strict).gate.passed
+    assert ws.analysis.issues("mini").released_escapes == ()
