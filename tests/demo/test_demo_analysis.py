@@ -16,6 +16,7 @@ def test_demo_tags_tracks_clusters_triages_feedback_and_writes_both_reports(
 ) -> None:
     small = make_suite(evals.SAMPLE_NAME, list(evals.sample_suite().cases[:4]))
     monkeypatch.setattr(evals, "sample_suite", lambda: small)
+    monkeypatch.setattr(evals, "MAX_TOKENS", 8)  # short answers: the steps, not the model, matter
     base = evals.run(sqlite_ws, "baseline", suite=small, provider="smollm2")
     cand = evals.run(
         sqlite_ws,

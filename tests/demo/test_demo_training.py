@@ -22,6 +22,7 @@ def test_demo_trains_on_released_labels_and_evaluates_beside_the_base(
 ) -> None:
     small = make_suite(evals.SAMPLE_NAME, list(evals.sample_suite().cases[:3]))
     monkeypatch.setattr(evals, "sample_suite", lambda: small)
+    monkeypatch.setattr(evals, "MAX_TOKENS", 8)  # short answers: the steps, not the model, matter
     pairs = [
         {
             "id": f"hh-{i}",

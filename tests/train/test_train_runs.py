@@ -59,8 +59,9 @@ def dataset(ws: mentor.Workspace, tmp_path: Path, name: str, rows: list[dict[str
 
 
 def test_sft_run_records_data_split_base_metrics_and_weights(
-    ws: mentor.Workspace, tmp_path: Path, tiny_base: Path
+    sqlite_ws: mentor.Workspace, tmp_path: Path, tiny_base: Path
 ) -> None:
+    ws = sqlite_ws  # runs on PostgreSQL are covered by tests/quality's training world
     ref = dataset(ws, tmp_path, "chats", chats(12))
     options = TrainOptions(held_out=0.25, **FAST)  # type: ignore[arg-type]
     seen: list[tuple[int, int]] = []

@@ -129,9 +129,11 @@ def _paths(template: str) -> list[str]:
         "question_id": "1",
         "run_id": "1",
         "number": "1",
+        "batch_id": "1",
+        "suite": "starter-sample",
     }
     hostile = dict.fromkeys(real, str(2**64))
-    hostile["name"] = "%3Cscript%3E..%2F..%2Fetc"
+    hostile["name"] = hostile["suite"] = "%3Cscript%3E..%2F..%2Fetc"
     return [template.format(**values) for values in (real, hostile)]
 
 
