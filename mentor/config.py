@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
@@ -42,6 +44,24 @@ class Settings(BaseSettings):
     )
 
 
+# What the settings are read from: MENTOR_* (any case) and the variables getpass reads the
+# login name from. The same values give the same settings, so they are parsed once.
+_LOGIN: tuple[str, ...] = ("LOGNAME", "USER", "LNAME", "USERNAME")
+
+
 def load_settings() -> Settings:
-    """Read the settings from the environment now."""
+    """The settings as the environment says now (parsed again only when it changed: text limits
+    are read on every submitted label)."""
+    seen = tuple(
+        sorted(
+            (key, value)
+            for key, value in os.environ.items()
+            if key[:7].upper() == "MENTOR_" or key in _LOGIN
+        )
+    )
+    return _parsed(seen).model_copy()
+
+
+@lru_cache(maxsize=16)
+def _parsed(_environment: tuple[tuple[str, str], ...]) -> Settings:
     return Settings()

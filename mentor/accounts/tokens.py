@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, bindparam, select
 
 from mentor.accounts import keys
 from mentor.accounts.users import User, from_row
@@ -135,14 +135,17 @@ def revoke_all(conn: Connection, user: User) -> list[ApiToken]:
     return [get(conn, token_id) for token_id in live]
 
 
+# Built once: every API request resolves its token.
+_LIVE: Final = (
+    select(users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at)
+    .join(users, users.c.id == api_tokens.c.user_id)
+    .where(api_tokens.c.token_hash == bindparam("digest"), api_tokens.c.revoked_at.is_(None))
+)
+
+
 def resolve(conn: Connection, token: str) -> TokenUser | None:
     """The user a live token belongs to (not revoked, user not disabled)."""
-    query = (
-        select(users, api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at)
-        .join(users, users.c.id == api_tokens.c.user_id)
-        .where(api_tokens.c.token_hash == keys.digest(token), api_tokens.c.revoked_at.is_(None))
-    )
-    row = conn.execute(query).first()
+    row = conn.execute(_LIVE, {"digest": keys.digest(token)}).first()
     if row is None:
         return None
     user = from_row(row)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mentor.annotate.projects import ProjectInfo
@@ -144,37 +144,57 @@ def insert_items(
     conn.execute(insert(project_items), rows)
 
 
+# Built once: the queue reads an item (and its record) on every next and submit.
+_ITEM: Final = select(project_items).where(
+    project_items.c.id == bindparam("item_id"), project_items.c.project_id == bindparam("project")
+)
+_ITEM_LOCKED: Final = _ITEM.with_for_update()
+_WITH_RECORD: Final = _ITEM.add_columns(record_blobs.c.body.label("record_body")).join(
+    record_blobs, record_blobs.c.hash == project_items.c.record_hash
+)
+_WITH_RECORD_LOCKED: Final = _WITH_RECORD.with_for_update(of=project_items)
+_RECORD: Final = select(record_blobs.c.body).where(record_blobs.c.hash == bindparam("hash"))
+_LABELS: Final = (
+    select(annotations_t.c.payload, reviews.c.verdict, reviews.c.correction)
+    .outerjoin(reviews, reviews.c.annotation_id == annotations_t.c.id)
+    .where(annotations_t.c.item_id == bindparam("item_id"))
+    .order_by(annotations_t.c.id)
+)
+_DECIDED: Final = select(adjudications.c.id).where(adjudications.c.item_id == bindparam("item_id"))
+
+
 def item_row(conn: Connection, project: ProjectInfo, item_id: int, *, lock: bool = False) -> Any:
     """The item's row (locked until commit when `lock`: every change of its slots does this)."""
-    query = select(project_items).where(
-        project_items.c.id == item_id, project_items.c.project_id == project.id
-    )
-    if lock:
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+    params = {"item_id": item_id, "project": project.id}
+    row = conn.execute(_ITEM_LOCKED if lock else _ITEM, params).first()
     if row is None:
         raise NotFoundError(f"project '{project.name}' has no item {item_id}")
     return row
 
 
+def item_and_record(
+    conn: Connection, project: ProjectInfo, item_id: int, *, lock: bool = False
+) -> tuple[Any, Record]:
+    """The item's row, locked as :func:`item_row` does, and its record, in one statement."""
+    params = {"item_id": item_id, "project": project.id}
+    row = conn.execute(_WITH_RECORD_LOCKED if lock else _WITH_RECORD, params).first()
+    if row is None:
+        raise NotFoundError(f"project '{project.name}' has no item {item_id}")
+    record: Record = orjson.loads(row.record_body)
+    return row, record
+
+
 def record_of(conn: Connection, record_hash: str) -> Record:
     """An item's record."""
-    body = conn.execute(select(record_blobs.c.body).where(record_blobs.c.hash == record_hash))
-    loaded: Record = orjson.loads(body.scalar_one())
+    loaded: Record = orjson.loads(conn.execute(_RECORD, {"hash": record_hash}).scalar_one())
     return loaded
 
 
 def valid_labels(conn: Connection, item_id: int) -> list[Payload]:
     """The labels that count for an item: every annotation not rejected, as corrected."""
-    rows = conn.execute(
-        select(annotations_t.c.payload, reviews.c.verdict, reviews.c.correction)
-        .outerjoin(reviews, reviews.c.annotation_id == annotations_t.c.id)
-        .where(annotations_t.c.item_id == item_id)
-        .order_by(annotations_t.c.id)
-    )
     return [
         correction if verdict == "correct" else payload
-        for payload, verdict, correction in rows
+        for payload, verdict, correction in conn.execute(_LABELS, {"item_id": item_id})
         if verdict != "reject"
     ]
 
@@ -192,12 +212,15 @@ def final_label(conn: Connection, project: ProjectInfo, item_id: int) -> tuple[s
     return "agreement", project.task.aggregate(labels, project.config)
 
 
-def refresh_status(conn: Connection, project: ProjectInfo, item_id: int) -> str:
-    """Recompute an item's status after a submission, review or adjudication."""
-    row = item_row(conn, project, item_id)
+def refresh_status(
+    conn: Connection, project: ProjectInfo, item_id: int, row: Any | None = None
+) -> str:
+    """Recompute an item's status after a submission, review or adjudication (`row`: the item
+    as this transaction locked it, to save reading it again)."""
+    row = row if row is not None else item_row(conn, project, item_id)
     if row.is_gold:
         return str(row.status)
-    if conn.execute(select(adjudications.c.id).where(adjudications.c.item_id == item_id)).first():
+    if conn.execute(_DECIDED, {"item_id": item_id}).first():
         status = ADJUDICATED
     else:
         labels = valid_labels(conn, item_id)

@@ -11,12 +11,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
-from sqlalchemy import ColumnElement, Connection, delete, exists, insert, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    String,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+)
 
 from mentor.accounts.roles import Permission
 from mentor.accounts.users import User, get_user
-from mentor.annotate.projects import ProjectInfo, find
+from mentor.annotate.projects import BY_NAME, ProjectInfo, info_of
 from mentor.errors import InputError, NotFoundError
 from mentor.store.annotation_tables import project_members, projects
 from mentor.store.audit import aware, now, record_event
@@ -54,26 +66,31 @@ def is_open_to(conn: Connection, project: ProjectInfo, annotator: str) -> bool:
 
 
 def load_open(conn: Connection, name: str, annotator: str) -> ProjectInfo:
-    """The project called `name` if its queue is open to `annotator`. A project that does not
-    exist and one open to its members only give the same error, which names no other project:
-    an annotator learns nothing of projects they may not work on."""
-    project = find(conn, name)
-    if project is None or not is_open_to(conn, project, annotator):
+    """The project called `name` if its queue is open to `annotator` (one statement). A project
+    that does not exist and one open to its members only give the same error, which names no
+    other project: an annotator learns nothing of projects they may not work on."""
+    row = conn.execute(_OPEN, {"name": name, "annotator": annotator}).first()
+    if row is None or not row.open_to_annotator:
         raise NotAMemberError(
             f"no project named '{name}' is open to {annotator}; a trainer or admin can add "
             f"members on the project's page or with `mentor projects members {name} --add "
             f"{annotator}`"
         )
-    return project
+    return info_of(row)
 
 
-def open_to(annotator: str) -> ColumnElement[bool]:
+def open_to(annotator: str | BindParameter[str]) -> ColumnElement[bool]:
     """A condition on ``projects``: the project is open to `annotator`."""
     has_members = exists().where(project_members.c.project_id == projects.c.id)
     is_member = exists().where(
         project_members.c.project_id == projects.c.id, project_members.c.user_name == annotator
     )
     return or_(~has_members, is_member)
+
+
+_OPEN: Final = BY_NAME.add_columns(
+    open_to(bindparam("annotator", type_=String)).label("open_to_annotator")
+)
 
 
 def _names(users: Iterable[str]) -> list[str]:

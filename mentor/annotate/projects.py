@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, func, insert, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select
 
 from mentor.annotate import guidelines
 from mentor.annotate.freetext import check_text
@@ -160,31 +160,43 @@ def insert_project(
     return int(pid)
 
 
-def _info(conn: Connection, row: Any) -> ProjectInfo:
-    counts: dict[bool, int] = {
-        bool(gold): int(n)
-        for gold, n in conn.execute(
-            select(project_items.c.is_gold, func.count())
-            .where(project_items.c.project_id == row.id)
-            .group_by(project_items.c.is_gold)
-        )
-    }
-    dataset = conn.execute(
-        select(datasets.c.name, versions_t.c.number)
-        .join(datasets, datasets.c.id == versions_t.c.dataset_id)
-        .where(versions_t.c.id == row.dataset_version_id)
-    ).one()
-    guideline = conn.execute(
-        select(guidelines_t.c.name, guideline_versions.c.number)
-        .join(guidelines_t, guidelines_t.c.id == guideline_versions.c.guideline_id)
-        .where(guideline_versions.c.id == row.guideline_version_id)
-    ).one()
+def _items(gold: bool) -> Any:
+    """The number of the project's (gold or regular) items, as a column of a project lookup."""
+    return (
+        select(func.count())
+        .where(project_items.c.project_id == projects.c.id, project_items.c.is_gold.is_(gold))
+        .scalar_subquery()
+    )
+
+
+# A project with what its ProjectInfo names (dataset and guideline versions, item counts) in
+# one statement, built once: every annotator request looks a project up.
+LOOKUP: Final = (
+    select(
+        projects,
+        datasets.c.name.label("dataset_name"),
+        versions_t.c.number.label("dataset_number"),
+        guidelines_t.c.name.label("guideline_name"),
+        guideline_versions.c.number.label("guideline_number"),
+        _items(False).label("regular_items"),
+        _items(True).label("gold_count"),
+    )
+    .join(versions_t, versions_t.c.id == projects.c.dataset_version_id)
+    .join(datasets, datasets.c.id == versions_t.c.dataset_id)
+    .join(guideline_versions, guideline_versions.c.id == projects.c.guideline_version_id)
+    .join(guidelines_t, guidelines_t.c.id == guideline_versions.c.guideline_id)
+)
+BY_NAME: Final = LOOKUP.where(projects.c.name == bindparam("name"))
+
+
+def info_of(row: Any) -> ProjectInfo:
+    """The ProjectInfo of a row of :data:`LOOKUP`."""
     return ProjectInfo(
         id=row.id,
         name=row.name,
         task_type=row.task_type,
-        dataset=f"{dataset.name}@v{dataset.number}",
-        guideline=f"{guideline.name}@v{guideline.number}",
+        dataset=f"{row.dataset_name}@v{row.dataset_number}",
+        guideline=f"{row.guideline_name}@v{row.guideline_number}",
         settings=ProjectSettings(
             overlap=row.overlap,
             gold_rate=row.gold_rate,
@@ -197,34 +209,34 @@ def _info(conn: Connection, row: Any) -> ProjectInfo:
         description=row.description,
         created_by=row.created_by,
         created_at=aware(row.created_at),
-        items=int(counts.get(False, 0)),
-        gold_items=int(counts.get(True, 0)),
+        items=int(row.regular_items),
+        gold_items=int(row.gold_count),
         dataset_version_id=row.dataset_version_id,
         guideline_id=row.guideline_id,
         guideline_version_id=row.guideline_version_id,
-        guideline_number=guideline.number,
+        guideline_number=row.guideline_number,
     )
 
 
 def find(conn: Connection, name: str) -> ProjectInfo | None:
     """The project called `name`, or None."""
-    row = conn.execute(select(projects).where(projects.c.name == name)).first()
-    return None if row is None else _info(conn, row)
+    row = conn.execute(BY_NAME, {"name": name}).first()
+    return None if row is None else info_of(row)
 
 
 def load(conn: Connection, name: str) -> ProjectInfo:
     """The project called `name` (the error lists the others: for trainers, never annotators;
     annotators' lookups go through :func:`mentor.annotate.members.load_open`)."""
-    row = conn.execute(select(projects).where(projects.c.name == name)).first()
+    row = conn.execute(BY_NAME, {"name": name}).first()
     if row is None:
         names = conn.execute(select(projects.c.name).order_by(projects.c.name)).scalars().all()
         hint = f"; projects here: {', '.join(names)}" if names else "; this workspace has none yet"
         raise NotFoundError(f"no project named '{name}'{hint}")
-    return _info(conn, row)
+    return info_of(row)
 
 
 def list_projects(conn: Connection, where: ColumnElement[bool] | None = None) -> list[ProjectInfo]:
     """Every project (those matching `where`, a condition on ``projects``), by name."""
-    query = select(projects).order_by(projects.c.name)
+    query = LOOKUP.order_by(projects.c.name)
     rows = conn.execute(query if where is None else query.where(where)).all()
-    return [_info(conn, r) for r in rows]
+    return [info_of(r) for r in rows]

@@ -18,16 +18,29 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, exists, func, insert, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from mentor.annotate.freetext import check_text
-from mentor.annotate.items import OPEN, item_row, record_of
+from mentor.annotate.items import OPEN, item_and_record, item_row
 from mentor.annotate.members import load_open
 from mentor.annotate.projects import ProjectInfo, load
 from mentor.annotate.tasks import Payload, View
 from mentor.errors import ConflictError, InputError, NotFoundError
+from mentor.records import Record
 from mentor.store.annotation_tables import assignments, project_items
 from mentor.store.audit import aware
 from mentor.store.engine import write_transaction
@@ -68,7 +81,7 @@ def draw(*parts: object) -> float:
     return int(digest[:13], 16) / 16**13
 
 
-def holds_slot(at: datetime) -> ColumnElement[bool]:
+def holds_slot(at: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """Assignments that hold one of an item's k slots at `at`."""
     return or_(
         assignments.c.state == SUBMITTED,
@@ -76,7 +89,9 @@ def holds_slot(at: datetime) -> ColumnElement[bool]:
     )
 
 
-def barred(annotator: str, at: datetime) -> ColumnElement[bool]:
+def barred(
+    annotator: str | BindParameter[str], at: datetime | BindParameter[datetime]
+) -> ColumnElement[bool]:
     """Assignments that bar the annotator from the item (done, skipped, rejected or holding)."""
     return and_(
         assignments.c.annotator == annotator,
@@ -92,43 +107,73 @@ def slots_taken(conn: Connection, item_id: int, at: datetime, but: str | None = 
     return int(conn.execute(query).scalar_one())
 
 
+# The queue's statements, built once (every next and submit runs them): bound per call.
+_AT = bindparam("at", type_=assignments.c.expires_at.type)
+_WHO = bindparam("annotator", type_=assignments.c.annotator.type)
+_SEARCH: Final = (
+    select(project_items.c.id)
+    .where(
+        project_items.c.project_id == bindparam("project"),
+        project_items.c.is_gold.is_(False),
+        project_items.c.status == OPEN,
+        ~exists().where(assignments.c.item_id == project_items.c.id, barred(_WHO, _AT)),
+        select(func.count())
+        .where(assignments.c.item_id == project_items.c.id, holds_slot(_AT))
+        .scalar_subquery()
+        < bindparam("overlap"),
+    )
+    .order_by(project_items.c.position)
+    .limit(1)
+)
+_SEARCH_PAST: Final = _SEARCH.where(project_items.c.id.not_in(bindparam("passed", expanding=True)))
+_CLAIM: Final = _SEARCH.with_for_update(skip_locked=True, of=project_items)
+_CLAIM_PAST: Final = _SEARCH_PAST.with_for_update(skip_locked=True, of=project_items)
+# Under the item's lock: the slots held, and whether this annotator is barred from it.
+_SLOTS: Final = select(
+    func.count().filter(holds_slot(_AT)).label("taken"),
+    func.count().filter(barred(_WHO, _AT)).label("barring"),
+).where(assignments.c.item_id == bindparam("item_id"))
+_HELD: Final = (
+    select(assignments)
+    .where(
+        assignments.c.project_id == bindparam("project"),
+        assignments.c.annotator == _WHO,
+        assignments.c.state == LEASED,
+        assignments.c.expires_at > _AT,
+    )
+    .order_by(assignments.c.leased_at)
+    .limit(1)
+)
+_ASSIGNMENT: Final = select(assignments).where(
+    assignments.c.item_id == bindparam("item_id"), assignments.c.annotator == _WHO
+)
+_NEW_LEASE: Final = insert(assignments).returning(*assignments.c)
+
+
 def _claim_regular(
     conn: Connection, project: ProjectInfo, annotator: str, at: datetime
 ) -> tuple[int | None, bool]:
     """Lock and return the first open item with a free slot this annotator may take, and
     whether items were passed over only because other requests held them at that moment."""
-    taken = (
-        select(func.count())
-        .where(assignments.c.item_id == project_items.c.id, holds_slot(at))
-        .scalar_subquery()
-    )
-    mine = exists().where(assignments.c.item_id == project_items.c.id, barred(annotator, at))
-    search = (
-        select(project_items.c.id)
-        .where(
-            project_items.c.project_id == project.id,
-            project_items.c.is_gold.is_(False),
-            project_items.c.status == OPEN,
-            ~mine,
-            taken < project.settings.overlap,
-        )
-        .order_by(project_items.c.position)
-        .limit(1)
-    )
+    params: dict[str, Any] = {
+        "project": project.id,
+        "annotator": annotator,
+        "at": at,
+        "overlap": project.settings.overlap,
+    }
     passed: list[int] = []
     while True:
-        query = search.where(project_items.c.id.not_in(passed)) if passed else search
-        item_id = conn.execute(query.with_for_update(skip_locked=True, of=project_items)).scalar()
+        claim, search = (_CLAIM_PAST, _SEARCH_PAST) if passed else (_CLAIM, _SEARCH)
+        item_id = conn.execute(claim, params).scalar()
         if item_id is None:
             # Never wait for a lock while holding others (no deadlocks): report the contention.
-            return None, conn.execute(query).scalar() is not None
+            return None, conn.execute(search, params).scalar() is not None
         # Counted again under the lock: the search saw the slots as they were when it started.
-        excluded = conn.execute(
-            select(assignments.c.id).where(assignments.c.item_id == item_id, barred(annotator, at))
-        ).first()
-        if excluded is None and slots_taken(conn, item_id, at) < project.settings.overlap:
+        slots = conn.execute(_SLOTS, {"item_id": item_id, "annotator": annotator, "at": at}).one()
+        if not slots.barring and slots.taken < project.settings.overlap:
             return int(item_id), False
         passed.append(int(item_id))
+        params["passed"] = passed
 
 
 def _pick_gold(conn: Connection, project: ProjectInfo, annotator: str, at: datetime) -> int | None:
@@ -161,23 +206,21 @@ def _pick_gold(conn: Connection, project: ProjectInfo, annotator: str, at: datet
 
 def _lease(
     conn: Connection, project: ProjectInfo, item_id: int, annotator: str, at: datetime
-) -> Any:
-    """Give (or give again, after expiry) the item to the annotator; returns the assignment."""
+) -> tuple[Any, Any, Record]:
+    """Give (or give again, after expiry) the item to the annotator; returns the assignment,
+    the item and its record."""
     expires = at + timedelta(seconds=project.settings.lease_seconds)
-    row = conn.execute(
-        select(assignments).where(
-            assignments.c.item_id == item_id, assignments.c.annotator == annotator
-        )
-    ).first()
+    item, record = item_and_record(conn, project, item_id)
+    row = conn.execute(_ASSIGNMENT, {"item_id": item_id, "annotator": annotator}).first()
     if row is not None:
-        conn.execute(
+        again = conn.execute(
             sql_update(assignments)
             .where(assignments.c.id == row.id)
             .values(state=LEASED, leased_at=at, expires_at=expires, finished_at=None)
-        )
-        return conn.execute(select(assignments).where(assignments.c.id == row.id)).one()
-    item = item_row(conn, project, item_id)
-    view = project.task.view(record_of(conn, item.record_hash), project.config)
+            .returning(*assignments.c)
+        ).one()
+        return again, item, record
+    view = project.task.view(record, project.config)
     order = list(range(project.task.options(view)))
     random.Random(f"{project.settings.seed}:{item_id}:{annotator}").shuffle(order)
     values = {
@@ -190,25 +233,20 @@ def _lease(
         "expires_at": expires,
         "note": "",
     }
-    savepoint = conn.begin_nested()
     try:
-        new_id = conn.execute(insert(assignments).values(**values).returning(assignments.c.id))
-        assignment_id = new_id.scalar_one()
-    except IntegrityError as exc:
-        savepoint.rollback()
+        lease = conn.execute(_NEW_LEASE, values).one()
+    except IntegrityError as exc:  # the transaction is rolled back with the error
         raise ConflictError(
             f"{annotator} was given item {item_id} by another request at the same moment; "
             "ask for the next item again"
         ) from exc
-    savepoint.commit()
-    return conn.execute(select(assignments).where(assignments.c.id == assignment_id)).one()
+    return lease, item, record
 
 
-def _task(conn: Connection, project: ProjectInfo, assignment: Any) -> Task:
-    item = item_row(conn, project, assignment.item_id)
+def _task(project: ProjectInfo, assignment: Any, item: Any, record: Record) -> Task:
     task = project.task
     order = list(assignment.shown.get("order", []))
-    view = task.view(record_of(conn, item.record_hash), project.config)
+    view = task.view(record, project.config)
     suggestion = task.show(item.prelabel, order) if item.prelabel is not None else None
     return Task(
         project=project.name,
@@ -225,18 +263,14 @@ def _task(conn: Connection, project: ProjectInfo, assignment: Any) -> Task:
     )
 
 
+def _held_task(conn: Connection, project: ProjectInfo, assignment: Any) -> Task:
+    """The task of an assignment the annotator holds."""
+    item, record = item_and_record(conn, project, assignment.item_id)
+    return _task(project, assignment, item, record)
+
+
 def _held(conn: Connection, project: ProjectInfo, annotator: str, at: datetime) -> Any:
-    return conn.execute(
-        select(assignments)
-        .where(
-            assignments.c.project_id == project.id,
-            assignments.c.annotator == annotator,
-            assignments.c.state == LEASED,
-            assignments.c.expires_at > at,
-        )
-        .order_by(assignments.c.leased_at)
-        .limit(1)
-    ).first()
+    return conn.execute(_HELD, {"project": project.id, "annotator": annotator, "at": at}).first()
 
 
 def next_item(engine: Engine, name: str, annotator: str, clock: Clock) -> Task | None:
@@ -249,11 +283,11 @@ def next_item(engine: Engine, name: str, annotator: str, clock: Clock) -> Task |
             at = clock()
             held = _held(conn, project, annotator, at)
             if held is not None:
-                return _task(conn, project, held)
+                return _held_task(conn, project, held)
             item_id, busy = _claim_regular(conn, project, annotator, at)
             if item_id is not None:
                 chosen = _pick_gold(conn, project, annotator, at) or item_id
-                return _task(conn, project, _lease(conn, project, chosen, annotator, at))
+                return _task(project, *_lease(conn, project, chosen, annotator, at))
             if not busy:
                 return None
         # Other requests are leasing the remaining items right now; look again when they are done.
@@ -281,7 +315,7 @@ def held_task(engine: Engine, name: str, assignment_id: int, annotator: str, clo
                 f"{annotator} holds no task {assignment_id} in project '{name}'; "
                 "ask for the next item"
             )
-        return _task(conn, project, row)
+        return _held_task(conn, project, row)
 
 
 def check_user(name: str, role: str) -> str:

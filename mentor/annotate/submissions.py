@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from mentor.annotate.freetext import check_label
-from mentor.annotate.items import OPEN, item_row, record_of, refresh_status
+from mentor.annotate.items import OPEN, item_and_record, refresh_status
 from mentor.annotate.members import load_open
 from mentor.annotate.projects import ProjectInfo
 from mentor.annotate.queues import (
@@ -73,13 +73,25 @@ class SubmitRequest:
         check_user(self.annotator, "annotator")
 
 
+# Built once: every submission runs them.
+_STORED: Final = select(annotations_t).where(
+    annotations_t.c.project_id == bindparam("project"),
+    annotations_t.c.client_id == bindparam("client_id"),
+)
+_ASSIGNMENT: Final = select(assignments).where(
+    assignments.c.item_id == bindparam("item_id"), assignments.c.annotator == bindparam("who")
+)
+_NEW: Final = insert(annotations_t).returning(*annotations_t.c)
+_DONE: Final = (
+    update(assignments)
+    .where(assignments.c.id == bindparam("assignment"))
+    .values(state=SUBMITTED, finished_at=bindparam("finished_at"))
+)
+
+
 def _replay(conn: Connection, project: ProjectInfo, req: SubmitRequest, submitted: Payload) -> Any:
     """The annotation already stored under this client id (a retry), if any."""
-    row = conn.execute(
-        select(annotations_t).where(
-            annotations_t.c.project_id == project.id, annotations_t.c.client_id == req.client_id
-        )
-    ).first()
+    row = conn.execute(_STORED, {"project": project.id, "client_id": req.client_id}).first()
     if row is None:
         return None
     same = (row.item_id, row.annotator) == (req.item_id, req.annotator)
@@ -150,23 +162,15 @@ def _values(
 
 
 def _insert(conn: Connection, values: dict[str, Any]) -> Any:
-    savepoint = conn.begin_nested()
     try:
-        new_id = conn.execute(
-            insert(annotations_t).values(**values).returning(annotations_t.c.id)
-        ).scalar_one()
-    except IntegrityError as exc:
-        savepoint.rollback()
+        stored = conn.execute(_NEW, values).one()
+    except IntegrityError as exc:  # the transaction is rolled back with the error
         raise ConflictError(
             f"client id '{values['client_id']}' is being used by another submission right now"
         ) from exc
-    savepoint.commit()
-    conn.execute(
-        update(assignments)
-        .where(assignments.c.id == values["assignment_id"])
-        .values(state=SUBMITTED, finished_at=values["submitted_at"])
-    )
-    return conn.execute(select(annotations_t).where(annotations_t.c.id == new_id)).one()
+    done = {"assignment": values["assignment_id"], "finished_at": values["submitted_at"]}
+    conn.execute(_DONE, done)
+    return stored
 
 
 def submit(engine: Engine, name: str, req: SubmitRequest, clock: Clock) -> Submission:
@@ -175,22 +179,18 @@ def submit(engine: Engine, name: str, req: SubmitRequest, clock: Clock) -> Submi
     with write_transaction(engine) as conn:
         project = load_open(conn, name, req.annotator)
         at = clock()
-        item = item_row(conn, project, req.item_id, lock=True)
-        row = conn.execute(
-            select(assignments).where(
-                assignments.c.item_id == req.item_id, assignments.c.annotator == req.annotator
-            )
-        ).first()
+        item, record = item_and_record(conn, project, req.item_id, lock=True)
+        row = conn.execute(_ASSIGNMENT, {"item_id": req.item_id, "who": req.annotator}).first()
         order = list(row.shown.get("order", [])) if row is not None else []
         task = project.task
-        view = task.shown_view(task.view(record_of(conn, item.record_hash), project.config), order)
+        view = task.shown_view(task.view(record, project.config), order)
         submitted = task.validate(req.payload, project.config, view, "payload")
         stored = _replay(conn, project, req, submitted)
         if stored is not None:
             return _submission(project, stored, replayed=True)
         row = _check_assignment(conn, project, item, row, req, at)
         stored = _insert(conn, _values(project, item, row, req, submitted, at))
-        refresh_status(conn, project, req.item_id)
+        refresh_status(conn, project, req.item_id, item)
         return _submission(project, stored, replayed=False)
 
 
