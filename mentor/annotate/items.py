@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, exists, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mentor.annotate.projects import ProjectInfo
@@ -161,6 +161,9 @@ _LABELS: Final = (
     .order_by(annotations_t.c.id)
 )
 _DECIDED: Final = select(adjudications.c.id).where(adjudications.c.item_id == bindparam("item_id"))
+_LABELS_DECIDED: Final = _LABELS.add_columns(
+    exists().where(adjudications.c.item_id == bindparam("item_id")).label("decided")
+)
 
 
 def item_row(conn: Connection, project: ProjectInfo, item_id: int, *, lock: bool = False) -> Any:
@@ -192,10 +195,14 @@ def record_of(conn: Connection, record_hash: str) -> Record:
 
 def valid_labels(conn: Connection, item_id: int) -> list[Payload]:
     """The labels that count for an item: every annotation not rejected, as corrected."""
+    return _counting(conn.execute(_LABELS, {"item_id": item_id}))
+
+
+def _counting(rows: Iterable[Any]) -> list[Payload]:
     return [
-        correction if verdict == "correct" else payload
-        for payload, verdict, correction in conn.execute(_LABELS, {"item_id": item_id})
-        if verdict != "reject"
+        row.correction if row.verdict == "correct" else row.payload
+        for row in rows
+        if row.verdict != "reject"
     ]
 
 
@@ -220,10 +227,14 @@ def refresh_status(
     row = row if row is not None else item_row(conn, project, item_id)
     if row.is_gold:
         return str(row.status)
-    if conn.execute(_DECIDED, {"item_id": item_id}).first():
+    # The labels and whether an adjudicator decided, in one statement (an item without
+    # annotations is asked about the adjudication alone).
+    rows = conn.execute(_LABELS_DECIDED, {"item_id": item_id}).all()
+    decided = rows[0].decided if rows else conn.execute(_DECIDED, {"item_id": item_id}).first()
+    if decided:
         status = ADJUDICATED
     else:
-        labels = valid_labels(conn, item_id)
+        labels = _counting(rows)
         if len(labels) < project.settings.overlap:
             status = OPEN
         else:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from mentor.annotate.freetext import check_label
@@ -78,9 +78,16 @@ _STORED: Final = select(annotations_t).where(
     annotations_t.c.project_id == bindparam("project"),
     annotations_t.c.client_id == bindparam("client_id"),
 )
-_ASSIGNMENT: Final = select(assignments).where(
-    assignments.c.item_id == bindparam("item_id"), assignments.c.annotator == bindparam("who")
-)
+# The caller's assignment, and whether the client id was used already (then it is a retry).
+_ASSIGNMENT: Final = select(
+    assignments,
+    exists()
+    .where(
+        annotations_t.c.project_id == bindparam("project"),
+        annotations_t.c.client_id == bindparam("client_id"),
+    )
+    .label("client_id_used"),
+).where(assignments.c.item_id == bindparam("item_id"), assignments.c.annotator == bindparam("who"))
 _NEW: Final = insert(annotations_t).returning(*annotations_t.c)
 _DONE: Final = (
     update(assignments)
@@ -180,18 +187,32 @@ def submit(engine: Engine, name: str, req: SubmitRequest, clock: Clock) -> Submi
         project = load_open(conn, name, req.annotator)
         at = clock()
         item, record = item_and_record(conn, project, req.item_id, lock=True)
-        row = conn.execute(_ASSIGNMENT, {"item_id": req.item_id, "who": req.annotator}).first()
+        row = conn.execute(
+            _ASSIGNMENT,
+            {
+                "item_id": req.item_id,
+                "who": req.annotator,
+                "project": project.id,
+                "client_id": req.client_id,
+            },
+        ).first()
         order = list(row.shown.get("order", [])) if row is not None else []
         task = project.task
         view = task.shown_view(task.view(record, project.config), order)
         submitted = task.validate(req.payload, project.config, view, "payload")
-        stored = _replay(conn, project, req, submitted)
+        stored = _replay(conn, project, req, submitted) if _maybe_retry(row) else None
         if stored is not None:
             return _submission(project, stored, replayed=True)
         row = _check_assignment(conn, project, item, row, req, at)
         stored = _insert(conn, _values(project, item, row, req, submitted, at))
         refresh_status(conn, project, req.item_id, item)
         return _submission(project, stored, replayed=False)
+
+
+def _maybe_retry(assignment: Any) -> bool:
+    """Whether the submission may repeat a stored one (its client id is taken, or the caller
+    holds no assignment, which a retry by someone else would look like)."""
+    return assignment is None or bool(assignment.client_id_used)
 
 
 def _submission(project: ProjectInfo, row: Any, *, replayed: bool) -> Submission:

@@ -126,7 +126,11 @@ def create_app(db: str | None = None) -> FastAPI:
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(Forbidden, _forbidden)
     app.mount("/static", StaticFiles(directory=render.STATIC), name="static")
+    # The annotators' API first: its next and submit are the requests a crowd sends most, and
+    # routes are matched in order.
     for module in (
+        annotate_api,
+        api,
         auth,
         datasets,
         versions,
@@ -143,8 +147,6 @@ def create_app(db: str | None = None) -> FastAPI:
         reports,
         training,
         users,
-        api,
-        annotate_api,
     ):
         app.include_router(module.router)
     return app

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Final
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SECURITY: Final = {
@@ -24,9 +23,26 @@ PRIVATE: Final = {"Cache-Control": "no-store"}
 HSTS: Final = {"Strict-Transport-Security": "max-age=31536000"}
 
 
+Raw = list[tuple[bytes, bytes]]
+
+
+def _raw(*groups: dict[str, str]) -> tuple[frozenset[bytes], Raw]:
+    """The headers as ASGI sends them (lower-case names, bytes), and their names."""
+    pairs = [(k.lower().encode(), v.encode()) for group in groups for k, v in group.items()]
+    return frozenset(name for name, _ in pairs), pairs
+
+
+# (static file?, https?) -> the headers to set, encoded once.
+_SETS: Final = {
+    (static, https): _raw(SECURITY, {} if static else PRIVATE, HSTS if https else {})
+    for static in (False, True)
+    for https in (False, True)
+}
+
+
 class SecurityHeaders:
     """Sets :data:`SECURITY` on every response, :data:`PRIVATE` on all but /static/, and
-    :data:`HSTS` on responses to requests that came over https."""
+    :data:`HSTS` on responses to requests that came over https (replacing any the app set)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -35,17 +51,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        added = dict(SECURITY)
-        if not scope["path"].startswith("/static/"):
-            added.update(PRIVATE)
-        if scope.get("scheme") == "https":
-            added.update(HSTS)
+        static = scope["path"].startswith("/static/")
+        names, added = _SETS[static, scope.get("scheme") == "https"]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in added.items():
-                    headers[name] = value
+                kept = [(n, v) for n, v in message.get("headers", ()) if n.lower() not in names]
+                message["headers"] = kept + added
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

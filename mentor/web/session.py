@@ -173,7 +173,7 @@ class Requirement:
         self.permission = Permission(permission)
 
     async def __call__(self, request: Request) -> User:
-        visitor = await run_in_threadpool(identify, request)
+        visitor = await _identified(request)
         if visitor is None:
             raise _sign_in_first()
         if request.method in UNSAFE and visitor.via == "session":
@@ -200,16 +200,25 @@ def require(permission: Permission) -> Any:
     return Depends(Requirement(permission))
 
 
-def _signed_in_user(request: Request) -> User:
-    visitor = identify(request)
+async def _identified(request: Request) -> Visitor | None:
+    """:func:`identify` without blocking the event loop: the lookup (a database read) runs in
+    the thread pool the first time, and later dependencies of the request reuse its answer
+    on the loop itself, saving a trip through the pool each."""
+    if getattr(request.state, "visitor", _NOBODY) is _NOBODY:
+        return await run_in_threadpool(identify, request)
+    return identify(request)
+
+
+async def _signed_in_user(request: Request) -> User:
+    visitor = await _identified(request)
     if visitor is None:
         raise _sign_in_first()
     return visitor.user
 
 
-def acting_workspace(request: Request) -> Workspace:
+async def acting_workspace(request: Request) -> Workspace:
     """The app's workspace acting as the signed-in user (the audit log records their name)."""
-    return current_workspace(request).acting_as(_signed_in_user(request).name)
+    return current_workspace(request).acting_as((await _signed_in_user(request)).name)
 
 
 SignedIn = Annotated[User, Depends(_signed_in_user)]

@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentor.accounts import Permission, User
@@ -34,6 +33,7 @@ from mentor.annotate import (
     Task,
 )
 from mentor.web.ids import PathId, RowId
+from mentor.web.jsonbody import JsonBody, json_body
 from mentor.web.session import Forbidden, UserWorkspace, require
 from mentor.workspace import Workspace
 
@@ -117,8 +117,8 @@ class ProjectView:
     progress: ProjectProgress | None
 
 
-def _json(value: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(jsonable_encoder(value), status_code=status)
+def _json(value: Any, status: int = 200) -> JsonBody:
+    return json_body(value, status)
 
 
 def _member(user: User) -> None:
@@ -151,7 +151,7 @@ def _annotator_only(user: User) -> str | None:
 
 
 @router.get("", responses={200: {"model": list[ProjectView]}})
-def projects(user: Member, ws: UserWorkspace) -> JSONResponse:
+def projects(user: Member, ws: UserWorkspace) -> JsonBody:
     """Every project open to the caller, with their own work in it (readers: every project,
     with full progress)."""
     _member(user)
@@ -160,7 +160,7 @@ def projects(user: Member, ws: UserWorkspace) -> JSONResponse:
 
 
 @router.get("/{name}", responses={200: {"model": ProjectView}})
-def project(name: str, user: Member, ws: UserWorkspace) -> JSONResponse:
+def project(name: str, user: Member, ws: UserWorkspace) -> JsonBody:
     """One project's progress as the caller may see it (404 for an annotator who is not one
     of its members)."""
     _member(user)
@@ -168,7 +168,7 @@ def project(name: str, user: Member, ws: UserWorkspace) -> JSONResponse:
 
 
 @router.get("/{name}/guideline", responses={200: {"model": GuidelineVersion}})
-def guideline(name: str, user: Member, ws: UserWorkspace) -> JSONResponse:
+def guideline(name: str, user: Member, ws: UserWorkspace) -> JsonBody:
     """The guideline version in force, with its clarifications (`text` is what to read)."""
     _member(user)
     ws.projects.get(name, annotator=_annotator_only(user))
@@ -190,7 +190,7 @@ def next_item(name: str, user: Annotator, ws: UserWorkspace) -> Response:
 )
 def submit(
     name: str, item_id: PathId, body: SubmitBody, user: Annotator, ws: UserWorkspace
-) -> JSONResponse:
+) -> JsonBody:
     """Store the caller's label for the item they hold (201); a retry with the same client id
     and label returns the stored annotation (200); the same id with another label is a 409."""
     stored = ws.projects.submit(
@@ -214,7 +214,7 @@ def skip(
 
 
 @router.post("/{name}/questions", status_code=201, responses={201: {"model": Clarification}})
-def ask(name: str, body: QuestionBody, user: Annotator, ws: UserWorkspace) -> JSONResponse:
+def ask(name: str, body: QuestionBody, user: Annotator, ws: UserWorkspace) -> JsonBody:
     """Ask the project's trainers a question; the answer goes into the next guideline version.
     An `item_id` must be an item the caller holds now or labelled: any other is a 404, the same
     as for an item that does not exist."""
@@ -223,9 +223,7 @@ def ask(name: str, body: QuestionBody, user: Annotator, ws: UserWorkspace) -> JS
 
 
 @router.get("/{name}/reviews/queue", responses={200: {"model": list[ReviewTask]}})
-def review_queue(
-    name: str, user: Reviewer, ws: UserWorkspace, limit: QueueLimit = 20
-) -> JSONResponse:
+def review_queue(name: str, user: Reviewer, ws: UserWorkspace, limit: QueueLimit = 20) -> JsonBody:
     """Sampled annotations waiting for review, oldest first; never the caller's own."""
     return _json(ws.projects.review_queue(name, user.name, limit=limit))
 
@@ -237,7 +235,7 @@ def review_queue(
 )
 def review(
     name: str, annotation_id: PathId, body: ReviewBody, user: Reviewer, ws: UserWorkspace
-) -> JSONResponse:
+) -> JsonBody:
     """Accept, reject or correct one annotation of the review queue; 409 for one the review rate
     did not sample, already reviewed, the caller's own, or on an adjudicated item."""
     done = ws.projects.review(
@@ -254,7 +252,7 @@ def review(
 @router.get("/{name}/adjudication/queue", responses={200: {"model": list[Dispute]}})
 def adjudication_queue(
     name: str, user: Adjudicator, ws: UserWorkspace, limit: QueueLimit = 20
-) -> JSONResponse:
+) -> JsonBody:
     """Disputed items waiting for a decision, with every annotation on them."""
     return _json(ws.projects.adjudication_queue(name, limit=limit))
 
@@ -266,7 +264,7 @@ def adjudication_queue(
 )
 def adjudicate(
     name: str, item_id: PathId, body: AdjudicateBody, user: Adjudicator, ws: UserWorkspace
-) -> JSONResponse:
+) -> JsonBody:
     """Decide a disputed item; the decision is final."""
     decided = ws.projects.adjudicate(
         name, item_id, body.payload, comment=body.comment, adjudicator=user.name
