@@ -17,10 +17,11 @@ from mentor.analysis.terms import stop_words
 from mentor.errors import ConfigError, InputError
 
 PLANTED = Path(__file__).parents[2] / "benchmarks" / "data" / "planted-failures.jsonl"
+PLANTED_B = PLANTED.with_name("planted-failures-b.jsonl")  # written apart, other failure kinds
 
 
-def planted() -> tuple[list[str], list[str]]:
-    rows = [json.loads(line) for line in PLANTED.read_text().splitlines()[1:]]
+def planted(path: Path = PLANTED) -> tuple[list[str], list[str]]:
+    rows = [json.loads(line) for line in path.read_text().splitlines()[1:]]
     return [r["text"] for r in rows], [r["group"] or f"single-{i}" for i, r in enumerate(rows)]
 
 
@@ -49,6 +50,19 @@ def test_minilm_finds_the_planted_failure_groups(found: tuple[list[str], list[st
         Counter(truth[m] for m in c.members).most_common(1)[0][0] for c in result.clusters
     }
     assert len(groups & majorities) >= 9  # nearly every planted group leads a cluster of its own
+
+
+def test_the_independently_written_set_is_clustered_above_chance_and_not_lumped():
+    header = json.loads(PLANTED_B.read_text().splitlines()[0])["header"]
+    assert "by hand" in header["provenance"]
+    texts, truth = planted(PLANTED_B)
+    sizes = Counter(t for t in truth if not t.startswith("single-"))
+    assert len(sizes) == 11 and min(sizes.values()) >= 20
+    result = cluster(texts)
+    # 0.325 (benchmarks/RESULTS.md): failure kinds told in many topics are hard for MiniLM;
+    # a change to the clustering must not buy set A's score with this one
+    assert adjusted_rand_score(truth, labels_of(result, len(texts))) >= 0.3
+    assert max(c.size for c in result.clusters) <= 50  # no group swallows the others
 
 
 def test_clusters_are_named_by_readable_distinctive_words(found):
