@@ -19,7 +19,16 @@ from typing import Any, Final
 
 import httpx
 
-from benchmarks.annotate_load import OVERLAP, Check, Reply, check_counts, free_port, wait_until_up
+from benchmarks.annotate_load import (
+    OVERLAP,
+    Check,
+    Config,
+    Reply,
+    check_counts,
+    free_port,
+    wait_until_up,
+)
+from benchmarks.pg_cluster import PgCluster, TreeCpu
 
 VENV: Final = Path(__file__).resolve().parent / ".peers" / "labelstudio-venv"
 ADMIN: Final = "admin@bench.local"
@@ -81,9 +90,10 @@ class LabelStudioFlow:
         response = await client.get(f"/api/projects/{self.project_id}/next")
         if response.status_code == 404:
             return Reply("none")
-        if response.status_code != 200:
-            return Reply("error", detail=f"next {response.status_code}")
-        return Reply("ok", int(response.json()["id"]))
+        code = response.status_code
+        if code != 200:
+            return Reply("error", detail=f"next {code}", status=code)
+        return Reply("ok", int(response.json()["id"]), status=code)
 
     async def submit(self, client: httpx.AsyncClient, item: int, label: str, key: str) -> Reply:
         result = [
@@ -98,15 +108,18 @@ class LabelStudioFlow:
         response = await client.post(
             f"/api/tasks/{item}/annotations", params={"project": self.project_id}, json=body
         )
-        if response.status_code != 201:
-            return Reply("error", detail=f"submit {response.status_code}")
-        return Reply("ok", int(response.json()["id"]))
+        code = response.status_code
+        if code != 201:
+            return Reply("error", detail=f"submit {code}", status=code)
+        return Reply("ok", int(response.json()["id"]), status=code)
 
 
 class LabelStudioSystem:
     """``label-studio start`` on loopback over a fresh data folder (SQLite)."""
 
     name = "Label Studio"
+    config = Config("sqlite", 1)
+    source = "label-studio 1.23.2"
 
     def __init__(self, folder: Path, hh: Path, items: int, annotators: int):
         if not (VENV / "bin" / "label-studio").exists():
@@ -174,6 +187,10 @@ class LabelStudioSystem:
     def headers(self, k: int) -> list[dict[str, str]]:
         """Authorization headers of the first k annotators."""
         return [{"Authorization": f"Token {t}"} for t in self.tokens[:k]]
+
+    def meters(self, pg: PgCluster | None) -> tuple[TreeCpu, None]:
+        """A CPU meter of the server and any process it started, from now (no PostgreSQL)."""
+        return TreeCpu(self.proc.pid), None
 
     def check(self, project: int, acked: list[int]) -> Check:
         """Count the project's stored (not cancelled) annotations per task, from its database."""

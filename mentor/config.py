@@ -42,6 +42,13 @@ class Settings(BaseSettings):
         description="Longest free text accepted in a label, review, question, answer, note or "
         "guideline, in characters.",
     )
+    db_pool_size: int = Field(
+        16,
+        ge=1,
+        le=1000,
+        description="PostgreSQL connections each process keeps open (and up to half as many "
+        "more at peaks); workers x 1.5 x this must stay under the server's max_connections.",
+    )
 
 
 # What the settings are read from: MENTOR_* (any case) and the variables getpass reads the

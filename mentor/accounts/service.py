@@ -9,9 +9,9 @@ from sqlalchemy import Connection
 from mentor.accounts import passwords, sessions, throttle, tokens
 from mentor.accounts.passwords import PasswordChange
 from mentor.accounts.roles import Role, parse_role
-from mentor.accounts.sessions import LoginSession
+from mentor.accounts.sessions import LoginSession, SessionUser
 from mentor.accounts.throttle import LOCAL, SignInError
-from mentor.accounts.tokens import ApiToken, NewToken
+from mentor.accounts.tokens import ApiToken, NewToken, TokenUser
 from mentor.accounts.users import (
     NAME,
     User,
@@ -160,10 +160,21 @@ class Accounts:
             record_event(conn, actor=name, action="user.login", object_type="user", object_id=name)
         return session
 
+    def peek_session(self, token: str) -> SessionUser | None:
+        """The live session of cookie `token`, read only: ``stale`` says that its use is due to
+        be recorded, which :meth:`session_user` does."""
+        with self.ws.engine.connect() as conn:
+            return sessions.resolve(conn, token)
+
+    def peek_token(self, token: str) -> TokenUser | None:
+        """The live API token `token`, read only: ``stale`` says that its use is due to be
+        recorded, which :meth:`token_user` does."""
+        with self.ws.engine.connect() as conn:
+            return tokens.resolve(conn, token)
+
     def session_user(self, token: str) -> User | None:
         """The user signed in with session cookie `token` (None if unknown, ended or expired)."""
-        with self.ws.engine.connect() as conn:
-            found = sessions.resolve(conn, token)
+        found = self.peek_session(token)
         if found is None:
             return None
         if found.stale:
@@ -208,8 +219,7 @@ class Accounts:
 
     def token_user(self, token: str) -> User | None:
         """The user an API token belongs to (None if unknown, revoked, or the user disabled)."""
-        with self.ws.engine.connect() as conn:
-            found = tokens.resolve(conn, token)
+        found = self.peek_token(token)
         if found is None:
             return None
         if found.stale:
