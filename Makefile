@@ -32,6 +32,8 @@ bench: dev
 	$(BIN)/python benchmarks/qa_full_scan.py
 	$(MAKE) bench-peers
 	$(BIN)/python benchmarks/annotate_load.py --runs 3
+	$(BIN)/python benchmarks/annotate_load.py --configs sqlite:1,postgres:1,postgres:2 --compare-with b9620bd --ks 100 --think 0 --runs 3
+	$(BIN)/python benchmarks/annotate_load.py --configs postgres:2 --kill-every 10 --ks 100 --think 0 --seconds 30 --runs 3 --no-peer
 	$(BIN)/python benchmarks/eval_stub.py --max-rate --clients 2
 	$(BIN)/python benchmarks/eval_overhead.py
 	$(BIN)/python benchmarks/generate_speed.py

@@ -43,11 +43,11 @@ class Settings(BaseSettings):
         "guideline, in characters.",
     )
     db_pool_size: int = Field(
-        16,
+        20,
         ge=1,
         le=1000,
-        description="PostgreSQL connections each process keeps open (and up to half as many "
-        "more at peaks); workers x 1.5 x this must stay under the server's max_connections.",
+        description="PostgreSQL connections each process keeps open (requests beyond wait for "
+        "one); workers x this must stay under the server's max_connections.",
     )
 
 

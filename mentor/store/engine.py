@@ -105,13 +105,12 @@ def open_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        # Connections stay open between requests: a pool smaller than the requests a server
-        # runs at once closed and reopened a PostgreSQL backend for most of them (a crowd of 20
-        # started over 200 backends in 9 s, and the database spent more CPU than Mentor).
+        # A fixed pool: connections stay open between requests, and a request beyond the pool
+        # waits for one. With overflow connections (closed again when the pool is full), a crowd
+        # of 20 made PostgreSQL start over 100 backends in 9 s, and the database spent more CPU
+        # than Mentor.
         size = load_settings().db_pool_size
-        return create_engine(
-            parsed, pool_pre_ping=True, pool_size=size, max_overflow=max(1, size // 2)
-        )
+        return create_engine(parsed, pool_pre_ping=True, pool_size=size, max_overflow=0)
     raise ConfigError(
         f"--db / MENTOR_DB: backend '{backend}' is not supported; use sqlite:/// or "
         "postgresql+psycopg://"

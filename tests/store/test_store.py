@@ -73,3 +73,27 @@ def test_a_bulk_writers_big_page_cache_ends_when_its_connection_is_returned(
 def test_bad_database_urls_are_explained(url: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         mentor.connect(url)
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_are_kept_for_a_crowd_within_the_pool_size(
+    pg_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import pg_database
+
+    monkeypatch.setenv("MENTOR_DB_POOL_SIZE", "6")
+    with pg_database(pg_server) as url, mentor.connect(url, home=tmp_path) as ws:
+
+        def backend(_: int) -> int:
+            with ws.engine.connect() as conn:
+                pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+                conn.execute(text("SELECT pg_sleep(0.002)"))
+                return int(pid)
+
+        with ThreadPoolExecutor(6) as crowd:
+            pids = set(crowd.map(backend, range(300)))
+        # six at a time reuse six backends; with a smaller pool most requests started a new one
+        assert len(pids) <= 6
+        assert ws.engine.pool.size() == 6  # type: ignore[attr-defined]
