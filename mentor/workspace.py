@@ -174,6 +174,7 @@ def connect(
     max_line_bytes: int | None = None,
     max_request_bytes: int | None = None,
     max_text_chars: int | None = None,
+    db_pool_size: int | None = None,
 ) -> Workspace:
     """Open (and if needed create and migrate) the workspace at `url` or ``MENTOR_DB``.
 
@@ -187,9 +188,10 @@ def connect(
         "max_line_bytes": max_line_bytes,
         "max_request_bytes": max_request_bytes,
         "max_text_chars": max_text_chars,
+        "db_pool_size": db_pool_size,
     }
     base = load_settings().model_dump(exclude_unset=True)
     cfg = Settings.model_validate({**base, **{k: v for k, v in given.items() if v is not None}})
-    engine = open_engine(cfg.db)
+    engine = open_engine(cfg.db, pool_size=cfg.db_pool_size)
     migrate(engine)
     return Workspace(engine, cfg)

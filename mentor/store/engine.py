@@ -82,8 +82,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
-def open_engine(url: str) -> Engine:
-    """Create an engine for `url`, with WAL and foreign keys on for SQLite."""
+def open_engine(url: str, pool_size: int | None = None) -> Engine:
+    """Create an engine for `url`, with WAL and foreign keys on for SQLite; on PostgreSQL a pool
+    of `pool_size` connections (default: the setting ``MENTOR_DB_POOL_SIZE``)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -110,7 +111,7 @@ def open_engine(url: str) -> Engine:
         # waits for one. With overflow connections (closed again when the pool is full), a crowd
         # of 20 made PostgreSQL start over 100 backends in 9 s, and the database spent more CPU
         # than Mentor.
-        size = load_settings().db_pool_size
+        size = pool_size or load_settings().db_pool_size
         return create_engine(parsed, pool_pre_ping=True, pool_size=size, max_overflow=0)
     raise ConfigError(
         f"--db / MENTOR_DB: backend '{backend}' is not supported; use sqlite:/// or "
