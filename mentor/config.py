@@ -7,8 +7,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from mentor.errors import ConfigError
 
 
 def _default_user() -> str:
@@ -71,4 +73,11 @@ def load_settings() -> Settings:
 
 @lru_cache(maxsize=16)
 def _parsed(_environment: tuple[tuple[str, str], ...]) -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"MENTOR_{'_'.join(map(str, e['loc'])).upper()}={str(e['input'])[:40]!r}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"a setting in the environment is not usable: {problems}") from None

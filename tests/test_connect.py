@@ -26,3 +26,23 @@ def test_connect_keywords_win_over_the_environment(
         assert ws.actor == "from-env" and ws.settings.home == tmp_path / "h"
     with mentor.connect(f"sqlite:///{tmp_path / 'm.db'}", user="alice") as ws:
         assert ws.actor == "alice"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("MENTOR_DB_POOL_SIZE", "lots", "valid integer"),
+        ("MENTOR_MAX_TEXT_CHARS", "-5", "greater than or equal to 1"),
+    ],
+)
+def test_an_unusable_setting_in_the_environment_is_named_not_a_traceback(
+    tmp_path: Path, variable: str, value: str, expected: str
+) -> None:
+    from tests.conftest import run_cli
+
+    done = run_cli(
+        "audit", "--limit", "1", db=f"sqlite:///{tmp_path / 'm.db'}", env={variable: value}
+    )
+    assert done.returncode == 2
+    assert f"{variable}='{value}'" in done.stderr and expected in done.stderr
+    assert "Traceback" not in done.stderr

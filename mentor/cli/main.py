@@ -91,6 +91,14 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _debugging() -> bool:
+    """MENTOR_DEBUG, read even when another setting is not usable (that is the error shown)."""
+    try:
+        return load_settings().debug
+    except MentorError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning MentorError into a message and its exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
@@ -105,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"{LARGEST_ID:,}"
             ) from exc
     except MentorError as exc:
-        if load_settings().debug:
+        if _debugging():
             raise
         from mentor.cli import render
 
