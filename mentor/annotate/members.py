@@ -59,12 +59,6 @@ def members(conn: Connection, project: ProjectInfo) -> list[Member]:
     return [Member(project.name, r.user_name, r.added_by, aware(r.added_at)) for r in rows]
 
 
-def is_open_to(conn: Connection, project: ProjectInfo, annotator: str) -> bool:
-    """Whether `annotator` may work on the project's queue (no members, or one of them)."""
-    query = select(projects.c.id).where(projects.c.id == project.id, open_to(annotator))
-    return conn.execute(query).first() is not None
-
-
 def load_open(conn: Connection, name: str, annotator: str) -> ProjectInfo:
     """The project called `name` if its queue is open to `annotator` (one statement). A project
     that does not exist and one open to its members only give the same error, which names no

@@ -218,12 +218,6 @@ def info_of(row: Any) -> ProjectInfo:
     )
 
 
-def find(conn: Connection, name: str) -> ProjectInfo | None:
-    """The project called `name`, or None."""
-    row = conn.execute(BY_NAME, {"name": name}).first()
-    return None if row is None else info_of(row)
-
-
 def load(conn: Connection, name: str) -> ProjectInfo:
     """The project called `name` (the error lists the others: for trainers, never annotators;
     annotators' lookups go through :func:`mentor.annotate.members.load_open`)."""
