@@ -50,6 +50,7 @@ INDEPENDENT = frozenset({"agreement", "charts"})
 
 ALLOWED: Mapping[tuple[str, str], str] = {
     ("mentor.cli.serve", "mentor.web.app"): "`mentor serve` is the command that starts the web app",
+    ("mentor.cli.serve", "mentor.web.wire"): "and gives uvicorn the web app's HTTP protocol",
 }
 """Imports across the rule, each with its reason: (importing module, imported module)."""
 

@@ -49,6 +49,7 @@ def serve(
     import uvicorn
 
     from mentor.web.app import create_app
+    from mentor.web.wire import Protocol
 
     ws = workspace(db)  # migrates once, here, before any worker starts
     if workers > 1 and ws.engine.dialect.name == "sqlite":
@@ -76,4 +77,5 @@ def serve(
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
         log_level="warning",
+        http=Protocol,
     )

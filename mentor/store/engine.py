@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,6 +28,31 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # lock sits free while every waiter sleeps; a lock here wakes the next writer the moment the
 # last one commits. Other processes still meet busy_timeout, as before.
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+BUSY_TIMEOUT_MS: Final = 30000
+_NO_WAIT: ContextVar[bool] = ContextVar("mentor_no_wait", default=False)
+
+
+class WouldWait(Exception):
+    """A write transaction inside :func:`without_waiting` that could not take the write lock at
+    once; nothing of it was done. `here`: the lock is held by another writer of this process
+    (whose transactions are short), not by another process (which may hold it for long)."""
+
+    def __init__(self, message: str, *, here: bool):
+        super().__init__(message)
+        self.here = here
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """Inside: a write transaction on SQLite whose write lock is taken (by a writer of this
+    process or another) raises WouldWait before doing anything, instead of waiting for it. For
+    callers that must not block (the web server's event loop), and that run the work again
+    elsewhere from the start: each write transaction either committed or never began."""
+    reset = _NO_WAIT.set(True)
+    try:
+        yield
+    finally:
+        _NO_WAIT.reset(reset)
 
 
 # SQLite's page cache is per connection and fills up to its limit with every page a connection
@@ -60,7 +87,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cur.close()
 
@@ -68,15 +95,44 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Connection) -> None:
     # Straight to the driver: BEGIN returns no rows, and every transaction starts here.
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.connection.driver_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    if mode != "IMMEDIATE" or not _NO_WAIT.get():
+        driver.execute(f"BEGIN {mode}")
+        return
+    # Another process may hold the write lock: ask once, without SQLite's busy handler.
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            raise
+        raise WouldWait("another process holds the database's write lock", here=False) from exc
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+@contextmanager
+def _writer_lock(engine: Engine) -> Iterator[None]:
+    lock = _WRITERS.get(engine)
+    if lock is None:
+        yield
+        return
+    if not lock.acquire(blocking=not _NO_WAIT.get()):
+        raise WouldWait("another request of this process is writing", here=True)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that will write: on SQLite it takes the write lock at once (BEGIN IMMEDIATE),
     so concurrent writers queue instead of failing half-way with 'database is locked'. Writers of
-    one process queue on an in-process lock first (see _WRITERS)."""
-    with _WRITERS.get(engine) or nullcontext(), engine.connect() as conn:
+    one process queue on an in-process lock first (see _WRITERS); inside without_waiting() a
+    writer finding either lock taken raises WouldWait instead."""
+    with _writer_lock(engine), engine.connect() as conn:
         conn = conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
             yield conn

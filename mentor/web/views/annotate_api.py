@@ -32,6 +32,7 @@ from mentor.annotate import (
     Submission,
     Task,
 )
+from mentor.web import loop
 from mentor.web.ids import PathId, RowId
 from mentor.web.jsonbody import JsonBody, json_body
 from mentor.web.session import Forbidden, UserWorkspace, require
@@ -177,9 +178,9 @@ def guideline(name: str, user: Member, ws: UserWorkspace) -> JsonBody:
 
 
 @router.post("/{name}/next", responses={200: {"model": Task}, 204: {"description": "none left"}})
-def next_item(name: str, user: Annotator, ws: UserWorkspace) -> Response:
+async def next_item(name: str, user: Annotator, ws: UserWorkspace) -> Response:
     """The item the caller holds, or a lease on the next one; 204 when none is left for them."""
-    task = ws.projects.next_item(name, user.name)
+    task = await loop.run(ws, lambda: ws.projects.next_item(name, user.name))
     return Response(status_code=204) if task is None else _json(task)
 
 
@@ -188,18 +189,21 @@ def next_item(name: str, user: Annotator, ws: UserWorkspace) -> Response:
     status_code=201,
     responses={201: {"model": Submission}, 200: {"description": "a retry: the stored one"}},
 )
-def submit(
+async def submit(
     name: str, item_id: PathId, body: SubmitBody, user: Annotator, ws: UserWorkspace
 ) -> JsonBody:
     """Store the caller's label for the item they hold (201); a retry with the same client id
     and label returns the stored annotation (200); the same id with another label is a 409."""
-    stored = ws.projects.submit(
-        name,
-        item_id,
-        body.payload,
-        client_id=body.client_id,
-        annotator=user.name,
-        time_spent_s=body.time_spent_s,
+    stored = await loop.run(
+        ws,
+        lambda: ws.projects.submit(
+            name,
+            item_id,
+            body.payload,
+            client_id=body.client_id,
+            annotator=user.name,
+            time_spent_s=body.time_spent_s,
+        ),
     )
     return _json(stored, 200 if stored.replayed else 201)
 
