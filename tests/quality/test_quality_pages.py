@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 import mentor
 from mentor.accounts import Role
 from mentor.web.app import create_app
+from mentor.web.wire import Protocol
 from tests.web.conftest import sign_in
 
 from .builder import build
@@ -109,7 +110,7 @@ def server(url: str) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(url), log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(create_app(url), log_level="warning", http=Protocol))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

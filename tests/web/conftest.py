@@ -19,6 +19,7 @@ import mentor
 from mentor.demo import seed_demo
 from mentor.demo.accounts import PASSWORD
 from mentor.web.app import create_app
+from mentor.web.wire import Protocol
 
 from .payloads import write_xss_file
 
@@ -57,12 +58,12 @@ def workspace_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @contextmanager
 def serving(url: str) -> Iterator[str]:
-    """The app over the workspace at `url` under uvicorn in a background thread; yields its
-    base URL."""
+    """The app over the workspace at `url` under uvicorn in a background thread, with the HTTP
+    protocol `mentor serve` gives it; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # the OS picks a free port; uvicorn serves this very socket
     port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(url), log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(create_app(url), log_level="warning", http=Protocol))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
