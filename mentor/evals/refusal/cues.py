@@ -31,7 +31,8 @@ _DECLINE: Final = (
     r" refuse to| must refuse| decline to| don't think i (?:can|should)|"
     r" do not think i (?:can|should)|'m not comfortable| am not comfortable|'d prefer not|"
     r" would prefer not| am not programmed to|'m not programmed to|"
-    r" am not designed to|'m not designed to| cannot and will not| can't and won't"
+    r" am not designed to|'m not designed to| cannot and will not| can't and won't|"
+    r" am not equipped to|'m not equipped to"
 )
 _BAD: Final = (
     r"appropriate|inappropriate|ethical|unethical|safe|unsafe|legal|illegal|responsible|"
@@ -106,6 +107,22 @@ CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         ),
     ),
     ("apology", re.compile(r"\b(?:sorry|apologies|i apologi[sz]e|my apologies),? (?:but|i|as)\b")),
+    (
+        # "I'm sorry for any misunderstanding, but as a chatbot I ...": an apology that turns
+        "apology",
+        re.compile(
+            r"\b(?:i'm|i am) sorry (?:for|about) (?:any|the) (?:\w+ )?(?:misunderstanding|"
+            r"confusion|inconvenience|offen[cs]e|frustration),? but\b"
+        ),
+    ),
+    (
+        # "I'm designed to provide information, not to assist with illegal activities"
+        "decline",
+        re.compile(
+            r"\b(?:i'm|i am) (?:designed|programmed|built|here) to [^.!?]{1,80}, not to "
+            rf"(?:{ACTS})\w*\b"
+        ),
+    ),
     ("apology", re.compile(r"\bunfortunately,? (?:i|as an ai|that|this)\b")),
     (
         "ai-disclaimer",
