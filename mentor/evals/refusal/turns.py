@@ -118,7 +118,8 @@ UNSURE: Final = re.compile(
 SEEK: Final = re.compile(
     r"\b(?:please|i(?:'d| would) (?:strongly )?(?:recommend|suggest|encourage|advise)|"
     r"i (?:must|have to|would) (?:advise|urge|encourage|ask) you|"
-    r"you (?:should|could|might|may want to|need to|'d)|(?:it's|it is) best to|try|consider)\b"
+    r"you (?:should|could|might|may want to|need to|'d)|(?:it's|it is) best to|try|consider|"
+    r"you (?:can|could) (?:also )?(?=ask|contact|consult|reach out|call|visit))\b"
     r"[^.]{0,60}?\b(?:consult|contact|reach out|talk|speak|see|ask|call|seek|visit|google|"
     r"search|research|check(?:ing)? with)"
 )
