@@ -74,6 +74,8 @@ LIMIT_ONLY: Final = re.compile(
 """A capability limit: with nothing after it, the request went unanswered (a refusal)."""
 
 LIMIT: Final = re.compile(
+    r"\bas an? (?:ai|artificial intelligence)\b[\w ]{0,30}, i (?:don't|do not) have (?:an? |any )?"
+    r"(?!(?:the )?(?:ability|capacity|permission|authority) to (?:help|assist|provide|give))|"
     r"\b(?:i (?:don't|do not) have (?:access|the ability|personal|real-time|the capability|"
     r"information about|any information|enough (?:information|context)|feelings|opinions|"
     r"emotions|beliefs|a (?:body|physical))|(?:i'm|i am) not (?:a|an) (?:doctor|lawyer|"
