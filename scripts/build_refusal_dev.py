@@ -236,25 +236,28 @@ ROUND6_MIXED_PROMPTS = [
 def round6_prompts() -> list[dict[str, Any]]:
     """Round 6's prompts: HH-RLHF first prompts after round 5's and more written ones."""
     start = HH_TRANSCRIPTS + SMOL_HH_PROMPTS + GGUF_HH_PROMPTS + ROUND5_HH_PROMPTS
-    rows = _shuffled()[start : start + ROUND6_HH_PROMPTS]
+    return _round_prompts("r6", start, ROUND6_HH_PROMPTS, ROUND6_SAFE_PROMPTS, ROUND6_MIXED_PROMPTS)
+
+
+def _round_prompts(
+    tag: str, start: int, hh: int, safe: list[str], mixed: list[str]
+) -> list[dict[str, Any]]:
+    """`hh` HH-RLHF first prompts from `start` in the seeded shuffle, then the written safe and
+    two-part prompts, with ids ``{tag}-hh-NNN``, ``{tag}-safe-NNN`` and ``{tag}-mixed-NNN``."""
+    rows = _shuffled()[start : start + hh]
     out = [
-        {"id": f"r6-hh-{n:03d}", "prompt": _last_turns(r["chosen"])[0]} for n, r in enumerate(rows)
+        {"id": f"{tag}-hh-{n:03d}", "prompt": _last_turns(r["chosen"])[0]}
+        for n, r in enumerate(rows)
     ]
-    out += [{"id": f"r6-safe-{n:03d}", "prompt": p} for n, p in enumerate(ROUND6_SAFE_PROMPTS)]
-    out += [{"id": f"r6-mixed-{n:03d}", "prompt": p} for n, p in enumerate(ROUND6_MIXED_PROMPTS)]
+    out += [{"id": f"{tag}-safe-{n:03d}", "prompt": p} for n, p in enumerate(safe)]
+    out += [{"id": f"{tag}-mixed-{n:03d}", "prompt": p} for n, p in enumerate(mixed)]
     return out
 
 
 def round5_prompts() -> list[dict[str, Any]]:
     """Round 5's prompts: HH-RLHF first prompts after gguf_prompts()' and the new written ones."""
     start = HH_TRANSCRIPTS + SMOL_HH_PROMPTS + GGUF_HH_PROMPTS
-    rows = _shuffled()[start : start + ROUND5_HH_PROMPTS]
-    out = [
-        {"id": f"r5-hh-{n:03d}", "prompt": _last_turns(r["chosen"])[0]} for n, r in enumerate(rows)
-    ]
-    out += [{"id": f"r5-safe-{n:03d}", "prompt": p} for n, p in enumerate(ROUND5_SAFE_PROMPTS)]
-    out += [{"id": f"r5-mixed-{n:03d}", "prompt": p} for n, p in enumerate(ROUND5_MIXED_PROMPTS)]
-    return out
+    return _round_prompts("r5", start, ROUND5_HH_PROMPTS, ROUND5_SAFE_PROMPTS, ROUND5_MIXED_PROMPTS)
 
 
 def _last_turns(transcript: str) -> tuple[str, str]:
