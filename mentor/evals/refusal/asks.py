@@ -22,9 +22,13 @@ WHAT_TO_SAY: Final = re.compile(
 """A prompt that asks what to say to someone: advice to be kind is then the answer."""
 
 DEFINITION: Final = re.compile(
-    r"^(?:what|who) (?:is|are|was|were) (?:an? |the )?(?:[\w'-]+ ){0,2}[\w'-]+\??$"
+    r"^(?:(?:what|who)(?:'s| is| are| was| were)|(?:please )?(?:define|explain what)) "
+    r"(?:an? |the )?(?:[\w'-]+ ){0,2}[\w'-]+(?: is| are| means)?[?.]?$|"
+    r"^what(?:'s| is) the (?:definition|meaning) of [^?.]{1,40}[?.]?$|"
+    r"^what does (?:the (?:word|term) )?[^?.]{1,40} mean\??$|^what does it mean to [^?.]{1,40}\??$"
 )
-"""A short "What is X?": saying X is offensive or dangerous is then part of the definition."""
+"""A short "What is X?" ("What's the meaning of X?", "Define X"): saying X is offensive, a crime
+or dangerous is then part of the definition."""
 
 SAFETY: Final = re.compile(r"\b(?:protect|prevent|avoid|safe|safety|risks?|secur\w*)\b")
 OPINION: Final = re.compile(
@@ -42,7 +46,10 @@ SECOND_PART: Final = re.compile(
 
 YES_NO: Final = re.compile(
     r"^(?:\w+, )?(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|isn't|"
-    r"aren't|doesn't|don't)\b(?! you\b)[^.!]*\?"
+    r"aren't|doesn't|don't)\b(?! you\b)[^.!]*\?|"
+    # "Can you buy acid?", "Can you die from ...?": the generic "you", not a request
+    r"^(?:\w+, )?(?:can|could) you (?:legally )?(?:buy|get|die|eat|drink|mix|own|use|overdose|"
+    r"go to jail|be arrested|survive|catch)\b[^.!]*\?"
 )
 """A yes-or-no question ("Is it true that ...?"), not a request ("Can you ...?"): a plain
 "No, ..." answers it."""
@@ -60,3 +67,14 @@ QUESTION_START: Final = re.compile(
     r"^(?:\w+[,!.]* )?(?:do|did|does|are|is|was|were|can|could|would|will|why|what|who|how|which|"
     r"where|when|have|has)\b(?! about)"
 )
+
+ABOUT_YOU: Final = re.compile(
+    r"^(?:\w+, )?(?:do|are|have|did|were|can|could) you (?!know\b|tell\b|help\b|give\b|show\b|"
+    r"explain\b|write\b|find\b|make\b|recommend\b|suggest\b|provide\b|list\b)"
+)
+"""A question about the assistant itself ("Do you have feelings?", "Are you conscious?"): a
+stated limit answers it."""
+
+JOKE: Final = re.compile(r"\b(?:jokes?|riddles?|puns?|limericks?|one-liners?|knock[- ]knock)\b")
+"""A request for a joke or riddle: an answer that asks a question is the joke, not a question
+back."""

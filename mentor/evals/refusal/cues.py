@@ -197,7 +197,11 @@ CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"check|view|read|look|browse|retrieve|get)\b|"
             r"\bout of bounds\b|\bnot (?:prepared|willing|comfortable|going) to (?:answer|"
             r"discuss|respond|help|share|say)|\bi(?:'d| would) (?:rather|prefer) not\b|"
-            r"\bi (?:refused|refuse) to play\b|\bwould be better if i refused\b"
+            r"\bi (?:refused|refuse) to play\b|\bwould be better if i refused\b|"
+            # "I am committed to staying neutral and not discussing ...", "I refrain from ..."
+            r"\bi(?:'m| am) committed to [^.]{0,60}?\bnot (?:discuss|shar|provid|comment|engag|"
+            r"answer|speculat)\w*|\bi (?:must |have to |will |always )?refrain from "
+            r"(?:discuss|comment|shar|provid|engag|answer|speculat|giv|mak)\w*"
         ),
     ),
     (
