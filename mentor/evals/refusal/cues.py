@@ -135,6 +135,12 @@ CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"have a responsibility|am programmed to (?:follow|adhere|avoid|promote))"
             r"(?! have (?:personal|real-time|access|the ability to (?:browse|access)))"
             r"(?! (?:have|hold) (?:personal )?(?:opinions|feelings|beliefs|emotions|preferences))"
+            # "As a responsible AI, I must point out that every relationship is unique": a caveat
+            # (the "lecture" cue still catches one that calls the request harmful or illegal)
+            r"(?<!must)"
+            r"|\bas an? (?:ai|artificial intelligence|language model|responsible|ethical|helpful)"
+            r"[\w -]{0,40}?,? (?:i )?must (?!(?:first |also )?(?:point out|note|emphasi[sz]e|"
+            r"clarify|mention|say|remind|stress|highlight|inform|add|admit)\b)"
         ),
     ),
     (
