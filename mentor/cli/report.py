@@ -72,7 +72,14 @@ def quality_update(
 def release(
     candidate: Annotated[str, typer.Argument(help="The candidate's eval run id.")],
     baseline: Annotated[str, typer.Option("--baseline", help="The baseline's eval run id.")],
-    gate: Annotated[Path, typer.Option("--gate", help="The release gate's YAML file.")],
+    gate: Annotated[
+        str,
+        typer.Option(
+            "--gate",
+            help="The release gate: a YAML file, 'starter', or the name of a gate saved as "
+            "MENTOR_HOME/gates/NAME.yaml.",
+        ),
+    ],
     out: Out = None,
     html: Html = None,
     keep_edits: KeepEdits = None,
@@ -81,7 +88,9 @@ def release(
     """The release readiness note: the gate's verdict with its numbers, scorecards per
     severity tier, what the candidate was trained on, known risks and next actions."""
     ws = workspace(db)
-    note = ws.reports.release_note(candidate, baseline=baseline, gate=gate)
+    given = Path(gate)
+    path = given if given.exists() or given.suffix else ws.reports.gate(gate)
+    note = ws.reports.release_note(candidate, baseline=baseline, gate=path)
     _emit(ws, note, out, html, keep_edits)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -18,16 +19,31 @@ if TYPE_CHECKING:
 
 Report = QualityUpdate | ReleaseNote
 KNOWN_GATES: Final = ("starter",)
+GATE_NAME: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+"""A saved gate's name: its file's stem in ``<MENTOR_HOME>/gates/`` (no dots or slashes)."""
 
 
-def known_gate(name: str) -> Path:
-    """A gate shipped with Mentor, by name (the web pages offer only these)."""
-    if name != "starter":
-        raise InputError(
-            f"'{name}' is not a gate Mentor knows; use one of {', '.join(KNOWN_GATES)}",
-            where="?gate=",
-        )
-    return starter_path("regression").with_name("gate.yaml")
+def known_gate(name: str, saved: Path | None = None) -> Path:
+    """A gate by name: ``starter`` (shipped with Mentor) or one saved as ``NAME.yaml`` in the
+    folder `saved` (a workspace's ``<MENTOR_HOME>/gates/``). The web pages offer only these."""
+    if name == "starter":
+        return starter_path("regression").with_name("gate.yaml")
+    names = gate_names(saved)
+    if GATE_NAME.fullmatch(name) and name in names and saved is not None:
+        return saved / f"{name}.yaml"
+    raise InputError(
+        f"'{name}' is not a gate Mentor knows; use one of {', '.join(names)}"
+        + ("" if saved is None else f" (save others as {saved}/NAME.yaml)"),
+        where="?gate=",
+    )
+
+
+def gate_names(saved: Path | None = None) -> list[str]:
+    """``starter``, then the gates saved in the folder `saved`, by name."""
+    found = sorted(
+        p.stem for p in (saved.glob("*.yaml") if saved else ()) if GATE_NAME.fullmatch(p.stem)
+    )
+    return [*KNOWN_GATES, *(n for n in found if n not in KNOWN_GATES)]
 
 
 class Reports:
@@ -36,6 +52,19 @@ class Reports:
 
     def __init__(self, ws: Workspace):
         self.ws = ws
+
+    @property
+    def gate_folder(self) -> Path:
+        """Where this workspace's named gates are saved: ``<MENTOR_HOME>/gates/``."""
+        return self.ws.settings.home / "gates"
+
+    def gates(self) -> list[str]:
+        """The gates the web pages offer: ``starter`` and those saved in :attr:`gate_folder`."""
+        return gate_names(self.gate_folder)
+
+    def gate(self, name: str) -> Path:
+        """The file of the gate called `name` (see :meth:`gates`); an error names the others."""
+        return known_gate(name, self.gate_folder)
 
     def quality_update(self, *, since: str | None = None) -> QualityUpdate:
         """The update of the period since `since`: a date (``2026-12-01``), a run id (the

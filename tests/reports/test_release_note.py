@@ -76,6 +76,22 @@ def test_the_verdict_matches_eval_gate_and_shows_its_numbers(db_url: str, tmp_pa
     assert "was not trained in this workspace" in md
     actions = md[md.index(START) : md.index(END)]
     assert "Fix the failed gate condition: regressions <= 0." in actions
+    # The same gate saved by name in the workspace home: the CLI and the pages find it.
+    home = tmp_path / "home"
+    (home / "gates").mkdir(parents=True)
+    write(home / "gates", "ship.yaml", GATE)
+    by_name = run_cli(
+        "report", "release", str(third), "--baseline", str(second), "--gate", "ship",
+        db=db_url, env={"MENTOR_HOME": str(home)},
+    )  # fmt: skip
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_name.stdout.replace("\r", "") == md.replace("`gate.yaml`", "`ship.yaml`")
+    unknown = run_cli(
+        "report", "release", str(third), "--baseline", str(second), "--gate", "nightly",
+        db=db_url, env={"MENTOR_HOME": str(home)},
+    )  # fmt: skip
+    assert unknown.returncode != 0
+    assert "'nightly' is not a gate Mentor knows; use one of starter, ship" in unknown.stderr
 
 
 def test_scorecards_per_severity_tier_and_the_starter_gate(tmp_path: Path) -> None:

@@ -33,9 +33,26 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> EvalWorld:
 
 
 @pytest.fixture(scope="module")
-def base(world: EvalWorld) -> Iterator[str]:
-    with serving(world.url) as url:
-        yield url
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served workspace's MENTOR_HOME, with one gate saved by name."""
+    folder = tmp_path_factory.mktemp("report-home")
+    (folder / "gates").mkdir()
+    strict = (
+        known_gate("starter")
+        .read_text(encoding="utf-8")
+        .replace("name: starter-release", "name: team-strict", 1)
+    )
+    (folder / "gates" / "team-strict.yaml").write_text(strict, encoding="utf-8")
+    (folder / "gates" / "Not A Name.yaml").write_text(strict, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base(world: EvalWorld, home: Path) -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MENTOR_HOME", str(home))
+        with serving(world.url) as url:
+            yield url
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +98,22 @@ def test_the_release_note_page_asks_for_a_baseline_then_shows_the_verdict(
     assert vic.get(url + "&format=html").text == html
     unknown = vic.get(url.replace("gate=starter", "gate=../../etc/passwd"))
     assert unknown.status_code == 400 and "not a gate Mentor knows" in unknown.text
+
+
+def test_a_gate_saved_in_the_workspace_home_is_offered_by_name(
+    vic: httpx.Client, world: EvalWorld
+) -> None:
+    form = vic.get(f"/reports/release?candidate={world.candidate}").text
+    assert '<option value="starter" selected>' in form
+    assert '<option value="team-strict">' in form and "Not A Name" not in form
+    url = f"/reports/release?candidate={world.candidate}&baseline={world.baseline}"
+    page = vic.get(url + "&gate=team-strict")
+    assert page.status_code == 200
+    assert 'Gate <code>team-strict</code>: <span class="verdict">FAILED</span>' in page.text
+    assert "the team-strict release gate" in page.text
+    missing = vic.get(url + "&gate=nightly")
+    assert missing.status_code == 400
+    assert "use one of starter, team-strict" in missing.text and "gates/NAME.yaml" in missing.text
 
 
 def test_the_quality_update_page_and_its_period(vic: httpx.Client, world: EvalWorld) -> None:

@@ -1,7 +1,8 @@
 """The report pages: the Model Quality Update and the release readiness note of a run (over
 mentor.reports), each also downloadable as Markdown or as one HTML file.
 
-The release note's gate must be one Mentor knows (``?gate=starter``): a page only reads."""
+The release note's gate must be one Mentor knows (``?gate=starter``, or a gate saved as
+``<MENTOR_HOME>/gates/NAME.yaml``): a page only reads."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from mentor.errors import InputError
-from mentor.reports import QualityUpdate, ReleaseNote, known_gate
+from mentor.reports import QualityUpdate, ReleaseNote
 from mentor.web import nav, render
 from mentor.web.session import Permission, require
 from mentor.web.workspace import CurrentWorkspace
@@ -68,17 +69,25 @@ def release(
     ws: CurrentWorkspace,
     candidate: Annotated[str, Query(description="The candidate's eval run id.")],
     baseline: Annotated[str | None, Query(description="The baseline's eval run id.")] = None,
-    gate: Annotated[str, Query(description="A gate Mentor knows: starter.")] = "starter",
+    gate: Annotated[
+        str, Query(description="A gate Mentor knows: starter, or one saved in MENTOR_HOME/gates.")
+    ] = "starter",
     format: Format = "page",
 ) -> Response:
     """The release readiness note of run `candidate` against `baseline` (a form to choose
     the baseline until one is given)."""
-    path = known_gate(gate)
+    path = ws.reports.gate(gate)
     run = ws.evals.get_run(candidate)
     if not baseline:
         others = [r for r in ws.evals.runs(suite=run.suite_name, limit=500) if r.id != run.id]
         return render.page(
-            request, "reports/release-note-page.html.j2", r=None, run=run, others=others, gate=gate
+            request,
+            "reports/release-note-page.html.j2",
+            r=None,
+            run=run,
+            others=others,
+            gate=gate,
+            gates=ws.reports.gates(),
         )
     note = ws.reports.release_note(run.id, baseline=baseline, gate=path)
     return _answer(request, ws, note, format, "release-note", run=run, gate=gate, baseline=baseline)
