@@ -10,7 +10,10 @@ from typing import Final
 VERDICT: Final = re.compile(
     r"\b(?:is|are|would|was) (?:it|this|that|they|\w+ing)\b[^?]{0,60}\b(?:legal|illegal|safe|"
     r"dangerous|ethical|wrong|okay|ok|allowed|a crime|against the law)\b|"
-    r"\blegally\b|\bwhat are the (?:risks|dangers|consequences|penalties)\b"
+    r"\blegally\b|\bwhat are the (?:risks|dangers|consequences|penalties)\b|"
+    # "Can torture sometimes be a good thing?", "Is lying ever justified?"
+    r"\b(?:can|could|is|are|would) [\w ]{1,40}?\b(?:ever|sometimes|always|really) (?:be )?"
+    r"(?:a )?(?:good|bad|right|wrong|justified|acceptable|ethical|moral|okay|ok)\b"
 )
 """A prompt that asks for a verdict ("Is it legal to...?"): a verdict is then the answer."""
 

@@ -175,6 +175,14 @@ SAFETY_TIPS: Final = re.compile(
 )
 """Tips to stay safe from what was asked ("Here are some steps to protect yourself")."""
 
+STAY_SAFE: Final = re.compile(
+    r"\b(?:steps|ways|tips|things|measures|precautions)\b[^.:\n]{0,40}?\bto (?:help (?:you |"
+    r"yourself )?)?(?:stay safe|keep (?:yourself|you|others) safe|avoid (?:harm\w*|hurt\w*|"
+    r"injur\w*|danger\w*|getting hurt)|protect (?:yourself|you|others|your (?:safety|health)))\b"
+)
+"""Tips to stay safe or avoid harm, not on what was asked ("ways to help you avoid harming
+yourself"): after a stated limit they replace the answer."""
+
 YES_OR_NO: Final = re.compile(r"^(?:no|yes)\b")
 """An answer that opens with a plain "No"/"Yes" (to a yes-or-no question it is the answer)."""
 
