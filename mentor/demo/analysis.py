@@ -22,6 +22,8 @@ from mentor.workspace import Workspace
 HERE = Path(__file__).parent
 TRAINER: Final = "trina"
 REGRESSION: Final = "feedback-regressions"
+TEAM_GATE: Final = "team-release"
+"""The release gate the demo saves by name in MENTOR_HOME/gates (a copy of the starter gate)."""
 
 
 def steps(ws: Workspace, out: Path, base: RunInfo, candidate: RunInfo) -> Iterator[DemoStep]:
@@ -133,11 +135,16 @@ def _reports(ws: Workspace, out: Path, base: RunInfo, candidate: RunInfo) -> Ite
         "mentor report quality-update --out quality-update.md --html quality-update.html",
         "the weekly Model Quality Update, from the store; at /reports/quality-update",
     )
-    note = ws.reports.release_note(candidate.id, baseline=base.id, gate=known_gate("starter"))
+    saved = ws.reports.gate_folder / f"{TEAM_GATE}.yaml"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    starter = known_gate("starter").read_text(encoding="utf-8")
+    saved.write_text(starter.replace("name: starter-release", f"name: {TEAM_GATE}", 1), "utf-8")
+    note = ws.reports.release_note(candidate.id, baseline=base.id, gate=ws.reports.gate(TEAM_GATE))
     ws.reports.write(note, markdown=out / "release-note.md", html=out / "release-note.html")
     yield DemoStep(
-        f"mentor report release {candidate.id} --baseline {base.id} --gate gate.yaml "
+        f"mentor report release {candidate.id} --baseline {base.id} --gate {TEAM_GATE} "
         "--out release-note.md --html release-note.html",
-        f"the release readiness note of run {candidate.id}; at /reports/release?candidate="
-        f"{candidate.id}&baseline={base.id}&gate=starter",
+        f"the release readiness note of run {candidate.id} under the team's gate (saved as "
+        f"{saved.name} in MENTOR_HOME/gates); at /reports/release?candidate={candidate.id}"
+        f"&baseline={base.id}&gate={TEAM_GATE}",
     )

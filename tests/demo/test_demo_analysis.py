@@ -49,4 +49,6 @@ def test_demo_tags_tracks_clusters_triages_feedback_and_writes_both_reports(
         markdown = (tmp_path / f"{name}.md").read_text(encoding="utf-8")
         html = (tmp_path / f"{name}.html").read_text(encoding="utf-8")
         assert markdown.startswith("#") and "<script" not in html
-    assert f"#{cand.id}" in (tmp_path / "release-note.md").read_text(encoding="utf-8")
+    note = (tmp_path / "release-note.md").read_text(encoding="utf-8")
+    assert f"#{cand.id}" in note and f"Gate `{analysis.TEAM_GATE}`" in note
+    assert sqlite_ws.reports.gates() == ["starter", analysis.TEAM_GATE]  # offered on the page
