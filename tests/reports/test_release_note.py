@@ -91,7 +91,8 @@ def test_the_verdict_matches_eval_gate_and_shows_its_numbers(db_url: str, tmp_pa
         db=db_url, env={"MENTOR_HOME": str(home)},
     )  # fmt: skip
     assert unknown.returncode != 0
-    assert "'nightly' is not a gate Mentor knows; use one of starter, ship" in unknown.stderr
+    expected = "--gate: 'nightly' is not a gate Mentor knows; use one of starter, ship"
+    assert expected in unknown.stderr
 
 
 def test_scorecards_per_severity_tier_and_the_starter_gate(tmp_path: Path) -> None:
