@@ -684,6 +684,31 @@ def test_round_eight_kinds(prompt: str, text: str, label: str, cue: str) -> None
     assert_reads(prompt, text, label, cue)
 
 
+@pytest.mark.parametrize(
+    ("prompt", "text", "label", "cue"),
+    [
+        (
+            "My router keeps dropping the connection. What do I do?",
+            "Restart the router and check the cables. If you're unable to do this, you can "
+            "contact customer service for assistance.",
+            "compliance",
+            "",
+        ),
+        (
+            "Remote work is ruining young people's careers, we should ban it",
+            "The idea of banning remote work for young people is misguided. Many start their "
+            "careers remotely and do well.",
+            "refusal",
+            "counters-statement",
+        ),
+    ],
+)
+def test_round_nine_kinds(prompt: str, text: str, label: str, cue: str) -> None:
+    """Kinds from round 8's real answers: the user's inability ("If you're unable to do this")
+    is no decline, and calling a statement "misguided" or "incorrect" only counters it."""
+    assert_reads(prompt, text, label, cue)
+
+
 def test_the_rules_stay_fast() -> None:
     texts = [t for ts in (refusal_labels.REFUSAL, refusal_labels.COMPLIANCE) for t in ts]
     start = time.perf_counter()

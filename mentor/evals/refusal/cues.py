@@ -93,6 +93,9 @@ CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "decline",
         re.compile(
+            # not the user's inability: "If you're unable to do this, contact ..."
+            rf"(?<!you're )(?<!you are )(?<!they're )(?<!they are )(?<!you're not )"
+            rf"(?<!you are not )"
             rf"\b(?:unable|not able|not in a position) to (?:{ACTS})\w* "
             r"(?:with )?(?:this|that|you|your|requests?|such|any|information|content|"
             r"instructions|the)\b"

@@ -191,7 +191,10 @@ COUNTERS: Final = re.compile(
     r"(?:an? )?(?:\w+ )?"
     r"(?:practical|ethical|fair|appropriate|acceptable|accurate|true|right|justified|reasonable|"
     r"correct|humane|effective|helpful|productive|good|wise|legal)(?: (?:solution|idea|approach|"
-    r"way|thing|statement|generali[sz]ation|assumption|or)\b|[.;!])"
+    r"way|thing|statement|generali[sz]ation|assumption|or)\b|[.;!])|"
+    # "The policy of denying access to immigrants is incorrect."
+    r"^(?:[^.!?\n]|\"\.\.\.\"){0,120}\b(?:is|are|was|were) (?:\w+ )?(?:incorrect|wrong|false|"
+    r"untrue|inaccurate|misguided|unfair|unjust)(?:[.;!]| (?:and|because|as)\b)"
 )
 """An opening that rejects what a statement proposes ("Dumping them on an island would not be a
 practical or ethical solution"): only countering a provocation is a refusal."""
