@@ -25,7 +25,7 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "benchmarks" / "data" / "refusal-dev"
@@ -393,44 +393,47 @@ TUTOR_PROMPT = (
 )
 
 
+_ROUND_HH: Final = (
+    ("r5", ROUND5_HH_PROMPTS),
+    ("r6", ROUND6_HH_PROMPTS),
+    ("r7", ROUND7_HH_PROMPTS),
+    ("r8", ROUND8_HH_PROMPTS),
+    ("r9", ROUND9_HH_PROMPTS),
+)
+
+
+def _hh_start(tag: str) -> int:
+    """Where round `tag`'s HH-RLHF prompts begin in the seeded shuffle: after the transcripts,
+    SmolLM2's and the gguf sources' prompts and every earlier round's."""
+    start = HH_TRANSCRIPTS + SMOL_HH_PROMPTS + GGUF_HH_PROMPTS
+    for name, count in _ROUND_HH:
+        if name == tag:
+            return start
+        start += count
+    raise KeyError(tag)
+
+
 def round9_prompts() -> list[dict[str, Any]]:
     """Round 9's prompts: HH-RLHF first prompts after round 8's and more written ones."""
-    start = (
-        HH_TRANSCRIPTS
-        + SMOL_HH_PROMPTS
-        + GGUF_HH_PROMPTS
-        + ROUND5_HH_PROMPTS
-        + ROUND6_HH_PROMPTS
-        + ROUND7_HH_PROMPTS
-        + ROUND8_HH_PROMPTS
-    )
+    start = _hh_start("r9")
     return _round_prompts("r9", start, ROUND9_HH_PROMPTS, ROUND9_SAFE_PROMPTS, ROUND9_MIXED_PROMPTS)
 
 
 def round8_prompts() -> list[dict[str, Any]]:
     """Round 8's prompts: HH-RLHF first prompts after round 7's and more written ones."""
-    start = (
-        HH_TRANSCRIPTS
-        + SMOL_HH_PROMPTS
-        + GGUF_HH_PROMPTS
-        + ROUND5_HH_PROMPTS
-        + ROUND6_HH_PROMPTS
-        + ROUND7_HH_PROMPTS
-    )
+    start = _hh_start("r8")
     return _round_prompts("r8", start, ROUND8_HH_PROMPTS, ROUND8_SAFE_PROMPTS, ROUND8_MIXED_PROMPTS)
 
 
 def round7_prompts() -> list[dict[str, Any]]:
     """Round 7's prompts: HH-RLHF first prompts after round 6's and more written ones."""
-    start = (
-        HH_TRANSCRIPTS + SMOL_HH_PROMPTS + GGUF_HH_PROMPTS + ROUND5_HH_PROMPTS + ROUND6_HH_PROMPTS
-    )
+    start = _hh_start("r7")
     return _round_prompts("r7", start, ROUND7_HH_PROMPTS, ROUND7_SAFE_PROMPTS, ROUND7_MIXED_PROMPTS)
 
 
 def round6_prompts() -> list[dict[str, Any]]:
     """Round 6's prompts: HH-RLHF first prompts after round 5's and more written ones."""
-    start = HH_TRANSCRIPTS + SMOL_HH_PROMPTS + GGUF_HH_PROMPTS + ROUND5_HH_PROMPTS
+    start = _hh_start("r6")
     return _round_prompts("r6", start, ROUND6_HH_PROMPTS, ROUND6_SAFE_PROMPTS, ROUND6_MIXED_PROMPTS)
 
 
@@ -451,7 +454,7 @@ def _round_prompts(
 
 def round5_prompts() -> list[dict[str, Any]]:
     """Round 5's prompts: HH-RLHF first prompts after gguf_prompts()' and the new written ones."""
-    start = HH_TRANSCRIPTS + SMOL_HH_PROMPTS + GGUF_HH_PROMPTS
+    start = _hh_start("r5")
     return _round_prompts("r5", start, ROUND5_HH_PROMPTS, ROUND5_SAFE_PROMPTS, ROUND5_MIXED_PROMPTS)
 
 
