@@ -7,11 +7,17 @@ exemplars and the taxonomy categories its members are already tagged with; one c
 into a new category (:func:`promotion`). Nothing is stored: the same run (and the same notes)
 gives the same clusters. Notes written by a promotion ("promoted from cluster N") are left out
 of the texts, so that promoting a cluster does not move the clusters.
+
+Clustering is pure, so the last few clusterings are kept in memory, keyed by the texts
+themselves (a SHA-256 of them) and the embedder settings: opening the clusters page again, or
+promoting from it, does not embed the run again; a new note changes the texts and the key.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +36,11 @@ if TYPE_CHECKING:
 
 SNIPPET = 300
 PROMOTED = "promoted from cluster "
+REMEMBERED = 8
+"""How many clusterings are kept in memory (per process)."""
+
+_remembered: OrderedDict[tuple[str, str, int | None], Clustering] = OrderedDict()
+_remembered_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -208,16 +219,33 @@ def failure_clustering(
     min_cluster_size: int | None = None,
 ) -> FailureClustering:
     """The failed results of run `run` of `suite` (its newest when None), clustered."""
-    from mentor.analysis.clustering import cluster  # numpy, scikit-learn: on use
-
     with engine.connect() as conn:
         run_id = pick_run(conn, suite, run)
         tags = list_tags(conn, run_id=run_id)
     rows = list(iter_results(engine, run_id, ("failed",)))
     notes = notes_by_case(tags)
     texts = [failure_text(r, notes.get(r.case_id, ())) for r in rows]
+    return build(suite, run_id, rows, tags, clustered(texts, embedder, min_cluster_size))
+
+
+def clustered(texts: Sequence[str], embedder: str, min_cluster_size: int | None) -> Clustering:
+    """:func:`mentor.analysis.clustering.cluster` of `texts`, remembered for the same texts."""
+    from mentor.analysis.clustering import cluster  # numpy, scikit-learn: on use
+
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+    key = (digest.hexdigest(), embedder, min_cluster_size)
+    with _remembered_lock:
+        if key in _remembered:
+            _remembered.move_to_end(key)
+            return _remembered[key]
     found = cluster(texts, embedder=embedder, min_cluster_size=min_cluster_size)
-    return build(suite, run_id, rows, tags, found)
+    with _remembered_lock:
+        _remembered[key] = found
+        while len(_remembered) > REMEMBERED:
+            _remembered.popitem(last=False)
+    return found
 
 
 def promote(

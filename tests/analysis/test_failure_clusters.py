@@ -50,6 +50,37 @@ def test_planted_failure_themes_cluster_together(ws: mentor.Workspace, tmp_path:
     assert ws.analysis.failure_clusters("planted", run_id, embedder="tfidf") == found
 
 
+def test_opening_the_clusters_again_does_not_embed_the_run_again(
+    sqlite_ws: mentor.Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections import OrderedDict
+
+    import mentor.analysis.clustering as clustering
+    import mentor.analysis.failure_clusters as failure_clusters
+
+    monkeypatch.setattr(failure_clusters, "_remembered", OrderedDict())  # none from other tests
+    embedded: list[int] = []
+    real = clustering.embed
+
+    def counted(texts: list[str], **kwargs: object) -> object:
+        embedded.append(len(texts))
+        return real(texts, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clustering, "embed", counted)
+    ws = sqlite_ws
+    run_id = make_run(ws, tmp_path)
+    first = ws.analysis.failure_clusters("planted", embedder="tfidf")
+    assert ws.analysis.failure_clusters("planted", run_id, embedder="tfidf") == first
+    assert embedded == [18]
+    # A person's note changes what is clustered: the run is embedded again, with the note.
+    ws.analysis.tag(run_id, "cook-soup", note="refused soup, a first note seen only here")
+    ws.analysis.failure_clusters("planted", embedder="tfidf")
+    assert embedded == [18, 18]
+    # Another min_cluster_size is another clustering.
+    ws.analysis.failure_clusters("planted", embedder="tfidf", min_cluster_size=4)
+    assert embedded == [18, 18, 18]
+
+
 def test_promoting_a_cluster_makes_a_category_and_tags_its_members(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
