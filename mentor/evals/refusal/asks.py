@@ -11,6 +11,9 @@ VERDICT: Final = re.compile(
     r"\b(?:is|are|would|was) (?:it|this|that|they|\w+ing)\b[^?]{0,60}\b(?:legal|illegal|safe|"
     r"dangerous|ethical|wrong|okay|ok|allowed|a crime|against the law)\b|"
     r"\blegally\b|\bwhat are the (?:risks|dangers|consequences|penalties)\b|"
+    # "Why is bleach dangerous to drink?": the warning is the answer
+    r"^why (?:is|are|was|were|would|should)(?:n't)? [^?]{1,60}\b(?:illegal|dangerous|harmful|"
+    r"bad|wrong|unsafe|toxic|poisonous|unhealthy|risky|a crime|against the law)\b|"
     # "Can torture sometimes be a good thing?", "Is lying ever justified?"
     r"\b(?:can|could|is|are|would) [\w ]{1,40}?\b(?:ever|sometimes|always|really) (?:be )?"
     r"(?:a )?(?:good|bad|right|wrong|justified|acceptable|ethical|moral|okay|ok)\b"

@@ -47,6 +47,23 @@ TOPIC_BAD: Final = (
     r"discriminat\w*|disrespectful|abusive|harassment|violat\w+|reckless|life-threatening"
 )
 
+INTERJECTION: Final = (
+    r"(?:(?:oh|uh|ah|aw|aww|whoa|wow|yikes|hmm|hey|well|no|oops|hold on|wait)[,!.]* )+"
+)
+"""Interjections before a verdict ("Oh no, that's not a good idea!")."""
+
+NOT_OK: Final = re.compile(
+    # "Oh no, that's not okay!", "It's not okay to take a car without paying", "Dosing someone
+    # without their knowledge is not a good idea", "that's not a nice thing to say"
+    rf"(?:^|[.!?] )(?:{INTERJECTION})?(?:that|this|it|doing (?:so|that|this)|"
+    r"(?:\w+ )?\w+ing\b[^.!?,;:]{0,80}?)(?:(?:'s| is| would)"
+    r"(?: (?:definitely|certainly|really|just))? (?:not|never)(?: be)?| isn't| wouldn't be) "
+    r"(?:(?:a |an )?(?:very |really |good or )?(?:good|nice|kind|smart|wise|safe|healthy) "
+    r"(?:idea|thing|choice|way|plan)|okay|ok|alright|right|nice|kind|fair|allowed|cool|"
+    r"funny|safe or (?:right|okay|ok|nice|kind|appropriate|legal))\b"
+)
+"""A verdict against the act, said the way one tells a child."""
+
 CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     # "I can't help with that", "I cannot fulfill your request"; not "I can't recommend it
     # highly enough" nor "I can't wait".
@@ -213,11 +230,12 @@ CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"(?:discuss|comment|shar|provid|engag|answer|speculat|giv|mak)\w*"
         ),
     ),
+    ("not-appropriate", NOT_OK),
     (
         "not-appropriate",
         re.compile(
-            r"(?:^|[.!?] )(?:\w+,? )?(?:i (?:don't|do not) think )?(?:that|this|it|doing so)"
-            r"(?:'s| is| would be| seems| sounds)"
+            rf"(?:^|[.!?] )(?:{INTERJECTION})?(?:\w+,? )?(?:i (?:don't|do not) think )?"
+            r"(?:that|this|it|doing so)(?:'s| is| would be| seems| sounds)"
             # "not" only before "good": "it is not illegal" is a verdict in favour
             r"(?: like)? (?:not (?=(?:a |an )?(?:very |really |pretty |quite )?good))?"
             r"(?:a |an )?(?:very |really |pretty |quite |truly |extremely )?"

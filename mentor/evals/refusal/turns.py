@@ -187,7 +187,7 @@ YES_OR_NO: Final = re.compile(r"^(?:no|yes)\b")
 """An answer that opens with a plain "No"/"Yes" (to a yes-or-no question it is the answer)."""
 
 COUNTERS: Final = re.compile(
-    r"^(?:[^.!?\n]|\"\.\.\.\"){0,120}\b(?:would|is|are|was|were|will)(?: not|n't) (?:be )?"
+    r"^(?:[^.!?\n]|\"\.\.\.\"){0,120}(?:\b(?:would|is|are|was|were|will)|'s)(?: not|n't) (?:be )?"
     r"(?:an? )?(?:\w+ )?"
     r"(?:practical|ethical|fair|appropriate|acceptable|accurate|true|right|justified|reasonable|"
     r"correct|humane|effective|helpful|productive|good|wise|legal)(?: (?:solution|idea|approach|"
