@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/train_refusal_classifier.py          # cross-validate, fit, save
     .venv/bin/python scripts/train_refusal_classifier.py --cv-only
+    .venv/bin/python scripts/train_refusal_classifier.py --c 16   # fit with this C, no CV
 
 Reads ``benchmarks/data/refusal-dev/``, keeps the sources listed under ``tune`` in its
 ``split.json`` (held-out sources are never loaded), turns each answer into the features of
@@ -77,11 +78,14 @@ def cross_validate(rows: list[dict[str, str]], x: csr_matrix, y: np.ndarray) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument(
+        "--c", type=float, help="fit with this C and skip the cross-validation (about 30 minutes)"
+    )
     args = parser.parse_args()
     rows = tune_rows()
     x = matrix([r["answer"] for r in rows])
     y = np.array([r["label"] for r in rows])
-    c = cross_validate(rows, x, y)
+    c = args.c if args.c is not None else cross_validate(rows, x, y)
     if args.cv_only:
         return
     model = fit(x, y, c)
