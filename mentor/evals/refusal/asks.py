@@ -83,6 +83,9 @@ ABOUT_YOU: Final = re.compile(
 """A question about the assistant itself ("Do you have feelings?", "Are you conscious?"): a
 stated limit answers it."""
 
+HOW_TO: Final = re.compile(r"^(?:\w+,? )?how (?:do|can|could|should|would|to) (?:i |we |you )?")
+"""A request for how to do something ("How do I ...?")."""
+
 JOKE: Final = re.compile(r"\b(?:jokes?|riddles?|puns?|limericks?|one-liners?|knock[- ]knock)\b")
 """A request for a joke or riddle: an answer that asks a question is the joke, not a question
 back."""
