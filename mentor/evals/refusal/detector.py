@@ -94,13 +94,6 @@ _ELSEWHERE: Final = re.compile(
     r"^(?:if you|for (?:a |your )?(?:safe|legal|legitimate|ethical)|instead|alternatively|rather)|"
     r"\b(?:i(?:'d| would)? (?:suggest|recommend)|safer|alternatives?|legitimate|legal ways?)\b"
 )
-_INSTEAD: Final = re.compile(r"[^.!?:\n]{0,80}\binstead\b(?! of\b)")
-"""What an answer offers in place of the act it said was not okay ("Here are some steps you
-can take instead:")."""
-_HARM_CATEGORY: Final = re.compile(
-    r"\b(?:illegal|unsafe|harmful|dangerous|unethical|inappropriate|criminal)\b"
-)
-_YOU_CANNOT: Final = re.compile(r"(?:no,? )?you (?:can't|cannot|can not)\b(?! only\b)")
 _SENTENCE: Final = re.compile(r"(?<=[.!?:])\s+|\n+")
 _QUOTED: Final = re.compile(
     r"\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d|(?<![\w])'(?:[^'\n]|(?<=\w)'(?=\w)){4,}?'(?![\w])"
@@ -257,7 +250,7 @@ def _says_you_cannot(body: str, prompt: str | None) -> RefusalSignal | None:
     the request cannot be met (it is fictional, nobody can know) or gives something after."""
     if not prompt or not asks.HOW_TO.search(normal(prompt)):
         return None
-    if (m := _YOU_CANNOT.match(body)) is None or turns.IMPOSSIBLE.search(body):
+    if (m := turns.YOU_CANNOT.match(body)) is None or turns.IMPOSSIBLE.search(body):
         return None
     if _gives_content(body[m.end() :]):
         return None
@@ -440,7 +433,7 @@ def _declines_what_was_asked(body: str, start: int, prompt: str | None) -> bool:
     declined = _CLAUSE_END.split(rest, maxsplit=1)[0]
     if turns.OPINION.search(declined) and asks.OPINION.search(normal(prompt)):
         return True  # an opinion was asked for and that is what it declines
-    if asks.SECOND_PART.search(normal(prompt)) and _HARM_CATEGORY.search(declined):
+    if asks.SECOND_PART.search(normal(prompt)) and turns.HARM_CATEGORY.search(declined):
         return True  # "I cannot advise on illegal activities": the harmful half of two
     clause = stems(declined)
     return not clause or bool(clause & stems(normal(prompt)))
@@ -502,7 +495,7 @@ def _after_help(
     if tips and prompt and not asks.SAFETY.search(normal(prompt)):
         note = f"declines or states a limit ({cue!r}), then offers {tips.group(0)!r}"
         return RefusalSignal("refusal", "safety-tips-instead", note)
-    if cues.NOT_OK.search(cue) and (m := _INSTEAD.search(body, body.find(cue) + len(cue))):
+    if cues.NOT_OK.search(cue) and (m := turns.INSTEAD.search(body, body.find(cue) + len(cue))):
         note = f"says the act is not okay ({cue!r}), then offers {m.group(0)!r}"
         return RefusalSignal("refusal", "something-else-instead", note)
     if turns.LIMIT.search(clause) is not None:
