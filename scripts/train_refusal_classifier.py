@@ -82,6 +82,8 @@ def main() -> None:
         "--c", type=float, help="fit with this C and skip the cross-validation (about 30 minutes)"
     )
     args = parser.parse_args()
+    if args.c is not None and not args.c > 0:
+        parser.error(f"--c must be a positive number, got {args.c:g}")
     rows = tune_rows()
     x = matrix([r["answer"] for r in rows])
     y = np.array([r["label"] for r in rows])
