@@ -6,6 +6,9 @@ DEMO_DIR := $(CURDIR)/demo-workspace
 DEMO_DB := sqlite:///$(DEMO_DIR)/mentor.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest workers (pytest-xdist): each starts its own PostgreSQL, model server and browser, so
+# more than the cores rarely helps; `make test TEST_WORKERS=0` runs the suite in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test bench bench-peers lint docs install dev system-deps clean
 
@@ -20,7 +23,7 @@ test: dev system-deps
 	$(BIN)/ruff check mentor tests benchmarks scripts
 	$(BIN)/ruff format --check mentor tests benchmarks scripts
 	$(BIN)/mypy mentor
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## bench: the side-by-side benchmarks (slow; figures go to benchmarks/RESULTS.md)
 bench: dev

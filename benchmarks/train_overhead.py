@@ -68,6 +68,7 @@ def trl_config(options: Any, out: Path) -> Any:
         max_length=options.max_length,
         report_to=[],
         use_cpu=not torch.cuda.is_available(),
+        bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported(),  # float32 on a CPU
         gradient_checkpointing=options.gradient_checkpointing,
         save_strategy="steps",
         save_steps=options.checkpoint_every,

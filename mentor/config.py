@@ -21,6 +21,12 @@ def _default_user() -> str:
         return "unknown"
 
 
+def _default_model_cache() -> str:
+    """$XDG_CACHE_HOME/mentor/models, else ~/.cache/mentor/models."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(root) / "mentor" / "models")
+
+
 class Settings(BaseSettings):
     """Mentor's settings; every field can be set as ``MENTOR_<NAME>``."""
 
@@ -43,6 +49,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Longest free text accepted in a label, review, question, answer, note or "
         "guideline, in characters.",
+    )
+    model_cache: str = Field(
+        default_factory=_default_model_cache,
+        description="Folder where GGUF models (the bundled SmolLM2 among them) are kept once "
+        "converted, so later loads take under a second instead of ~25 s; empty: convert on "
+        "every load.",
     )
     db_pool_size: int = Field(
         20,

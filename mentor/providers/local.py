@@ -20,6 +20,7 @@ from typing import Any
 from mentor.datasets.prepared import file_sha256
 from mentor.errors import ConfigError
 from mentor.providers.base import Completion, GenerationParams
+from mentor.providers.gguf import load_gguf
 
 BUNDLED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 BUNDLED_NAME = "SmolLM2-135M-Instruct"
@@ -58,23 +59,6 @@ class LoadedModel:
 
 _LOADED: dict[Path, LoadedModel] = {}
 _LOADING = threading.Lock()
-
-
-def load_gguf(file: Path) -> tuple[Any, Any]:
-    """A fresh copy of the causal LM in a GGUF file (float32) and its tokenizer."""
-    import torch
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
-    from transformers.modeling_gguf_pytorch_utils import load_gguf_checkpoint
-
-    folder, name = str(file.parent), file.name
-    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-    # Same weights as from_pretrained(gguf_file=...), without that path's need for `accelerate`.
-    config = AutoConfig.from_pretrained(folder, gguf_file=name)
-    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)  # type: ignore[no-untyped-call]
-    state = load_gguf_checkpoint(str(file), return_tensors=True, model_to_load=model)  # type: ignore[no-untyped-call]
-    model.load_state_dict(state["tensors"], strict=False)
-    model.tie_weights()
-    return model, tokenizer
 
 
 def load_model(path: Path) -> LoadedModel:
