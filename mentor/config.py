@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     )
 
 
+# Settings of the machine rather than of a workspace: read from the environment where they are
+# used (the model cache by whatever loads a GGUF), so `mentor.connect` does not take them.
+MACHINE_SETTINGS: frozenset[str] = frozenset({"model_cache"})
+
 # What the settings are read from: MENTOR_* (any case) and the variables getpass reads the
 # login name from. The same values give the same settings, so they are parsed once.
 _LOGIN: tuple[str, ...] = ("LOGNAME", "USER", "LNAME", "USERNAME")

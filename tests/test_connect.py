@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 import mentor
-from mentor.config import Settings
+from mentor.config import MACHINE_SETTINGS, Settings
 
 
 def test_connect_takes_each_setting_by_name() -> None:
     params = inspect.signature(mentor.connect).parameters
     keywords = {n for n, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
-    assert keywords == set(Settings.model_fields) - {"db"}
+    assert keywords == set(Settings.model_fields) - {"db"} - MACHINE_SETTINGS
+    assert set(Settings.model_fields) >= MACHINE_SETTINGS
     assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
 
 
