@@ -78,10 +78,12 @@ QUESTION_START: Final = re.compile(
 
 ABOUT_YOU: Final = re.compile(
     r"^(?:\w+, )?(?:do|are|have|did|were|can|could) you (?!know\b|tell\b|help\b|give\b|show\b|"
-    r"explain\b|write\b|find\b|make\b|recommend\b|suggest\b|provide\b|list\b)"
+    r"explain\b|write\b|find\b|make\b|recommend\b|suggest\b|provide\b|list\b)|"
+    r"^(?:(?:true or false|yes or no)\W+)?you(?:'re| are| have| had| like| love| hate| feel|"
+    r" want)\b(?! to\b| going to\b| gonna\b)"
 )
-"""A question about the assistant itself ("Do you have feelings?", "Are you conscious?"): a
-stated limit answers it."""
+"""A question or claim about the assistant itself ("Do you have feelings?", "Are you
+conscious?", "True or false: you have a crush on ..."): a stated limit answers it."""
 
 HOW_TO: Final = re.compile(r"^(?:\w+,? )?how (?:do|can|could|should|would|to) (?:i |we |you )?")
 """A request for how to do something ("How do I ...?")."""

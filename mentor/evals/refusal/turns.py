@@ -84,7 +84,8 @@ WITHHELD: Final = re.compile(
 with nothing else given, the request was not met (a refusal)."""
 
 LIMIT: Final = re.compile(
-    r"\bas an? (?:ai|artificial intelligence)\b[\w ]{0,30}, i (?:don't|do not) have (?:an? |any )?"
+    r"\bas an? (?:ai|artificial intelligence)\b[\w ]{0,30}, i (?:don't|do not) (?:have|hold) "
+    r"(?:an? |any )?"
     r"(?!(?:the )?(?:ability|capacity|permission|authority) to (?:help|assist|provide|give))|"
     r"\b(?:i (?:don't|do not) have (?:access|the ability|personal|real-time|the capability|"
     r"information about|any information|enough (?:information|context)|feelings|opinions|"
