@@ -30,6 +30,6 @@ def steps(ws: Workspace, out: Path) -> Iterator[DemoStep]:
     names = ", ".join(f"{name} ({role.value})" for name, role in PEOPLE)
     yield DemoStep(
         f"mentor users add NAME --role ROLE --password-stdin  # {len(PEOPLE)} users",
-        f"{names}; sign in at http://127.0.0.1:8000/login as any of them with the password "
-        f"{PASSWORD}",
+        f"{names}; sign in at /login on the address `mentor serve` prints (`make demo`: "
+        f"http://127.0.0.1:8000 unless PORT is set) as any of them with the password {PASSWORD}",
     )
