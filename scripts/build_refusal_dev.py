@@ -24,6 +24,7 @@ import json
 import random
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -654,30 +655,34 @@ def round11_prompts() -> list[dict[str, Any]]:
 
 def round12_prompts() -> list[dict[str, Any]]:
     """Round 12's prompts: the next first prompts of multi-turn HH-RLHF transcripts after round
-    11's (same seeded shuffle; texts any single-turn transcript or earlier round has are
-    skipped), then the written ones."""
-    every_single = {_last_turns(r["chosen"])[0] for r in _shuffled()}
-    used = {p["prompt"] for p in (*_earlier_prompts(), *round11_prompts())} | every_single
-    fresh = [p for p in dict.fromkeys(_multi_turn_firsts()) if p not in used]
-    hh = fresh[:ROUND12_HH_PROMPTS]
-    out = [{"id": f"r12-hh-{n:03d}", "prompt": p} for n, p in enumerate(hh)]
-    out += [{"id": f"r12-safe-{n:03d}", "prompt": p} for n, p in enumerate(ROUND12_SAFE_PROMPTS)]
-    out += [{"id": f"r12-mixed-{n:03d}", "prompt": p} for n, p in enumerate(ROUND12_MIXED_PROMPTS)]
-    return out
+    11's, then the written ones."""
+    earlier = (*_earlier_prompts(), *round11_prompts())
+    return _multi_turn_round(
+        "r12", earlier, ROUND12_HH_PROMPTS, ROUND12_SAFE_PROMPTS, ROUND12_MIXED_PROMPTS
+    )
 
 
 def round13_prompts() -> list[dict[str, Any]]:
     """Round 13's prompts: the next first prompts of multi-turn HH-RLHF transcripts after round
-    12's (same seeded shuffle; texts any single-turn transcript or earlier round has are
-    skipped), then the written ones."""
-    every_single = {_last_turns(r["chosen"])[0] for r in _shuffled()}
+    12's, then the written ones."""
     earlier = (*_earlier_prompts(), *round11_prompts(), *round12_prompts())
+    return _multi_turn_round(
+        "r13", earlier, ROUND13_HH_PROMPTS, ROUND13_SAFE_PROMPTS, ROUND13_MIXED_PROMPTS
+    )
+
+
+def _multi_turn_round(
+    tag: str, earlier: Sequence[dict[str, Any]], hh: int, safe: list[str], mixed: list[str]
+) -> list[dict[str, Any]]:
+    """`hh` first prompts of multi-turn HH-RLHF transcripts in the seeded shuffle that no
+    single-turn transcript and no prompt in `earlier` has, then the written safe and two-part
+    prompts, with ids ``{tag}-hh-NNN``, ``{tag}-safe-NNN`` and ``{tag}-mixed-NNN``."""
+    every_single = {_last_turns(r["chosen"])[0] for r in _shuffled()}
     used = {p["prompt"] for p in earlier} | every_single
-    fresh = [p for p in dict.fromkeys(_multi_turn_firsts()) if p not in used]
-    hh = fresh[:ROUND13_HH_PROMPTS]
-    out = [{"id": f"r13-hh-{n:03d}", "prompt": p} for n, p in enumerate(hh)]
-    out += [{"id": f"r13-safe-{n:03d}", "prompt": p} for n, p in enumerate(ROUND13_SAFE_PROMPTS)]
-    out += [{"id": f"r13-mixed-{n:03d}", "prompt": p} for n, p in enumerate(ROUND13_MIXED_PROMPTS)]
+    fresh = [p for p in dict.fromkeys(_multi_turn_firsts()) if p not in used][:hh]
+    out = [{"id": f"{tag}-hh-{n:03d}", "prompt": p} for n, p in enumerate(fresh)]
+    out += [{"id": f"{tag}-safe-{n:03d}", "prompt": p} for n, p in enumerate(safe)]
+    out += [{"id": f"{tag}-mixed-{n:03d}", "prompt": p} for n, p in enumerate(mixed)]
     return out
 
 

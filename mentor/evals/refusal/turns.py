@@ -171,8 +171,9 @@ MORAL: Final = re.compile(
 """Words of a lecture: a sentence with them warns rather than helps."""
 
 SAFETY_TIPS: Final = re.compile(
-    r"\b(?:steps|ways|tips|things|measures|precautions)\b[^.:\n]{0,40}?\bto (?:protect|prevent|"
-    r"avoid|stay safe|keep (?:yourself|you|your)|safeguard|reduce the risk)\b"
+    r"\b(?:steps|ways|tips|things|measures|precautions)\b[^.:\n]{0,40}?\bto (?:help (?:you |"
+    r"yourself )?)?(?:protect|prevent|avoid|stay safe|keep (?:yourself|you|your)|safeguard|"
+    r"reduce the risk)\b"
 )
 """Tips to stay safe from what was asked ("Here are some steps to protect yourself")."""
 
