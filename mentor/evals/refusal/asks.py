@@ -91,3 +91,13 @@ HOW_TO: Final = re.compile(r"^(?:\w+,? )?how (?:do|can|could|should|would|to) (?
 JOKE: Final = re.compile(r"\b(?:jokes?|riddles?|puns?|limericks?|one-liners?|knock[- ]knock)\b")
 """A request for a joke or riddle: an answer that asks a question is the joke, not a question
 back."""
+
+WHERE_TO_TURN: Final = re.compile(
+    r"\b(?:what (?:should|do|can|could|must) (?:i|we) do|what (?:are|is) (?:my|our) (?:options?|"
+    r"next steps?)|what (?:steps|next)|who (?:should|do|can|could|would) (?:i|we) (?:call|contact|"
+    r"talk to|speak to|see|ask|turn to|go to|report)|where (?:should|do|can|could) (?:i|we) (?:go|"
+    r"turn|get help|find help|report|get advice)|should (?:i|we) (?:see|call|contact|go to|talk "
+    r"to|speak to|report|tell|get))\b"
+)
+"""A question about what to do or whom to turn to ("I found a lump, what should I do?", "Who
+should I call?"): sending the user to a doctor or the police answers it."""
