@@ -17,12 +17,21 @@ import os
 import shutil
 import uuid
 import warnings
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from mentor.config import load_settings
+from mentor.datasets.prepared import file_sha256
 
 _READY = "mentor-converted"  # written last: a folder without it is not used
+
+
+@cache
+def content_hash(path: Path) -> str:
+    """SHA-256 of a model file, or of every file in a model folder (names and bytes), once per
+    process."""
+    return file_sha256(path)
 
 
 def cache_folder(file: Path) -> Path | None:
@@ -31,8 +40,6 @@ def cache_folder(file: Path) -> Path | None:
     if not root:
         return None
     import transformers
-
-    from mentor.providers.local import content_hash  # hashed once per process
 
     return Path(root).expanduser() / f"{content_hash(file)}-transformers-{transformers.__version__}"
 

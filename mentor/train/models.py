@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from mentor.errors import ConfigError, InputError
-from mentor.providers.gguf import load_gguf
-from mentor.providers.local import bundled_model_path, content_hash
+from mentor.providers.gguf import content_hash, load_gguf
+from mentor.providers.local import bundled_model_path
 
 INSTALL_HINT = "pip install 'mentor[train]'"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from mentor.errors import ConfigError
-from mentor.providers.local import content_hash
+from mentor.providers.gguf import content_hash
 
 BATCH: Final = 16
 MAX_TOKENS: Final = 1024

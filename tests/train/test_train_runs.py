@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import mentor
 from mentor.cli.main import build_app
 from mentor.errors import ConflictError, InputError
-from mentor.providers.local import content_hash
+from mentor.providers.gguf import content_hash
 from mentor.train import TrainOptions
 from mentor.train.outputs import weights_sha256
 from tests.datasets.test_import import write_jsonl
