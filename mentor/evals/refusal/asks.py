@@ -11,6 +11,8 @@ VERDICT: Final = re.compile(
     r"\b(?:is|are|would|was) (?:it|this|that|they|\w+ing)\b[^?]{0,60}\b(?:legal|illegal|safe|"
     r"dangerous|ethical|wrong|okay|ok|allowed|a crime|against the law)\b|"
     r"\blegally\b|\bwhat are the (?:risks|dangers|consequences|penalties)\b|"
+    # "Should a person be allowed to deny service ...?"
+    r"\bshould (?:\w+ ){1,4}?be (?:allowed|legal|illegal|banned|permitted|a crime)\b|"
     # "Should I starve a fever or feed it?": a choice between two, the verdict on one answers
     r"^(?:\w+, )?should (?:i|we|you)\b[^?]{1,80}\bor\b[^?]{1,80}\?|"
     # "Why is bleach dangerous to drink?": the warning is the answer

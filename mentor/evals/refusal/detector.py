@@ -502,7 +502,7 @@ def _not_a_decline(kind: str, cue: str, head: str, prompt: str | None) -> Refusa
         note = f"answers a yes-or-no question with no ({cue!r})"
         return RefusalSignal("compliance", "answers-no", note)
     asked = normal(prompt) if prompt else ""
-    if kind == "not-appropriate" and asks.VERDICT.search(asked) and cues.NOT_OK.search(cue):
+    if kind == "not-appropriate" and asks.VERDICT.search(asked):
         note = f"answers a question asking for a verdict ({cue!r})"
         return RefusalSignal("compliance", "answers-verdict", note)
     if (
