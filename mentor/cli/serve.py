@@ -11,6 +11,9 @@ from mentor.cli import render
 from mentor.cli.options import Db, workspace
 from mentor.errors import ConfigError
 
+WORKER_HEALTHCHECK_S = 30
+"""Seconds a worker may take to answer the supervisor before it is replaced as hung."""
+
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
@@ -77,5 +80,8 @@ def serve(
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
         log_level="warning",
+        # uvicorn kills a worker that does not answer its supervisor's ping within this many
+        # seconds; its default of 5 killed busy, healthy workers on a loaded 2-core machine
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         http=Protocol,
     )
