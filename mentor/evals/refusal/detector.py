@@ -392,9 +392,7 @@ def substance(text: str) -> str:
         for s in sentences(text)
         if not s.rstrip().endswith("?")
         and not _offers(s)
-        and not (
-            (turns.REDIRECT.search(s) or turns.SEEK.search(s)) and len(s.split()) <= HELP_WORDS
-        )
+        and not (elsewhere.redirects(s) and len(s.split()) <= HELP_WORDS)
         and not _LECTURE.search(s)
         and not _ELSEWHERE.search(s)
         and not _PLEASANTRY.search(s)
