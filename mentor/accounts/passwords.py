@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 from argon2 import PasswordHasher
@@ -15,8 +16,13 @@ from mentor.errors import InputError
 MIN_LENGTH: Final = 8
 MAX_LENGTH: Final = 1024
 _HASHER: Final = PasswordHasher()
-# Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY: Final = _HASHER.hash("mentor: no such user")
+
+
+@cache
+def _dummy() -> str:
+    """Verified when the user name is unknown, so a wrong name costs as long as a wrong
+    password (made on first use: hashing costs a fifth of a second at every start otherwise)."""
+    return _HASHER.hash("mentor: no such user")
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ def verify(stored: str | None, password: str) -> bool:
     """Whether `password` matches the `stored` hash; None (no such user) never matches but
     takes the same time."""
     try:
-        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
+        return _HASHER.verify(stored or _dummy(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 

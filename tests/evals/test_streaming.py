@@ -107,18 +107,18 @@ def _peak_traced(run: Callable[[], object]) -> int:
 def test_memory_does_not_grow_with_the_number_of_cases(
     sqlite_ws: mentor.Workspace, stub: Stub, tmp_path: Path
 ) -> None:
-    """Cases of ~3 KB each: 3,000 more of them would be 9 MB more to hold; the peak stays put."""
-    small = write_jsonl(tmp_path / "small.jsonl", 1000, padding=3000)
-    large = write_jsonl(tmp_path / "large.jsonl", 4000, padding=3000)
+    """Cases of ~9 KB each: 1,000 more of them would be 9 MB more to hold; the peak stays put."""
+    small = write_jsonl(tmp_path / "small.jsonl", 1000, padding=9000)
+    large = write_jsonl(tmp_path / "large.jsonl", 2000, padding=9000)
     opts = RunOptions(concurrency=16, use_cache=False)
     stub.keep_seen = False  # the stub runs in this process: its own log must not count
     peaks = [
         _peak_traced(lambda p=p: sqlite_ws.evals.run(p, provider(stub), options=opts))
         for p in (small, large)
     ]
-    assert sqlite_ws.evals.runs()[0].counts == {"passed": 4000}
+    assert sqlite_ws.evals.runs()[0].counts == {"passed": 2000}
     assert isinstance(open_suite(large), SuiteFile)
-    # Holding the larger suite would add 3,000 cases x 3 KB = 9 MB; allow a fifth of that.
+    # Holding the larger suite would add 1,000 cases x 9 KB = 9 MB; allow a fifth of that.
     assert peaks[1] - peaks[0] < 2_000_000, peaks
 
 
