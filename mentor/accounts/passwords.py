@@ -25,6 +25,12 @@ def _dummy() -> str:
     return _HASHER.hash("mentor: no such user")
 
 
+def prepare() -> None:
+    """Make the unknown-user hash now, so that a server's first wrong name costs no more than
+    a wrong password."""
+    _dummy()
+
+
 @dataclass(frozen=True)
 class PasswordChange:
     """A new password was set: for whom, how many of their login sessions ended, and which of

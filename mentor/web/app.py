@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 import mentor
+from mentor.accounts import passwords
 from mentor.config import load_settings
 from mentor.errors import ConfigError, ConflictError, InputError, MentorError, NotFoundError
 from mentor.web import ids, render
@@ -104,6 +105,7 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
 def create_app(db: str | None = None) -> FastAPI:
     """The web app over the workspace at `db` (default: ``MENTOR_DB``)."""
     workspace = mentor.connect(db)
+    passwords.prepare()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
