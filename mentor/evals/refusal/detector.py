@@ -343,8 +343,7 @@ def _help_words(after: str, warnings_count: bool = True) -> int:
         for s in sentences(after)
         if not s.rstrip().endswith("?")
         and not _offers(s)
-        and not turns.REDIRECT.search(s)
-        and not turns.SEEK.search(s)
+        and not elsewhere.redirects(s)
         and not _SELF.search(s)
         and (warnings_count or not (turns.MORAL.search(s) or _LECTURE.search(s)))
     ]
