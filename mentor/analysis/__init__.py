@@ -6,49 +6,37 @@ Clustering (numpy, scikit-learn) and feedback intake (the QA scanners, annotatio
 import, and most commands that touch analysis need neither: their names load on first use.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from mentor.analysis.failure_clusters import (
-    FailureCluster,
-    FailureClustering,
-    FailureExemplar,
-    Promotion,
-)
-from mentor.analysis.issues import (
-    Escape,
-    IssueRow,
-    IssueStatus,
-    IssueTracker,
-    RunPoint,
-    RunRate,
-    issues_chart,
-)
-from mentor.analysis.rules import RuleTag, Signals, rule_tags, signals
-from mentor.analysis.service import Analysis, RuleTagging
-from mentor.analysis.tags import Tag
-from mentor.analysis.taxonomy import Category, TaxonomyVersion, current_name, parse_taxonomy
+from mentor import lazy
 
 if TYPE_CHECKING:
     from mentor.analysis.clustering import Cluster, Clustering, cluster
     from mentor.analysis.embeddings import Embeddings, embed
+    from mentor.analysis.failure_clusters import (
+        FailureCluster,
+        FailureClustering,
+        FailureExemplar,
+        Promotion,
+    )
     from mentor.analysis.feedback import Feedback, FeedbackCluster, Triage
     from mentor.analysis.feedback_status import CaseState, ClusterStatus, ItemLink
     from mentor.analysis.feedback_store import FeedbackBatch, FeedbackReport
+    from mentor.analysis.issues import (
+        Escape,
+        IssueRow,
+        IssueStatus,
+        IssueTracker,
+        RunPoint,
+        RunRate,
+        issues_chart,
+    )
+    from mentor.analysis.rules import RuleTag, Signals, rule_tags, signals
+    from mentor.analysis.service import Analysis, RuleTagging
+    from mentor.analysis.tags import Tag
+    from mentor.analysis.taxonomy import Category, TaxonomyVersion, current_name, parse_taxonomy
 
-_LAZY = {
-    **dict.fromkeys(("Cluster", "Clustering", "cluster"), "clustering"),
-    **dict.fromkeys(("Embeddings", "embed"), "embeddings"),
-    **dict.fromkeys(("Feedback", "FeedbackCluster", "Triage"), "feedback"),
-    **dict.fromkeys(("CaseState", "ClusterStatus", "ItemLink"), "feedback_status"),
-    **dict.fromkeys(("FeedbackBatch", "FeedbackReport"), "feedback_store"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(f"mentor.analysis.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy.exports(__name__)
 
 
 __all__ = [

@@ -10,7 +10,8 @@ import typer
 from mentor.cli import render
 from mentor.cli.options import Json
 from mentor.errors import InputError
-from mentor.quality import agreement_report, read_label_table
+from mentor.quality.agreement_report import agreement_report
+from mentor.quality.label_files import read_label_table
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 

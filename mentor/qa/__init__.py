@@ -1,30 +1,37 @@
 """Dataset health: checks, scans on any executor, reports, fixes and release gates."""
 
-from mentor.qa.checks.base import Check
-from mentor.qa.executors import (
-    Executor,
-    LocalExecutor,
-    RayExecutor,
-    SerialExecutor,
-    make_executor,
-)
-from mentor.qa.findings import Finding, Severity, Span
-from mentor.qa.fix import FixOptions, FixResult, fix_version
-from mentor.qa.gate import (
-    Criterion,
-    GateResult,
-    GateThresholds,
-    evaluate,
-    load_thresholds,
-    parse_pii,
-    run_gate,
-)
-from mentor.qa.registry import CheckInfo, describe
-from mentor.qa.report import FindingsWriter, render_html, write_html
-from mentor.qa.scan import ScanConfig, ScanResult, scan
-from mentor.qa.service import DatasetHealth
-from mentor.qa.sources import ReadOptions
-from mentor.qa.summary import Summary
+from typing import TYPE_CHECKING
+
+from mentor import lazy
+
+if TYPE_CHECKING:
+    from mentor.qa.checks.base import Check
+    from mentor.qa.executors import (
+        Executor,
+        LocalExecutor,
+        RayExecutor,
+        SerialExecutor,
+        make_executor,
+    )
+    from mentor.qa.findings import Finding, Severity, Span
+    from mentor.qa.fix import FixOptions, FixResult, fix_version
+    from mentor.qa.gate import (
+        Criterion,
+        GateResult,
+        GateThresholds,
+        evaluate,
+        load_thresholds,
+        parse_pii,
+        run_gate,
+    )
+    from mentor.qa.registry import CheckInfo, describe
+    from mentor.qa.report import FindingsWriter, render_html, write_html
+    from mentor.qa.scan import ScanConfig, ScanResult
+    from mentor.qa.service import DatasetHealth
+    from mentor.qa.sources import ReadOptions
+    from mentor.qa.summary import Summary
+
+__getattr__, __dir__ = lazy.exports(__name__)
 
 __all__ = [
     "Check",
@@ -55,6 +62,5 @@ __all__ = [
     "parse_pii",
     "render_html",
     "run_gate",
-    "scan",
     "write_html",
 ]

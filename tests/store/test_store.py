@@ -13,7 +13,14 @@ from sqlalchemy.exc import DBAPIError
 
 import mentor
 from mentor.errors import ConfigError
-from mentor.store.engine import BULK_CACHE_KIB, CACHE_KIB, _alembic_config, bulk_cache
+from mentor.store.engine import (
+    BULK_CACHE_KIB,
+    CACHE_KIB,
+    VERSIONS,
+    _alembic_config,
+    bulk_cache,
+    head_revision,
+)
 from mentor.store.tables import metadata
 from tests.datasets.test_import import SFT, write_jsonl
 
@@ -24,7 +31,37 @@ def test_empty_database_migrates_to_head_and_matches_the_tables(ws: mentor.Works
         assert set(metadata.tables) <= set(inspect(conn).get_table_names())
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     head = ScriptDirectory.from_config(_alembic_config(ws.engine)).get_current_head()
-    assert version == head
+    assert version == head == head_revision()
+
+
+def test_each_migration_is_numbered_by_its_revision_and_revises_the_one_before() -> None:
+    # head_revision() reads the head from the file names; this keeps the names honest.
+    scripts = ScriptDirectory(str(VERSIONS.parent))
+    files = sorted(VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    assert len(files) == len(list(scripts.walk_revisions()))
+    previous = None
+    for path in files:
+        number = path.name.split("_", 1)[0]
+        script = scripts.get_revision(number)
+        assert script is not None and script.path == str(path), path.name
+        assert script.down_revision == previous, f"{path.name} revises {script.down_revision}"
+        previous = number
+
+
+def test_a_database_left_at_an_older_revision_is_brought_to_head(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    mentor.connect(url).close()
+    from alembic import command
+
+    engine = mentor.connect(url).engine
+    command.downgrade(_alembic_config(engine), "0010")
+    engine.dispose()
+    again = mentor.connect(url)
+    with again.engine.connect() as conn:
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == ScriptDirectory(str(VERSIONS.parent)).get_current_head()
+        assert {"analysis_tags", "feedback_batches"} <= set(inspect(conn).get_table_names())
+    again.close()
 
 
 def test_connecting_again_keeps_the_data(ws: mentor.Workspace, tmp_path: Path) -> None:
