@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from mentor.config import load_settings
 from mentor.errors import ConfigError
@@ -205,7 +205,7 @@ def migrate(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
             current = current_revision(conn)
-    except OperationalError as exc:
+    except DatabaseError as exc:  # unreachable server, wrong password, not a database file
         raise ConfigError(f"cannot open database {engine.url!r}: {exc.orig}") from exc
     if current != head_revision():
         from alembic import command  # only when the schema must change

@@ -22,6 +22,7 @@ from mentor.store.engine import (
     head_revision,
 )
 from mentor.store.tables import metadata
+from tests.conftest import run_cli
 from tests.datasets.test_import import SFT, write_jsonl
 
 
@@ -110,6 +111,17 @@ def test_a_bulk_writers_big_page_cache_ends_when_its_connection_is_returned(
 def test_bad_database_urls_are_explained(url: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         mentor.connect(url)
+
+
+def test_a_file_that_is_not_a_database_is_named_and_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not a database\n" * 200)
+    before = path.read_bytes()
+    result = run_cli("datasets", "list", db=f"sqlite:///{path}")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "cannot open database" in result.stderr and "file is not a database" in result.stderr
+    assert path.read_bytes() == before
 
 
 @pytest.mark.postgres
