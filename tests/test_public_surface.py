@@ -56,3 +56,11 @@ def test_opening_an_up_to_date_workspace_does_not_load_the_migration_tool(tmp_pa
     loaded = _loaded_by(f"import mentor\nmentor.connect({url!r}).close()")
     assert "mentor.store.tables" in loaded
     assert "alembic" not in loaded
+
+
+def test_asking_for_the_version_prints_it_and_loads_no_area() -> None:
+    code = "from mentor.cli.main import main\ntry: main(['--version'])\nexcept SystemExit: pass"
+    loaded = _loaded_by(code)
+    assert mentor.__version__ in loaded  # printed as "mentor X.Y.Z" before the module list
+    areas = {name for name in loaded if name.startswith("mentor.cli.")} - {"mentor.cli.main"}
+    assert not areas

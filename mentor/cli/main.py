@@ -2,8 +2,8 @@
 
 Each area's commands live in their own module and pull in their part of the SDK. A command
 line that names an area imports only that area, so ``mentor eval gate`` does not pay for the
-web server, the demo or the statistics (about half a second and 90 MB); ``mentor --help`` and
-an unknown command load them all.
+web server, the demo or the statistics (about half a second and 90 MB); ``mentor --version``
+loads none; ``mentor --help`` and an unknown command load them all.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def _root(
 
 
 def build_app(only: str | None = None) -> typer.Typer:
-    """The `mentor` command with every area, or only the area `only` (a key of COMMANDS)."""
+    """The `mentor` command with every area, or only the area `only` (a key of COMMANDS, or
+    NO_AREA for none)."""
     root = typer.Typer(
         name="mentor",
         help="Mentor: create, check, version and export the data that trains LLMs with human "
@@ -80,9 +81,15 @@ def build_app(only: str | None = None) -> typer.Typer:
     return root
 
 
+NO_AREA: Final = ""
+
+
 def _area(args: list[str]) -> str | None:
-    """The area the command line starts with, if it is a known one (else every area loads)."""
-    return args[0] if args and args[0] in COMMANDS else None
+    """The area the command line starts with, if it is a known one; NO_AREA when it only asks
+    for the version; None (every area loads) otherwise."""
+    if args and args[0] in COMMANDS:
+        return args[0]
+    return NO_AREA if args == ["--version"] else None
 
 
 def __getattr__(name: str) -> Any:
