@@ -9,6 +9,8 @@ loads none; ``mentor --help`` and an unknown command load them all.
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 import sys
 from typing import Annotated, Any, Final
 
@@ -58,6 +60,23 @@ def _root(
     """Mentor's command line."""
 
 
+def _reflow(text: str) -> str:
+    """A docstring's paragraphs each as one line, so help wraps them to the terminal instead of
+    keeping the source's line breaks mid-sentence."""
+    return "\n\n".join(re.sub(r"\s*\n\s*", " ", p.strip()) for p in text.split("\n\n"))
+
+
+def _reflow_help(app: typer.Typer) -> None:
+    """Reflow the docstring help of every command under `app`."""
+    for command in app.registered_commands:
+        doc = inspect.getdoc(command.callback) if command.callback else None
+        if command.help is None and doc:
+            command.help = _reflow(doc)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _reflow_help(group.typer_instance)
+
+
 def build_app(only: str | None = None) -> typer.Typer:
     """The `mentor` command with every area, or only the area `only` (a key of COMMANDS, or
     NO_AREA for none)."""
@@ -78,6 +97,7 @@ def build_app(only: str | None = None) -> typer.Typer:
             root.add_typer(found, name=name)
         else:
             root.command(name)(found)
+    _reflow_help(root)
     return root
 
 
