@@ -229,15 +229,17 @@ class Accounts:
 
     # ---------------------------------------------------------------------------------------
     def _verified(self, name: str, password: str, client: str, wrong: str) -> tuple[User, str]:
-        """The user `name` and their stored hash if `password` is theirs; else count the failure
-        and raise SignInError(`wrong`). Paused clients are refused before any hashing."""
-        with self.ws.engine.connect() as conn:
+        """The user `name` and their stored hash if `password` is theirs; else raise
+        SignInError(`wrong`). Paused clients are refused before any hashing. The attempt is
+        counted as failed before the hashing (see throttle.reserve): the caller takes the
+        count back with throttle.succeeded once the sign-in is done."""
+        with self.ws.engine.connect() as conn:  # a paused client is refused without a write
             throttle.check(conn, client, name, now())
+        with write_transaction(self.ws.engine) as conn:
+            throttle.reserve(conn, client, name, now())
             found = password_hash_of(conn, name) if NAME.fullmatch(name) else None
         # An unknown name is checked against a dummy hash: it costs as long as a wrong password.
         if not passwords.verify(found[1] if found else None, password) or found is None:
-            with write_transaction(self.ws.engine) as conn:
-                throttle.failed(conn, client, name, now())
             # Apart, so the purge never holds rows while a count waits (see throttle.purge).
             with write_transaction(self.ws.engine) as conn:
                 throttle.purge(conn, now())

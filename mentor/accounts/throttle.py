@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import Connection, case, delete, literal, select, tuple_
+from sqlalchemy import Connection, case, delete, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mentor.accounts.users import NAME
@@ -114,8 +114,11 @@ def check(conn: Connection, client: str, name: str, moment: datetime) -> None:
     waits = {}
     for row in conn.execute(query):
         limit = _limit(row.name)
-        if aware(row.first_failed_at) > moment - limit.window:
-            waits[row.name] = aware(row.last_failed_at) + pause(row.failures, limit) - moment
+        paused = pause(row.failures, limit)
+        # (With no pause due, a failure stamped a moment later by a concurrent attempt that
+        # took the lock first must not count as a wait.)
+        if paused and aware(row.first_failed_at) > moment - limit.window:
+            waits[row.name] = aware(row.last_failed_at) + paused - moment
     worst = max(waits, key=lambda k: waits[k], default=None)
     if worst is None or waits[worst] <= timedelta(0):
         return
@@ -123,6 +126,30 @@ def check(conn: Connection, client: str, name: str, moment: datetime) -> None:
     raise TooManyAttempts(
         f"too many failed sign-ins {whose}; try again in {_minutes(waits[worst])}"
     )
+
+
+def reserve(conn: Connection, client: str, name: str, moment: datetime) -> None:
+    """Count a sign-in as `name` from `client` as failed before its password is checked, unless
+    :func:`check` refuses it; :func:`succeeded` takes the count back when the password is right.
+
+    Counting first is what makes the limit hold for attempts sent all at once: the rows are
+    locked before they are read (an upsert that changes nothing), so concurrent attempts on
+    the same keys take turns, and each one sees the ones before it (else forty guesses sent
+    together would all pass a check that reads five). Call it inside a write transaction.
+    """
+    t = sign_in_failures
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    for address, key in _keys(client, name):
+        insert = dialect.insert(t).values(
+            client=address, name=key, failures=0, first_failed_at=moment, last_failed_at=moment
+        )
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[t.c.client, t.c.name], set_={"failures": t.c.failures}
+            )
+        )
+    check(conn, client, name, moment)
+    failed(conn, client, name, moment)
 
 
 def failed(conn: Connection, client: str, name: str, moment: datetime) -> None:
@@ -155,10 +182,15 @@ def failed(conn: Connection, client: str, name: str, moment: datetime) -> None:
 
 
 def succeeded(conn: Connection, client: str, name: str) -> None:
-    """Forget the failures of `name` from `client` after a good sign-in; the address's own
-    count stays (else guessing other names between sign-ins to one's own account would be free)."""
+    """Forget the failures of `name` from `client` after a good sign-in, and take back the one
+    :func:`reserve` counted for the address; the address's earlier failures stay (else guessing
+    other names between sign-ins to one's own account would be free)."""
     t = sign_in_failures
-    conn.execute(delete(t).where(t.c.client == client_key(client), t.c.name == name))
+    address = client_key(client)
+    conn.execute(delete(t).where(t.c.client == address, t.c.name == name))
+    mine = (t.c.client == address) & (t.c.name == ANY_NAME)
+    conn.execute(update(t).where(mine, t.c.failures > 0).values(failures=t.c.failures - 1))
+    conn.execute(delete(t).where(mine, t.c.failures == 0))
 
 
 def purge(conn: Connection, moment: datetime) -> int:

@@ -192,6 +192,46 @@ def test_failures_counted_at_once_by_two_workers_all_count(db_url: str, tmp_path
         worker.close()
 
 
+def test_guesses_sent_all_at_once_are_held_to_the_same_limit(db_url: str, tmp_path: Path) -> None:
+    workers = [mentor.connect(db_url, home=tmp_path / n) for n in ("a", "b")]
+    workers[0].accounts.add_user("cleo", "annotator", PASSWORD)
+    guesses = [("a guess", workers[i % 2]) for i in range(24)]
+    barrier = threading.Barrier(len(guesses))
+    outcomes: list[str] = []
+
+    def guess(password: str, worker: mentor.Workspace) -> None:
+        barrier.wait()
+        try:
+            worker.accounts.login("cleo", password, client=ATTACKER)
+            outcomes.append("signed in")
+        except TooManyAttempts:
+            outcomes.append("paused")
+        except SignInError:
+            outcomes.append("wrong")
+        except Exception as exc:  # any other failure is the bug this shows
+            outcomes.append(repr(exc))
+
+    threads = [threading.Thread(target=guess, args=g) for g in guesses]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Only as many passwords were tried as one guess after another gets: five, then a pause.
+    assert outcomes.count("wrong") == PER_NAME.pause_after, sorted(outcomes)
+    assert outcomes.count("paused") == len(guesses) - PER_NAME.pause_after
+    with pytest.raises(TooManyAttempts):  # and the right password, sent next, waits too
+        workers[0].accounts.login("cleo", PASSWORD, client=ATTACKER)
+    for worker in workers:
+        worker.close()
+
+
+def test_a_good_sign_in_leaves_no_count_behind(ws: mentor.Workspace) -> None:
+    ws.accounts.add_user("cleo", "annotator", PASSWORD)
+    for _ in range(PER_ADDRESS.pause_after + 5):  # an office signing in all day is never paused
+        ws.accounts.login("cleo", PASSWORD, client=CLEO_AT_HOME)
+    assert _rows(ws) == {}
+
+
 def test_ipv6_clients_are_counted_by_their_64_bit_prefix() -> None:
     assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::9")
     assert client_key("2001:db8:1:2::1") == "2001:db8:1:2::/64"
