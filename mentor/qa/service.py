@@ -42,12 +42,14 @@ class DatasetHealth:
         map_file: str | Path | None = None,
         split: str | None = None,
         progress: Progress | None = None,
+        audit: bool = True,
     ) -> ScanResult:
         """Run health checks over a version (``NAME@vN``) or a file not imported yet.
 
         `checks` defaults to all that apply; `against` names evaluation or reference data
         (versions or files); `format`, `map`, `map_file` and `split` say how to read a file
-        (as for :meth:`~mentor.datasets.Datasets.import_file`).
+        (as for :meth:`~mentor.datasets.Datasets.import_file`). A scan of a version is kept in
+        the audit log unless `audit` is False (a page that only shows a report: a read).
         """
         read = ReadOptions(
             format=format,
@@ -73,7 +75,7 @@ class DatasetHealth:
             findings=Path(findings) if findings else None,
             html=Path(html) if html else None,
             keep_findings=keep_findings,
-            actor=self.ws.actor,
+            actor=self.ws.actor if audit else None,
         )
 
     def fix(

@@ -118,6 +118,7 @@ def create_app(db: str | None = None) -> FastAPI:
     )
     # Web users pick named model providers only; they never write a spec the server would run.
     app.state.workspace = workspace.untrusted()
+    app.state.qa_pages = {}  # version id: its QA report page (see views.versions.qa_report)
     app.add_middleware(BodyLimit, max_bytes=load_settings().max_request_bytes, refuse=_too_large)
     # Added last, so outermost: every response, a refused body's 413 too, carries the headers.
     app.add_middleware(SecurityHeaders)

@@ -42,6 +42,18 @@ def test_version_page_links_a_qa_report_with_real_findings(viewer: httpx.Client)
     assert "empty-turn" in report.text  # HH has empty assistant replies
 
 
+def test_viewing_a_report_is_a_read_not_an_audited_scan(
+    viewer: httpx.Client, workspace_url: str
+) -> None:
+    with mentor.connect(workspace_url) as ws:
+        before = ws.audit(limit=1000, object_id="hh-harmless@v1")
+        first = viewer.get("/datasets/hh-harmless/v/1/qa")
+        again = viewer.get("/datasets/hh-harmless/v/1/qa")
+        assert first.status_code == again.status_code == 200
+        assert again.text == first.text  # kept: the version cannot change
+        assert ws.audit(limit=1000, object_id="hh-harmless@v1") == before
+
+
 def test_the_report_page_links_its_stylesheet_and_has_no_inline_style(
     viewer: httpx.Client,
 ) -> None:

@@ -18,6 +18,7 @@ from mentor.web.workspace import CurrentWorkspace
 
 router = APIRouter(dependencies=[require(Permission.VIEW_DATA)])
 QA_IN_PAGE_LIMIT = 50_000
+QA_PAGES_KEPT = 16  # reports kept in memory, oldest dropped first
 QA_STYLESHEET = "/static/qa-report.css"  # the CSP runs no inline style: the report links it
 Page = Annotated[int, Query(ge=1, description="Page of records, from 1.")]
 
@@ -52,8 +53,9 @@ def datasheet(request: Request, name: str, number: str, ws: CurrentWorkspace) ->
 
 
 @router.get("/datasets/{name}/v/{number}/qa", response_class=HTMLResponse)
-def qa_report(name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
-    """A health report (lint, duplicates, PII, coverage) scanned now, for modest versions."""
+def qa_report(request: Request, name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
+    """A health report (lint, duplicates, PII, coverage) scanned on first view, for modest
+    versions. Viewing it is a read: it is not written to the audit log."""
     v = ws.datasets.version(version_ref(name, number))
     if v.record_count > QA_IN_PAGE_LIMIT:
         raise InputError(
@@ -61,8 +63,14 @@ def qa_report(name: str, number: str, ws: CurrentWorkspace) -> HTMLResponse:
             f"`mentor qa scan {v.ref} --html report.html` instead",
             where="QA report",
         )
-    result = ws.qa.scan(v.ref, executor="serial", keep_findings=False)
-    page = render_html(result.summary, f"QA report: {v.ref}", css_href=QA_STYLESHEET)
+    pages: dict[int, str] = request.app.state.qa_pages
+    page = pages.get(v.id)
+    if page is None:  # a version never changes: its report is scanned once per server process
+        result = ws.qa.scan(v.ref, executor="serial", keep_findings=False, audit=False)
+        page = render_html(result.summary, f"QA report: {v.ref}", css_href=QA_STYLESHEET)
+        while len(pages) >= QA_PAGES_KEPT:
+            pages.pop(next(iter(pages)))
+        pages[v.id] = page
     return HTMLResponse(page)
 
 
