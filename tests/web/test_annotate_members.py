@@ -120,6 +120,37 @@ def test_a_trainer_adds_a_member_and_others_lose_sight_of_the_project(
         client.close()
 
 
+def test_an_unknown_project_name_tells_an_annotator_of_no_other_project(
+    world: str, base: str
+) -> None:
+    ben = client_for(base, "ben")
+    token = csrf_of(ben.get("/annotate").text)
+    form = {"csrf_token": token, "assignment_id": "1"}
+    with mentor.connect(world) as ws:
+        api_token = ws.accounts.create_token("ben", "unknown names").token
+    api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {api_token}"})
+    answers = [
+        ben.get("/annotate/zzz"),
+        ben.get("/annotate/zzz/next"),
+        ben.get("/annotate/zzz/tasks/1"),
+        ben.get("/annotate/zzz/tasks/1/images/0"),
+        ben.post("/annotate/zzz/next", data=form),
+        ben.post("/annotate/zzz/items/1", data=form),
+        ben.post("/annotate/zzz/items/1/skip", data=form),
+        ben.post("/annotate/zzz/questions", data={**form, "item_id": "1", "text": "?"}),
+        api.get("/api/projects/zzz"),
+        api.post("/api/projects/zzz/next"),
+        api.post("/api/projects/zzz/items/1", json={"payload": {"choice": "a"}}),
+    ]
+    for answer in answers:
+        assert answer.status_code in (404, 422), (answer.request.url, answer.status_code)
+        for other in ("open", "club", "prefs"):
+            assert f"'{other}'" not in answer.text and f"&#39;{other}&#39;" not in answer.text
+        assert "projects here" not in answer.text, answer.request.url
+    for client in (ben, api):
+        client.close()
+
+
 def _between(text: str, start: str, end: str) -> str:
     return text.split(start, 1)[1].split(end, 1)[0]
 

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from mentor.accounts import Permission, User
 from mentor.annotate.members import NotAMemberError
+from mentor.annotate.projects import ProjectInfo
 from mentor.annotate.queues import Task
 from mentor.errors import InputError, NotFoundError
 from mentor.store.ids import is_row_id
@@ -35,6 +36,12 @@ def _task_path(name: str, assignment_id: int) -> str:
     return f"/annotate/{name}/tasks/{assignment_id}"
 
 
+def _project(ws: Workspace, name: str, user: User) -> ProjectInfo:
+    """Project `name` as `user` may see it: to an annotator who reads no data, a project that is
+    not open to them is not there, and the error names no other project."""
+    return ws.projects.get(name, annotator=None if user.may(Permission.VIEW_DATA) else user.name)
+
+
 def _held(ws: Workspace, name: str, user: User, assignment_id: int) -> Task:
     """The task of `assignment_id` if this annotator holds it now (else 404); leases nothing."""
     try:
@@ -42,7 +49,7 @@ def _held(ws: Workspace, name: str, user: User, assignment_id: int) -> Task:
     except NotAMemberError:
         raise
     except NotFoundError:
-        ws.projects.get(name)  # an unknown project is named as such
+        _project(ws, name, user)  # an unknown project is named as such
         raise NotFoundError(
             f"you hold no task {assignment_id} in project '{name}'; take the next one from "
             f"/annotate/{name}"
@@ -172,7 +179,7 @@ async def submit(
 ) -> Response:
     """Store my label for the item I hold; sending the same form twice stores it once."""
     form = await request.form()
-    project = ws.projects.get(name)
+    project = _project(ws, name, user)
     payload = payload_from_form(project.task, form)
     try:
         ws.projects.submit(name, item_id, payload, client_id=client_id(form), annotator=user.name)
