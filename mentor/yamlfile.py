@@ -2,12 +2,13 @@
 
 Plain YAML only: anchors and aliases (``&name``, ``*name``, ``<<: *name``) are refused where they
 appear. A few nested aliases expand into billions of values (a "billion laughs"), and none of
-Mentor's files needs them. Values are built as :func:`yaml.safe_load` builds them.
+Mentor's files needs them. Nesting deeper than MAX_DEPTH is refused too (else ``[[[[…`` a few
+hundred deep exhausts Python's stack). Values are built as :func:`yaml.safe_load` builds them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import yaml
 from yaml.events import AliasEvent, NodeEvent
@@ -15,27 +16,42 @@ from yaml.nodes import Node
 
 from mentor.errors import InputError
 
+MAX_DEPTH: Final = 100
+"""How deeply lists and mappings may nest (Mentor's own files need fewer than ten levels)."""
+
 
 class PlainLoader(yaml.SafeLoader):
-    """A :class:`yaml.SafeLoader` that raises :class:`InputError` at an anchor or an alias,
-    naming ``source:line:column``."""
+    """A :class:`yaml.SafeLoader` that raises :class:`InputError` at an anchor, an alias or
+    nesting deeper than MAX_DEPTH, naming ``source:line:column``."""
 
     def __init__(self, text: str, source: str = "<yaml>") -> None:
         super().__init__(text)
         self.source = source
+        self.depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, NodeEvent) and event.anchor is not None:
-            mark = event.start_mark
-            place = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
             what = "alias *" if isinstance(event, AliasEvent) else "anchor &"
             raise InputError(
                 f"YAML anchors and aliases are not accepted (found {what}{event.anchor}); "
                 "write the value out in full where it is used",
-                where=f"{self.source}{place}",
+                where=self._place(event),
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise InputError(
+                f"YAML nested more than {MAX_DEPTH} levels deep; expected a flatter file",
+                where=self._place(event),
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _place(self, event: Any) -> str:
+        mark = getattr(event, "start_mark", None)
+        return f"{self.source}:{mark.line + 1}:{mark.column + 1}" if mark else self.source
 
 
 def load(text: str, source: str = "<yaml>") -> Any:

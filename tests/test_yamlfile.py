@@ -98,6 +98,23 @@ def test_every_reader_of_yaml_refuses_aliases(
     assert time.monotonic() - started < 1
 
 
+@pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
+@pytest.mark.parametrize("deep", ["[" * 5000, "- " * 1000 + "x", "{a: " * 400 + "1" + "}" * 400])
+def test_every_reader_of_yaml_refuses_deep_nesting_naming_the_place(
+    tmp_path: Path, reader: Callable[[Path], Any], deep: str
+) -> None:
+    path = tmp_path / "file.yaml"
+    path.write_text(deep)
+    with pytest.raises(InputError, match=f"nested more than {yamlfile.MAX_DEPTH} levels") as got:
+        reader(path)
+    assert str(got.value).startswith((f"{path}:1:", "--option:1:"))  # the file, or the flag
+
+
+def test_nesting_up_to_the_limit_reads_as_safe_load_reads_it() -> None:
+    text = "[" * yamlfile.MAX_DEPTH + "]" * yamlfile.MAX_DEPTH
+    assert yamlfile.load(text) == yaml.safe_load(text)
+
+
 def test_the_cli_refuses_an_alias_in_a_task_config(tmp_path: Path) -> None:
     config = tmp_path / "task.yaml"
     config.write_text("labels: &l [a, b]\nmore: *l\n")

@@ -43,6 +43,16 @@ def test_a_gate_with_aliases_is_refused_at_once(trainer: httpx.Client, world: Ev
     assert passed.status_code == 200 and "Gate plain: passed" in passed.text
 
 
+def test_a_gate_nested_hundreds_deep_is_refused_with_the_reason(
+    trainer: httpx.Client, world: EvalWorld
+) -> None:
+    url = f"/evals/runs/{world.candidate}/gate"
+    token = csrf_of(trainer.get(url).text)
+    refused = trainer.post(url, data={"gate_yaml": "[" * 900, "csrf_token": token})
+    assert refused.status_code == 200  # the form again, not a server error
+    assert "gate:1:101" in refused.text and "nested more than 100 levels" in refused.text
+
+
 def test_the_gate_page_names_the_judges_it_rests_on(
     trainer: httpx.Client, world: EvalWorld
 ) -> None:
