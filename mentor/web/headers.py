@@ -24,6 +24,11 @@ HSTS: Final = {"Strict-Transport-Security": "max-age=31536000"}
 
 
 Raw = list[tuple[bytes, bytes]]
+SERVER_ERROR: Final = b"Internal Server Error"
+_SERVER_ERROR_HEADERS: Final = (
+    (b"content-type", b"text/plain; charset=utf-8"),
+    (b"content-length", str(len(SERVER_ERROR)).encode()),
+)
 
 
 def _raw(*groups: dict[str, str]) -> tuple[frozenset[bytes], Raw]:
@@ -54,10 +59,23 @@ class SecurityHeaders:
         static = scope["path"].startswith("/static/")
         names, added = _SETS[static, scope.get("scheme") == "https"]
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 kept = [(n, v) for n, v in message.get("headers", ()) if n.lower() not in names]
                 message["headers"] = kept + added
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette's 500 page is made outside every middleware, so it would go out bare:
+            # send it from here, with the headers, and let the error go on to be logged.
+            if not started:
+                start = {"type": "http.response.start", "status": 500}
+                await send_with_headers({**start, "headers": list(_SERVER_ERROR_HEADERS)})
+                await send({"type": "http.response.body", "body": SERVER_ERROR})
+            raise

@@ -5,6 +5,7 @@ nothing refused is stored. Also the security headers, HSTS only over https."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
@@ -13,12 +14,18 @@ from typing import Any, Final
 import httpx
 import orjson
 import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 import mentor
 from mentor.accounts import Role
 from mentor.annotate import ProjectSettings
 from mentor.config import Settings
 from mentor.errors import InputError
+from mentor.web.headers import SecurityHeaders
 
 from .annotate_world import PASSWORD, client_for
 from .conftest import csrf_of, serving
@@ -269,3 +276,21 @@ def test_security_headers_and_hsts_only_over_https(world: World) -> None:
     assert "Strict-Transport-Security" not in plain.headers
     assert "Strict-Transport-Security" not in static.headers
     assert tls.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_a_server_error_carries_the_security_headers_too() -> None:
+    async def boom(request: Request) -> Response:
+        raise RuntimeError("a bug")
+
+    app = Starlette(routes=[Route("/boom", boom)], middleware=[Middleware(SecurityHeaders)])
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.get("/boom")
+
+    response = asyncio.run(get())
+    assert response.status_code == 500 and response.text == "Internal Server Error"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
