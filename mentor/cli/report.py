@@ -89,7 +89,11 @@ def release(
     severity tier, what the candidate was trained on, known risks and next actions."""
     ws = workspace(db)
     given = Path(gate)
-    path = given if given.exists() or given.suffix else ws.reports.gate(gate, where="--gate")
+    path = (
+        given
+        if given.exists() or given.suffix
+        else ws.reports.gate(gate, where="--gate", show_folder=True)
+    )
     note = ws.reports.release_note(candidate, baseline=baseline, gate=path)
     _emit(ws, note, out, html, keep_edits)
 

@@ -23,18 +23,22 @@ GATE_NAME: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 """A saved gate's name: its file's stem in ``<MENTOR_HOME>/gates/`` (no dots or slashes)."""
 
 
-def known_gate(name: str, saved: Path | None = None, *, where: str = "?gate=") -> Path:
+def known_gate(
+    name: str, saved: Path | None = None, *, where: str = "?gate=", show_folder: bool = False
+) -> Path:
     """A gate by name: ``starter`` (shipped with Mentor) or one saved as ``NAME.yaml`` in the
     folder `saved` (a workspace's ``<MENTOR_HOME>/gates/``). The web pages offer only these;
-    `where` names the place in an error (the page's ``?gate=``, the CLI's ``--gate``)."""
+    `where` names the place in an error (the page's ``?gate=``, the CLI's ``--gate``). The error
+    names the folder's own path only with `show_folder` (the CLI; not to web users)."""
     if name == "starter":
         return starter_path("regression").with_name("gate.yaml")
     names = gate_names(saved)
+    folder = saved if show_folder else "<MENTOR_HOME>/gates"
     if GATE_NAME.fullmatch(name) and name in names and saved is not None:
         return saved / f"{name}.yaml"
     raise InputError(
         f"'{name}' is not a gate Mentor knows; use one of {', '.join(names)}"
-        + ("" if saved is None else f" (save others as {saved}/NAME.yaml)"),
+        + ("" if saved is None else f" (save others as {folder}/NAME.yaml)"),
         where=where,
     )
 
@@ -63,10 +67,10 @@ class Reports:
         """The gates the web pages offer: ``starter`` and those saved in :attr:`gate_folder`."""
         return gate_names(self.gate_folder)
 
-    def gate(self, name: str, *, where: str = "?gate=") -> Path:
-        """The file of the gate called `name` (see :meth:`gates`); an error names the others
-        and the place `where` the name was given."""
-        return known_gate(name, self.gate_folder, where=where)
+    def gate(self, name: str, *, where: str = "?gate=", show_folder: bool = False) -> Path:
+        """The file of the gate called `name` (see :meth:`gates`); an error names the others,
+        the place `where` the name was given and, with `show_folder`, where to save others."""
+        return known_gate(name, self.gate_folder, where=where, show_folder=show_folder)
 
     def quality_update(self, *, since: str | None = None) -> QualityUpdate:
         """The update of the period since `since`: a date (``2026-12-01``), a run id (the

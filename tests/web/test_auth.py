@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from http.cookies import SimpleCookie
@@ -237,7 +238,12 @@ def test_only_admins_revoke_other_peoples_tokens(app: FastAPI) -> None:
     viewer = _signed_in(app, "vic")
     token = csrf_of(viewer.get("/account").text)
     refused = viewer.post(f"/account/tokens/{theirs}/revoke", data={"csrf_token": token})
-    assert refused.status_code == 404
+    absent = viewer.post(f"/account/tokens/{theirs + 1000}/revoke", data={"csrf_token": token})
+    assert refused.status_code == absent.status_code == 404
+    # Someone else's token and no token at all read the same: ids cannot be probed.
+    said = [re.findall(r'class="error-message">(.*?)<', r.text) for r in (refused, absent)]
+    assert said[0] == [f"you have no API token with id {theirs}"]
+    assert said[1] == [f"you have no API token with id {theirs + 1000}"]
     assert not app.state.workspace.accounts.token(theirs).revoked
     admin = _signed_in(app, "root")
     token = csrf_of(admin.get("/account").text)

@@ -183,7 +183,13 @@ def create_token(
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(token_id: PathId, user: Own, ws: UserWorkspace) -> Response:
     """Revoke one of your API tokens (an admin may revoke anyone's)."""
-    if ws.accounts.token(token_id).user != user.name and not user.may(Permission.MANAGE_USERS):
+    try:
+        owner = ws.accounts.token(token_id).user
+    except NotFoundError:
+        owner = None
+    if owner is None or (owner != user.name and not user.may(Permission.MANAGE_USERS)):
+        # The same answer for a token that is not there and one that is not yours: ids of
+        # other people's tokens are not to be probed.
         raise NotFoundError(f"you have no API token with id {token_id}")
     ws.accounts.revoke_token(token_id)
     return RedirectResponse("/account", status_code=303)
