@@ -24,7 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(names.split())
     for names in (
         "errors",
-        "config lazy plugins progress records report_pages yamlfile",
+        "config lazy plugins progress records report_pages textfile yamlfile",
         "store",
         "accounts",
         "datasets",
