@@ -24,8 +24,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.tree import Tree
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes: a path or value with ":name:" in it (a:thumbs_up:b.jsonl) is printed as given.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def _default(value: Any) -> Any:

@@ -64,3 +64,12 @@ def test_tables_fields_lines_and_json_show_brackets_literally(tmp_path: Path) ->
     assert "[red]a.jsonl" in lineage
     as_json = json.loads(run_cli("datasets", "diff", "d@v1", "d@v2", "--json", db=db).stdout)
     assert as_json["added_ids"] == ["[green]r2"]
+
+
+def test_an_emoji_code_in_a_path_is_printed_as_written(tmp_path: Path) -> None:
+    missing = tmp_path / "a:thumbs_up:b.jsonl"
+    done = run_cli(
+        "datasets", "import", str(missing), "--name", "e", db=f"sqlite:///{tmp_path / 'm.db'}"
+    )
+    assert done.returncode != 0
+    assert "a:thumbs_up:b.jsonl" in " ".join(done.stderr.split()) and "👍" not in done.stderr
