@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+import signal
 import sys
+from types import FrameType
 from typing import Annotated, Any, Final
 
 import typer
@@ -126,9 +128,23 @@ def _debugging() -> bool:
         return False
 
 
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _stop_cleanly_on_termination() -> None:
+    """SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) end the command the way
+    Ctrl-C does, by an exception: what it was writing is removed by its ``finally`` blocks, not
+    left behind half-written as the default handlers (which end the process at once) would."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning MentorError into a message and its exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
+    _stop_cleanly_on_termination()
     try:
         try:
             build_app(_area(args))(args=args, prog_name="mentor")
