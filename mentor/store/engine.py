@@ -79,6 +79,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Mentor issues BEGIN itself (see _sqlite_begin), so writers can take the lock up front.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
+    # First: the pragmas below wait their turn too (switching a new database to WAL needs its
+    # lock; a process starting beside another one would else fail at once, "database is locked").
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # Takes effect only when the database is new (an existing one keeps its page size). Pages of
     # 16 KiB waste less space around record bodies of a few KB than the default 4 KiB and need a
     # quarter of the page reads and writes for the same data: the inserts and commit of a million
@@ -87,7 +90,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cur.close()
 

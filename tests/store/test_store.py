@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from mentor.store.engine import (
     VERSIONS,
     _alembic_config,
     bulk_cache,
+    current_revision,
     head_revision,
 )
 from mentor.store.tables import metadata
@@ -63,6 +66,30 @@ def test_a_database_left_at_an_older_revision_is_brought_to_head(tmp_path: Path)
         assert version == ScriptDirectory(str(VERSIONS.parent)).get_current_head()
         assert {"analysis_tags", "feedback_batches"} <= set(inspect(conn).get_table_names())
     again.close()
+
+
+def test_commands_started_at_once_on_a_new_workspace_all_work(db_url: str) -> None:
+    """The first one migrates; the others wait their turn and find the schema at head."""
+    code = (
+        "import sys, mentor\n"
+        "with mentor.connect(sys.argv[1]) as ws:\n"
+        "    print(len(ws.datasets.all()))"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, db_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(5)
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert out.strip() == "0"
+    with mentor.connect(db_url) as ws, ws.engine.connect() as conn:
+        assert current_revision(conn) == head_revision()
 
 
 def test_connecting_again_keeps_the_data(ws: mentor.Workspace, tmp_path: Path) -> None:
