@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from mentor.config import load_settings
+from mentor.errors import ConfigError
 from mentor.workspace import Workspace, connect
 
 Db = Annotated[
@@ -31,5 +33,13 @@ Retries = Annotated[
 
 
 def workspace(db: str | None) -> Workspace:
-    """The workspace at `db` (or MENTOR_DB, or ./mentor.db)."""
+    """The workspace at `db` (or MENTOR_DB, or ./mentor.db). An in-memory SQLite database is
+    refused: it would be gone when the command ends, with whatever the command wrote to it."""
+    url = db or load_settings().db
+    scheme, _, path = url.partition("://")
+    if scheme.split("+")[0] == "sqlite" and path.removeprefix("/") in ("", ":memory:"):
+        raise ConfigError(
+            f"--db / MENTOR_DB: '{url}' is an in-memory database, lost when the command ends; "
+            "give a file, e.g. sqlite:///mentor.db"
+        )
     return connect(db)
