@@ -216,6 +216,21 @@ def _unranked(raw: Record) -> bool:
     return True
 
 
+def _order(value: Any, n: int) -> list[int]:
+    """A ranking: each index of the `n` responses once, best first. Integral numbers become
+    ints (``2.0`` is ``2``, as everywhere); true and false are not indices."""
+    items = value if isinstance(value, list) else []
+    order = [int(i) for i in items if type(i) is int or (type(i) is float and i.is_integer())]
+    if len(order) != len(items) or sorted(order) != list(range(n)):
+        raise RecordError(
+            f"expected the indices 0..{n - 1} of the responses (whole numbers), best first, "
+            f"got {value!r:.80} (a record whose responses no one ranked yet says "
+            '"unranked": true)',
+            field="ranking",
+        )
+    return order
+
+
 def _ranking(raw: Record) -> Record:
     responses = raw.get("responses")
     if not isinstance(responses, list) or len(responses) < 2:
@@ -225,15 +240,8 @@ def _ranking(raw: Record) -> Record:
     # The label is checked before the content, so a bad ranking is named as a bad label.
     if unranked and order not in (None, []):
         raise RecordError("an unranked record has no ranking yet", field="ranking")
-    if not unranked and (
-        not isinstance(order, list) or sorted(order) != list(range(len(responses)))
-    ):
-        raise RecordError(
-            f"expected the indices 0..{len(responses) - 1} of the responses, best first, "
-            f"got {order!r:.80} (a record whose responses no one ranked yet says "
-            '"unranked": true)',
-            field="ranking",
-        )
+    if not unranked:
+        order = _order(order, len(responses))
     rec: Record = {
         "prompt": messages(raw.get("prompt"), "prompt"),
         "responses": [messages(r, f"responses[{i}]") for i, r in enumerate(responses)],

@@ -13,6 +13,7 @@ from mentor.cli.lineage_tree import print_lineage
 from mentor.cli.options import Db, Json, workspace
 from mentor.datasets.transforms import RecordFilter
 from mentor.datasets.versions import VersionInfo
+from mentor.errors import InputError
 
 app = typer.Typer(
     help="Import, version, compare, document and export datasets.", no_args_is_help=True
@@ -142,7 +143,7 @@ def import_(
         render.success(f"imported {_n(result.imported, 'record')} as {result.version.ref}")
         _show_version(result.version)
     if result.rejected:
-        render.warning(f"{result.rejected:,} rows rejected; see {result.quarantine}")
+        render.warning(f"{_n(result.rejected, 'row')} rejected; see {result.quarantine}")
 
 
 @app.command("list")
@@ -183,6 +184,8 @@ def show(
     json: Json = False,
 ) -> None:
     """Show one version: hash, counts, transform, parents and sources."""
+    if head < 0:
+        raise InputError(f"expected 0 or more records, got {head}", where="--head")
     ws = workspace(db)
     version = ws.datasets.version(ref)
     sample = []

@@ -22,6 +22,7 @@ from mentor.datasets.lineage import Lineage
 from mentor.datasets.versions import VersionInfo
 from mentor.errors import InputError
 from mentor.records import Record
+from mentor.textfile import read_text
 
 NOTE_KEYS: Final = ("motivation", "collection", "uses", "limitations", "maintenance")
 _USES: Final = {
@@ -94,19 +95,39 @@ def compose(records: Iterable[Record]) -> Composition:
 
 
 def load_notes(path: Path | None) -> dict[str, str]:
-    """Read the people-written sections from YAML; unknown keys are an error."""
+    """Read the people-written sections from YAML; unknown keys are an error. A section is
+    text, or a list of texts (written as a bulleted list)."""
     if path is None:
         return {}
     try:
-        data = yamlfile.load(path.read_text(encoding="utf-8"), str(path)) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = yamlfile.load(read_text(path, "notes file (--notes)"), str(path)) or {}
+    except yaml.YAMLError as exc:
         raise InputError(f"cannot read the notes file: {exc}", where=f"--notes {path}") from exc
     if not isinstance(data, dict) or not set(data) <= set(NOTE_KEYS):
-        extra = sorted(set(data) - set(NOTE_KEYS)) if isinstance(data, dict) else data
+        extra = sorted(map(str, set(data) - set(NOTE_KEYS))) if isinstance(data, dict) else data
         raise InputError(
             f"unexpected keys {extra}; expected some of {', '.join(NOTE_KEYS)}", where=str(path)
         )
-    return {k: str(v).strip() for k, v in data.items()}
+    return {k: _section(v, str(path), k) for k, v in data.items()}
+
+
+def _section(value: Any, where: str, key: str) -> str:
+    """A notes section as Markdown: text as it is, a list of texts as bullets."""
+    if _is_text(value):
+        return str(value).strip()
+    if isinstance(value, list) and value and all(map(_is_text, value)):
+        return "\n".join(f"- {str(v).strip()}" for v in value)
+    got = "nothing" if value is None else f"{type(value).__name__} {value!r:.60}"
+    raise InputError(
+        f"expected text or a list of texts, got {got} (or leave the key out)",
+        where=where,
+        field=key,
+    )
+
+
+def _is_text(value: Any) -> bool:
+    """Text, or a number YAML read from it (``maintenance: 2025``); not a yes/no."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
 def _dist(counter: Counter[str], total: int, top: int = 8) -> str:
@@ -146,6 +167,11 @@ def limitations(comp: Composition) -> list[str]:
     if multi:
         found.append(f"{multi:,} records ({multi / n:.0%}) are multi-turn conversations.")
     return found
+
+
+def _bullets(text: str) -> str:
+    """`text` as items of a bulleted list (it may be one already: a list in the notes)."""
+    return text if text.startswith("- ") else f"- {text}"
 
 
 def render(version: VersionInfo, comp: Composition, graph: Lineage, notes: dict[str, str]) -> str:
@@ -214,7 +240,7 @@ def render(version: VersionInfo, comp: Composition, graph: Lineage, notes: dict[
         "## Known limitations",
         "",
         *[f"- {x}" for x in limitations(comp)],
-        *([f"- {notes['limitations']}"] if "limitations" in notes else []),
+        *([_bullets(notes["limitations"])] if "limitations" in notes else []),
         "",
         "## Maintenance",
         "",

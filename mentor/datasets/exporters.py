@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from typing import IO, Any, Final
 
 import orjson
 
-from mentor.datasets import openai_format, trl_format
+from mentor.datasets import openai_format, targets, trl_format
 from mentor.datasets.chat_rows import Unexportable, WrongKind
 from mentor.datasets.hf_export import write_hf
 from mentor.errors import InputError
@@ -132,8 +131,9 @@ def write(
         raise InputError(
             f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}", where="--to"
         )
-    if not out.parent.is_dir():
-        raise InputError("the folder to write into does not exist", where=str(out.parent))
+    if fmt == "hf" and targets.what_is(out) is not None:
+        raise InputError(f"{out} already exists; give a new folder for hf", where="OUT")
+    targets.check_target(out, "OUT")
     tally = _Tally()
 
     def counted(recs: Iterator[Record]) -> Iterator[Record]:
@@ -146,8 +146,8 @@ def write(
         if not written:
             raise InputError(tally.why_empty(), where="--to hf")
         return _result(out, fmt, written, tally, _sha256(out))
-    tmp = _temp_file(out)
-    try:
+    tmp = targets.temp_beside(out, "OUT")
+    try:  # the temporary file goes whatever stops the export (an error, Ctrl-C, SIGTERM)
         if fmt == "parquet":
             written, sha256 = _write_parquet(counted(records), tmp), _sha256(tmp)
         else:
@@ -167,19 +167,6 @@ def _result(out: Path, fmt: str, written: int, tally: _Tally, sha256: str) -> Ex
     return ExportResult(
         out, fmt, written, dict(tally.skipped), sha256, dict(tally.ids), list(tally.notes)
     )
-
-
-def _temp_file(out: Path) -> Path:
-    """A new empty file beside `out`, created with the mode the umask gives new files
-    (``mkstemp`` would make it 0600, and the rename would keep that)."""
-    for _ in range(100):
-        tmp = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
-        try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            continue
-        return tmp
-    raise InputError("could not create a temporary file", where=str(out.parent))
 
 
 def _write_jsonl(

@@ -22,10 +22,10 @@ from typing import IO, Final
 import orjson
 from sqlalchemy import Connection, Engine
 
-from mentor.datasets import maps
+from mentor.datasets import maps, targets
 from mentor.datasets.prepared import FRAME, Batch, Finished, Job, boot_program, file_sha256, prepare
 from mentor.datasets.readers import open_reader
-from mentor.datasets.versions import VersionInfo, by_id, check_name, resolve
+from mentor.datasets.versions import VersionInfo, by_id, check_name, now_stamp, resolve
 from mentor.datasets.writer import VersionSpec, VersionWriter, claim_dataset
 from mentor.errors import InputError, MentorError, NotFoundError
 from mentor.progress import Progress
@@ -52,6 +52,7 @@ class ImportOptions:
     note: str = ""
     kind: str | None = None
     ignore_fields: tuple[str, ...] = ()
+    quarantine_dir: Path | None = None  # without `quarantine`: a new NAME-STAMP.jsonl here
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,16 @@ class _Unchanged(Exception):
 
 
 class _Quarantine:
-    """Rejected rows, written lazily so a clean import leaves no file behind."""
+    """Rejected rows, written lazily so a clean import leaves no file behind.
 
-    def __init__(self, path: Path | None, source: Path):
+    A path the user chose must not exist yet (it is checked before reading starts); a default
+    path that another import took in the same second gets a ``-2``, ``-3``, ... suffix.
+    """
+
+    def __init__(self, path: Path | None, source: Path, chosen: bool = True):
         self.path = path
         self.source = source
+        self.chosen = chosen
         self.count = 0
         self._fh: IO[bytes] | None = None
 
@@ -82,8 +88,7 @@ class _Quarantine:
         if self.path is None:
             raise InputError(error, where=f"{self.source}:{line}", field=field)
         if self._fh is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = self.path.open("wb")
+            self._fh = self._open(self.path)
         entry = {
             "where": f"{self.source}:{line}",
             "line": line,
@@ -93,6 +98,20 @@ class _Quarantine:
         }
         self._fh.write(orjson.dumps(entry, default=str) + b"\n")
         self.count += 1
+
+    def _open(self, base: Path) -> IO[bytes]:
+        path = base
+        for n in range(2, 1000):
+            try:
+                return targets.open_new(path, "--quarantine")
+            except FileExistsError:
+                if self.chosen:
+                    raise InputError(
+                        f"{path} already exists; give a path that does not exist yet",
+                        where="--quarantine",
+                    ) from None
+                path = self.path = base.with_name(f"{base.stem}-{n}{base.suffix}")
+        raise InputError(f"no free file name like {base}", where="--quarantine")
 
     def close(self) -> None:
         if self._fh is not None:
@@ -113,7 +132,7 @@ def import_file(
     row_map = maps.resolve(opts.map, opts.map_file, opts.kind, opts.ignore_fields)
     reader = open_reader(path, opts.format, max_line_bytes, opts.split)
     fmt = type(reader).__name__.removesuffix("Reader").lower()
-    quarantine = _Quarantine(opts.quarantine if opts.skip_invalid else None, path)
+    quarantine = _quarantine(opts, name, path)
     job = Job(
         path,
         opts.format,
@@ -172,7 +191,8 @@ def import_file(
             version = by_id(conn, writer.version_id)
     except _Unchanged:
         assert parent is not None
-        return ImportResult(parent, 0, quarantine.count, None, unchanged=True)
+        kept = quarantine.path if quarantine.count else None
+        return ImportResult(parent, 0, quarantine.count, kept, unchanged=True)
     finally:
         if worker is not None:
             worker.close()
@@ -184,6 +204,20 @@ def import_file(
         quarantine.path if quarantine.count else None,
         unchanged=False,
     )
+
+
+def _quarantine(opts: ImportOptions, name: str, source: Path) -> _Quarantine:
+    """Where this import's rejected rows go: `opts.quarantine`, which must not exist yet (it
+    could be the input itself), else a new file in `opts.quarantine_dir`; None: nowhere."""
+    if not opts.skip_invalid:
+        return _Quarantine(None, source)
+    if opts.quarantine is not None:
+        targets.check_target(opts.quarantine, "--quarantine", replace=False, parents=True)
+        return _Quarantine(opts.quarantine, source)
+    if opts.quarantine_dir is None:
+        return _Quarantine(None, source)
+    default = opts.quarantine_dir / f"{name}-{now_stamp()}.jsonl"
+    return _Quarantine(default, source, chosen=False)
 
 
 def _write_batches(

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from mentor import yamlfile
 from mentor.errors import InputError, RecordError
 from mentor.records import KINDS, Record, fields, messages
+from mentor.textfile import read_text
 
 RowMap = Callable[[Record], Record]
 
@@ -370,13 +371,10 @@ def _score(value: Any) -> Any:
 
 def from_file(path: Path) -> RowMap:
     """Load a YAML map file; errors name the file and the key."""
+    text = read_text(path, "map file (--map-file)")
     try:
-        data = yamlfile.load(path.read_text(encoding="utf-8"), str(path))
+        data = yamlfile.load(text, str(path))
         spec = MapFile.model_validate(data)
-    except OSError as exc:
-        raise InputError(
-            f"cannot read the map file: {exc.strerror}", where=f"--map-file {path}"
-        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -389,6 +387,7 @@ def from_file(path: Path) -> RowMap:
             field=".".join(str(p) for p in err["loc"]),
         ) from exc
 
+    _check_targets(spec, text, path)
     used = {c.split(".")[0] for c in (*spec.fields.values(), *spec.scores)}
 
     def apply(row: Record) -> Record:
@@ -400,6 +399,32 @@ def from_file(path: Path) -> RowMap:
         return carry(out, {k: v for k, v in row.items() if k not in used})
 
     return apply
+
+
+def _check_targets(spec: MapFile, text: str, path: Path) -> None:
+    """Every key of `fields` and `constants` names a field of the kind: a typo would otherwise
+    land in ``meta`` (where a column the map does not name goes) without a word."""
+    known = fields(spec.kind)
+    for section, keys in (("fields", spec.fields), ("constants", spec.constants)):
+        unknown = next((k for k in keys if k not in known), None)
+        if unknown is not None:
+            raise InputError(
+                f"unknown field '{unknown}' for kind {spec.kind}; expected one of "
+                f"{', '.join(sorted(known))} (columns the map does not name land in meta)",
+                where=f"{path}:{_line(text, section, unknown)}",
+                field=f"{section}.{unknown}",
+            )
+
+
+def _line(text: str, section: str, key: str) -> int:
+    """The line of `key` in the top-level mapping `section` of a YAML text (1 if not found)."""
+    root = yamlfile.compose(text)
+    for name, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        if name.value == section and isinstance(value, yaml.MappingNode):
+            for item, _ in value.value:
+                if item.value == key:
+                    return int(item.start_mark.line) + 1
+    return 1
 
 
 def resolve(

@@ -138,7 +138,7 @@ def prepare(reader: Reader, row_map: maps.RowMap) -> Iterator[Batch]:
     for seen, row in enumerate(reader.rows(), start=1):
         if row.data is None:
             rejected.append(
-                Rejected(len(records), row.line, row.error or "unreadable row", None, row.raw)
+                Rejected(len(records), row.line, row.error or "unreadable row", row.field, row.raw)
             )
         else:
             try:

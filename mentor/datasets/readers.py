@@ -20,12 +20,14 @@ from typing import IO, Any, Final, NoReturn, cast
 
 import orjson
 
+from mentor.datasets.targets import what_is
 from mentor.errors import InputError
 
 FORMATS: Final = ("jsonl", "json", "csv", "parquet", "hf")
 # Files are read in chunks of this size (Python's default, 8 KiB, costs a system call for every
 # few lines of a typical JSONL file).
 _CHUNK: Final = 1 << 20
+_BOM: Final = b"\xef\xbb\xbf"  # UTF-8's byte-order mark
 _JSON_CELLS: Final = frozenset(
     {
         "messages",
@@ -47,12 +49,14 @@ _JSON_CELLS: Final = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One input row: its 1-based line (or row) number, the parsed data or the problem."""
+    """One input row: its 1-based line (or row) number, the parsed data or the problem (and the
+    field it is in, when one is to blame)."""
 
     line: int
     data: dict[str, Any] | None
     error: str | None = None
     raw: str | None = None
+    field: str | None = None
 
 
 class Reader:
@@ -191,6 +195,8 @@ class JsonlReader(Reader):
                     continue
                 if number % 512 == 0:
                     self.done = raw.tell()
+                if number == 1 and line.startswith(_BOM):  # some editors write one
+                    line = line[len(_BOM) :]
                 if line.isspace():
                     continue
                 try:
@@ -233,7 +239,7 @@ class JsonReader(JsonlReader):
         stream, hashed = _open_binary(self.path)
         with stream, hashed.raw:
             head = stream.read(_CHUNK)
-            first = head.lstrip()[:1]
+            first = head.removeprefix(_BOM).lstrip()[:1]
             if first == b"[":
                 yield from self._elements(stream, hashed, head)
                 return
@@ -325,22 +331,59 @@ class JsonReader(JsonlReader):
         )
 
 
+_MESSAGE_CELLS: Final = ("messages", "prompt", "chosen", "rejected", "response", "completion")
+# How a cell that was meant as JSON starts: a list or object of objects, lists or strings.
+_LOOKS_JSON: Final = re.compile(r"[\[{]\s*(?:[\[{\"]|$)")
+_TRUE: Final = ("1", "true", "yes")
+_FALSE: Final = ("0", "false", "no")
+
+
+class _BadCell(Exception):
+    """A CSV cell that cannot mean what its column holds."""
+
+    def __init__(self, column: str, problem: str):
+        super().__init__(problem)
+        self.column = column
+
+
 def _cell(column: str, value: str) -> Any:
+    """A CSV cell as the value its column holds (see the CSV row of docs/datasets.md)."""
     if value == "":
         return None
     if column in _JSON_CELLS and value[:1] in "[{":
         try:
             return orjson.loads(value)
-        except orjson.JSONDecodeError:
-            return value
+        except orjson.JSONDecodeError as exc:
+            if column in _MESSAGE_CELLS and column != "messages" and not _LOOKS_JSON.match(value):
+                return value  # text such as "[INST] Hi" or "{name}, hello": not JSON at all
+            hint = f" (to give text that starts with {value[:1]!r}, write a JSON list of messages)"
+            raise _BadCell(
+                column,
+                f"a cell of this column that starts with {value[:1]!r} is read as JSON, and this "
+                f"one is not valid JSON: {exc.msg} at column {exc.colno}"
+                + (hint if column in _MESSAGE_CELLS else ""),
+            ) from None
     if column in ("tie", "parallel_tool_calls", "text_completion"):
-        return value.strip().lower() in ("1", "true", "yes")
+        flag = value.strip().lower()
+        if flag not in _TRUE + _FALSE:
+            raise _BadCell(
+                column, f"expected true or false ({', '.join(_TRUE + _FALSE)}), got {value!r:.40}"
+            )
+        return flag in _TRUE
     if column == "margin" or column.startswith("scores."):
         try:
             return float(value)
         except ValueError:
             return value
     return value
+
+
+def _json_text(value: str) -> Any:
+    """A columnar format's JSON text as the value, or the text itself if it is not JSON."""
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return value
 
 
 class CsvReader(Reader):
@@ -392,14 +435,23 @@ class CsvReader(Reader):
             if bad is not None:
                 yield Row(number, None, f"invalid UTF-8 bytes in column '{bad}'", None)
                 continue
-            data: dict[str, Any] = {}
-            for column, value in zip(header, cells, strict=True):
-                if column.startswith("scores."):
-                    data.setdefault("scores", {})[column[7:]] = _cell(column, value)
-                else:
-                    data[column] = _cell(column, value)
+            try:
+                data = _cells(header, cells)
+            except _BadCell as bad_cell:
+                yield Row(number, None, str(bad_cell), joined, field=bad_cell.column)
+                continue
             yield Row(number, data)
         self.done = self.total
+
+
+def _cells(header: list[str], cells: list[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for column, value in zip(header, cells, strict=True):
+        if column.startswith("scores."):
+            data.setdefault("scores", {})[column[7:]] = _cell(column, value)
+        else:
+            data[column] = _cell(column, value)
+    return data
 
 
 def _has_bad_bytes(value: str) -> bool:
@@ -413,7 +465,7 @@ def _drop_nulls(row: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if key in _JSON_CELLS and isinstance(value, str) and value[:1] in "[{":
-            value = _cell(key, value)
+            value = _json_text(value)
         out[key] = value
     return out
 
@@ -506,8 +558,15 @@ def open_reader(
         raise InputError(
             f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}", where="--format"
         )
-    if fmt != "hf" and not path.is_file():
-        raise InputError("no such file", where=str(path))
+    if split is not None and fmt != "hf":
+        raise InputError(
+            f"only a Hugging Face dataset (--format hf) has splits; this is read as {fmt}",
+            where="--split",
+        )
+    found = what_is(path, follow=True)
+    if fmt != "hf" and found != "a regular file":
+        problem = "no such file" if found is None else f"is {found}, not a regular file"
+        raise InputError(problem, where=str(path))
     readers: dict[str, type[Reader]] = {
         "jsonl": JsonlReader,
         "json": JsonReader,

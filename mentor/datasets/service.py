@@ -14,6 +14,7 @@ from mentor.datasets.lineage import Lineage, lineage
 from mentor.datasets.sheets import Datasheet, stored_datasheet, write_datasheet
 from mentor.datasets.transforms import RecordFilter, filter_version, merge_versions
 from mentor.datasets.versions import DatasetInfo, VersionInfo
+from mentor.errors import InputError
 from mentor.progress import Progress, tracked
 from mentor.records import Record
 from mentor.store import record_event, write_transaction
@@ -69,18 +70,16 @@ class Datasets:
         `format` defaults to the file name's; `map` is a preset and `map_file` a YAML map of
         columns; `kind` settles what the auto map detects (rows that could be two kinds);
         input keys named in `ignore_fields` are left out, and any other key the map does not
-        use is kept in the record's ``meta``. With `skip_invalid` bad rows go to `quarantine`
-        (default: under MENTOR_HOME/quarantine/) instead of failing the import.
+        use is kept in the record's ``meta``. With `skip_invalid` bad rows go to `quarantine`, a
+        new file (default: one under MENTOR_HOME/quarantine/) instead of failing the import.
         """
-        if skip_invalid and quarantine is None:
-            stamp = versions.now_stamp()
-            quarantine = self.ws.settings.home / "quarantine" / f"{name}-{stamp}.jsonl"
         opts = ImportOptions(
             format=format,
             map=map,
             map_file=Path(map_file) if map_file is not None else None,
             skip_invalid=skip_invalid,
             quarantine=Path(quarantine) if quarantine is not None else None,
+            quarantine_dir=self.ws.settings.home / "quarantine",
             split=split,
             description=description,
             note=note,
@@ -99,6 +98,8 @@ class Datasets:
 
     def diff(self, old: str, new: str, limit: int = 20) -> VersionDiff:
         """Records added, removed and changed (by id) from `old` to `new`."""
+        if limit < 0:
+            raise InputError(f"expected 0 or more ids per group, got {limit}", where="--limit")
         with self.ws.engine.connect() as conn:
             a, b = versions.resolve(conn, old), versions.resolve(conn, new)
             return diff_versions(conn, a.id, b.id, a.ref, b.ref, limit)
@@ -123,6 +124,8 @@ class Datasets:
         Records the format cannot hold are left out and counted by reason (`strict`: the first
         stops the export); writing no rows is an error unless `allow_empty`.
         """
+        if not str(out).strip():
+            raise InputError("the path is empty; expected the file to write", where="OUT")
         version = self.version(ref)
         done = 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select
 
-from mentor.datasets import datasheet
+from mentor.datasets import datasheet, targets
 from mentor.datasets.lineage import lineage
 from mentor.datasets.versions import VersionInfo
+from mentor.errors import InputError
 from mentor.records import Record
 from mentor.store.audit import now, record_event
 from mentor.store.engine import write_transaction
@@ -36,8 +38,34 @@ def write_datasheet(
     out: Path | None,
     actor: str,
 ) -> Datasheet:
-    """Count, render, store (replacing an older datasheet of the version) and write to `out`."""
+    """Count, render, store (replacing an older datasheet of the version) and write to `out`.
+
+    `out` is checked first and written in full beside itself inside the transaction, so a file
+    that cannot be written stores nothing; it takes its name once the datasheet is stored.
+    """
+    if out is not None:
+        targets.check_target(out, "--out")
     comp = datasheet.compose(records)
+    tmp = targets.temp_beside(out, "--out") if out is not None else None
+    try:
+        markdown, fields = _store(engine, version, comp, notes, actor, tmp)
+        if out is not None and tmp is not None:
+            os.replace(tmp, out)
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+    return Datasheet(version.ref, markdown, fields, out)
+
+
+def _store(
+    engine: Engine,
+    version: VersionInfo,
+    comp: datasheet.Composition,
+    notes: dict[str, str],
+    actor: str,
+    tmp: Path | None,
+) -> tuple[str, dict[str, Any]]:
+    """Render and keep the datasheet (and write it to `tmp`, before the commit)."""
     with write_transaction(engine) as conn:
         graph = lineage(conn, version.id)
         markdown = datasheet.render(version, comp, graph, notes)
@@ -73,9 +101,12 @@ def write_datasheet(
             object_id=version.ref,
             detail={"notes": sorted(notes)},
         )
-    if out is not None:
-        out.write_text(markdown, encoding="utf-8")
-    return Datasheet(version.ref, markdown, fields, out)
+        if tmp is not None:
+            try:
+                tmp.write_text(markdown, encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"cannot write {tmp}: {exc.strerror}", where="--out") from None
+    return markdown, fields
 
 
 def stored_datasheet(engine: Engine, version: VersionInfo) -> Datasheet | None:
