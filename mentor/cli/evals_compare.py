@@ -11,6 +11,7 @@ from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
 from mentor.errors import GATE_FAILED_EXIT
 from mentor.evals import GateResult, GroupChange, Scorecard
+from mentor.evals.compare import MAX_BOOT, N_BOOT
 
 Run = Annotated[str, typer.Argument(help="A run id (see `mentor eval runs`).")]
 Grades = Annotated[
@@ -51,9 +52,12 @@ def compare(
     baseline: Annotated[str, typer.Argument(help="The baseline run id.")],
     candidate: Annotated[str, typer.Argument(help="The candidate run id.")],
     n_boot: Annotated[
-        int, typer.Option("--n-boot", help="Bootstrap resamples for the score intervals.")
-    ] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+        int,
+        typer.Option(
+            "--n-boot", min=1, max=MAX_BOOT, help="Bootstrap resamples for the score intervals."
+        ),
+    ] = N_BOOT,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the bootstrap.")] = 0,
     grades: Grades = "auto",
     db: Db = None,
     json: Json = False,

@@ -114,7 +114,8 @@ def _render(result: GenerationResult, json: bool) -> None:
             ("answers", f"{result.answers:,} ({g.samples} per prompt per model, seed {g.seed}+)"),
             (
                 "next",
-                f"mentor projects create NAME --dataset {result.version.ref} --task {g.shape}",
+                f"mentor projects create NAME --from {result.version.ref} --task {g.shape} "
+                "--guideline FILE",
             ),
         ],
     )

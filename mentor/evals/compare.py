@@ -27,6 +27,7 @@ from mentor.evals.outcomes import CaseOutcome
 
 CONFIDENCE = 0.95
 N_BOOT = 2000
+MAX_BOOT = 1_000_000  # more resamples than this only spends time: the interval has settled
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def paired_bootstrap(
     cand = np.asarray(candidate, dtype=np.float64)
     if base.shape != cand.shape or base.ndim != 1:
         raise ValueError(f"expected two equal-length 1-D arrays, got {base.shape}, {cand.shape}")
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be at least 1, got {n_boot}")
     if base.size == 0:
         return None
     diffs = cand - base

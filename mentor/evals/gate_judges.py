@@ -37,7 +37,7 @@ JUDGED_TYPES: Final = ("llm-judge", "pairwise")
 class JudgeRequirement(BaseModel):
     """A judge that must be calibrated for a condition (or the gate) to pass."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     kappa_min: float = Field(0.6, ge=-1.0, le=1.0)

@@ -54,6 +54,7 @@ from mentor.evals.gate_judges import (
 )
 from mentor.evals.outcomes import CaseOutcome
 from mentor.evals.scorecards import METRICS, measure
+from mentor.textfile import read_text
 
 PAIRED: Final = ("regressions", "pass-rate-change")
 GATE_METRICS: Final = (*METRICS, *PAIRED)
@@ -62,7 +63,8 @@ GATE_METRICS: Final = (*METRICS, *PAIRED)
 class Condition(BaseModel):
     """One gate condition as written in the file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A NaN threshold would fail every comparison ("below nan"); an infinite one, pass them all.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     metric: str
     min: float | None = None
@@ -115,7 +117,7 @@ class Condition(BaseModel):
 class GateSpec(BaseModel):
     """A gate file: its conditions and the confidence level of their intervals."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = "gate"
     confidence: float = Field(CONFIDENCE, gt=0.5, lt=1.0)
@@ -348,8 +350,7 @@ def parse_gate(text: str, source: str = "<gate>") -> GateSpec:
 def load_gate(path: Path | str) -> GateSpec:
     """A gate from a YAML file (see the module docstring for the format)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}", where="--gate") from exc
-    return parse_gate(text, str(path))
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "no such file"
+        raise InputError(f"cannot read {path}: {what}; expected a gate file", where="--gate")
+    return parse_gate(read_text(path, "gate file"), str(path))

@@ -23,11 +23,13 @@ from mentor.evals.grades import Grade, Grader
 from mentor.evals.outcomes import CaseOutcome
 from mentor.evals.runs import get_run, set_status, suite_id_of_run
 from mentor.evals.suite_store import StoredSuite, answered_count, iter_stored_cases, save_suite
+from mentor.evals.suites import SuiteFile
 from mentor.evals.writer import FinishedCase, ResultWriter
 from mentor.progress import Progress
 from mentor.providers.base import Completion, GenerationParams, Provider
 from mentor.providers.cache import CacheEntry, ResponseCache, cache_key, input_hash
 from mentor.providers.calls import Caller, CallPolicy
+from mentor.providers.params import generation_params
 from mentor.store.audit import now, record_event
 from mentor.store.engine import write_transaction
 from mentor.store.eval_tables import eval_runs
@@ -84,7 +86,7 @@ def build_graders(
         except InputError as exc:
             raise InputError(
                 f"case '{case_id}', grader '{spec.label}': {exc.reason}",
-                where=suite.name,
+                where=suite.place_of(case_id) if isinstance(suite, SuiteFile) else suite.name,
                 field=exc.field,
             ) from exc
     return built
@@ -288,7 +290,7 @@ def resume_plan(
     return replace(
         base,
         suite=StoredSuite.load(engine, suite_id),
-        params=GenerationParams(**{**run.params, "stop": tuple(run.params.get("stop") or ())}),
+        params=generation_params(run.params, where=f"run {run_id}'s parameters"),
         options=options or RunOptions(**run.options),
         provider_spec=run.provider_spec,
     )

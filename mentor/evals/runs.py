@@ -17,6 +17,7 @@ from mentor.errors import InputError, NotFoundError
 from mentor.evals.cases import Case
 from mentor.evals.grades import Grade
 from mentor.evals.specs import case_from_dict
+from mentor.providers.params import INT64
 from mentor.store.audit import aware, now
 from mentor.store.eval_tables import eval_cases, eval_grades, eval_results, eval_runs
 from mentor.store.ids import is_row_id
@@ -96,9 +97,23 @@ def run_id_of(ref: int | str) -> int:
     return int(text)
 
 
+def _json_safe(value: Any) -> Any:
+    """`value` with each integer past 64 bits as its text: such values were stored before
+    parameters were checked, and JSON writers (orjson) refuse them."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+        return str(value)
+    return value
+
+
 def _info(row: Any) -> RunInfo:
     fields = dict(row._mapping)
     fields.pop("suite_id")
+    fields["params"] = _json_safe(fields["params"])
+    fields["options"] = _json_safe(fields["options"])
     fields["started_at"] = aware(row.started_at)
     fields["finished_at"] = aware(row.finished_at) if row.finished_at else None
     return RunInfo(**fields)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mentor.errors import ConflictError, InputError
+from mentor.errors import ConfigError, ConflictError, InputError
 from mentor.evals.cases import CaseSource, Suite
 from mentor.evals.compare import CONFIDENCE, N_BOOT
 from mentor.evals.gates import GateSpec
@@ -63,10 +63,13 @@ class Evals:
         its cases from the file as they store them."""
         return open_suite(path, name=name, fmt=fmt)
 
-    def _provider(self, spec: ProviderLike) -> tuple[Provider, Any]:
+    def _provider(self, spec: ProviderLike, flag: str = "--provider") -> tuple[Provider, Any]:
         if isinstance(spec, str | Mapping):
             stored = spec if isinstance(spec, str) else dict(spec)
-            return build_provider(stored, engine=self.ws.engine), stored
+            try:
+                return build_provider(stored, engine=self.ws.engine), stored
+            except ConfigError as exc:
+                raise ConfigError(f"{flag}: {exc}") from exc
         return spec, {"instance": f"{type(spec).__module__}.{type(spec).__qualname__}"}
 
     def _plan(
@@ -85,7 +88,9 @@ class Evals:
         if isinstance(suite, SuiteFile):
             source = str(suite.path)
         model, model_spec = self._provider(provider)
-        judge_model, judge_spec = self._provider(judge) if judge is not None else (None, None)
+        judge_model, judge_spec = (
+            self._provider(judge, "--judge") if judge is not None else (None, None)
+        )
         return RunPlan(
             suite=suite,
             provider=model,

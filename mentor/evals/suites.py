@@ -11,21 +11,29 @@ import csv
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import yaml
 from pydantic import ValidationError
 
 from mentor import yamlfile
-from mentor.errors import ConflictError, InputError
+from mentor.errors import InputError
 from mentor.evals.cases import Case, GraderSpec, Suite
 from mentor.evals.specs import CaseSpec, SuiteHasher, case_from_spec, validation_message
+from mentor.textfile import read_text
 
 SUITE_KEYS = ("name", "description", "defaults", "cases")
 FORMATS = ("yaml", "jsonl", "csv")
 
 LineMap = dict[tuple[str | int, ...], int]
+
+
+class Placed(NamedTuple):
+    """A case read from a file, and where it is written (``file:line``)."""
+
+    case: Case
+    where: str
 
 
 def _line_map(node: yaml.Node, path: tuple[str | int, ...], out: LineMap) -> LineMap:
@@ -66,8 +74,8 @@ def _case(raw: Any, defaults: Mapping[str, Any], position: int, where: str, at: 
         raise InputError(exc.reason, where=at((exc.field,))) from exc
 
 
-def _yaml_cases(path: Path, defaults: Mapping[str, Any]) -> tuple[dict[str, Any], list[Case]]:
-    text = path.read_text(encoding="utf-8")
+def _yaml_cases(path: Path, defaults: Mapping[str, Any]) -> tuple[dict[str, Any], list[Placed]]:
+    text = read_text(path, "eval suite")
     try:
         node = yamlfile.compose(text, str(path))
         data = yamlfile.load(text, str(path))
@@ -90,7 +98,14 @@ def _yaml_cases(path: Path, defaults: Mapping[str, Any]) -> tuple[dict[str, Any]
         raise InputError(
             "a suite needs a non-empty list of cases", where=f"{path}:1", field="cases"
         )
-    merged = {**defaults, **(data.get("defaults") or {})}
+    own = data.get("defaults")
+    if own is not None and not isinstance(own, dict):
+        raise InputError(
+            f"expected a mapping of case fields laid under every case, got {type(own).__name__}",
+            where=f"{path}:{_line(lines, ('defaults',))}",
+            field="defaults",
+        )
+    merged = {**defaults, **(own or {})}
     cases = []
     for index, raw in enumerate(data["cases"]):
         base = ("cases", index)
@@ -101,23 +116,37 @@ def _yaml_cases(path: Path, defaults: Mapping[str, Any]) -> tuple[dict[str, Any]
                 here = ("defaults", *loc)
             return f"{path}:{_line(lines, here)}"
 
-        cases.append(_case(raw, merged, index + 1, at(()), at))
+        where = at(())
+        cases.append(Placed(_case(raw, merged, index + 1, where, at), where))
     return data, cases
 
 
-def _jsonl_cases(path: Path, defaults: Mapping[str, Any]) -> Iterator[Case]:
-    with path.open(encoding="utf-8") as fh:
-        position = 0
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
+def _text_lines(path: Path) -> Iterator[str]:
+    """The file's lines (with their endings), decoded one at a time so a large file is never
+    held whole; a byte that is not UTF-8 is an error naming ``file:line:column``."""
+    with path.open("rb") as fh:
+        for number, data in enumerate(fh, start=1):
             try:
-                raw = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON ({exc})", where=where) from exc
-            position += 1
-            yield _case(raw, defaults, position, where, lambda _loc, w=where: w)
+                yield data.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"invalid UTF-8 byte 0x{data[exc.start]:02x}; expected a UTF-8 text eval suite",
+                    where=f"{path}:{number}:{exc.start + 1}",
+                ) from None
+
+
+def _jsonl_cases(path: Path, defaults: Mapping[str, Any]) -> Iterator[Placed]:
+    position = 0
+    for number, line in enumerate(_text_lines(path), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            raw = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc})", where=where) from exc
+        position += 1
+        yield Placed(_case(raw, defaults, position, where, lambda _loc, w=where: w), where)
 
 
 def _csv_value(column: str, cell: str, where: str) -> tuple[str, Any]:
@@ -138,31 +167,52 @@ def _csv_value(column: str, cell: str, where: str) -> tuple[str, Any]:
     return column, cell
 
 
-def _csv_cases(path: Path, defaults: Mapping[str, Any]) -> Iterator[Case]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for column in reader.fieldnames or []:
-            if not column.startswith("var.") and column not in CaseSpec.model_fields:
-                raise InputError(
-                    "unknown column; use a case field or var.NAME for a template variable",
-                    where=f"{path}:1",
-                    field=column,
-                )
-        for position, row in enumerate(reader, start=1):
-            where = f"{path}:{reader.line_num}"
-            raw: dict[str, Any] = {}
-            variables: dict[str, Any] = {}
-            for column, cell in row.items():
-                if column is None or cell is None or cell == "":
-                    continue
-                key, value = _csv_value(column, cell, where)
-                if key.startswith("var."):
-                    variables[key.removeprefix("var.")] = value
-                else:
-                    raw[key] = value
-            if variables:
-                raw["vars"] = variables
-            yield _case(raw, defaults, position, where, lambda _loc, w=where: w)
+def _csv_header(path: Path, reader: Any) -> list[str]:
+    header: list[str] = next(reader, [])
+    for index, column in enumerate(header):
+        if column in header[:index]:
+            raise InputError(
+                f"column repeated (columns {header.index(column) + 1} and {index + 1})",
+                where=f"{path}:1",
+                field=column,
+            )
+        if not column.startswith("var.") and column not in CaseSpec.model_fields:
+            raise InputError(
+                "unknown column; use a case field or var.NAME for a template variable",
+                where=f"{path}:1",
+                field=column,
+            )
+    return header
+
+
+def _csv_cases(path: Path, defaults: Mapping[str, Any]) -> Iterator[Placed]:
+    reader = csv.reader(_text_lines(path))
+    header = _csv_header(path, reader)
+    position = 0
+    for row in reader:
+        if not row:
+            continue  # a blank line
+        where = f"{path}:{reader.line_num}"
+        if len(row) != len(header):
+            raise InputError(
+                f"{len(row)} cells, expected {len(header)} (one per column: "
+                f"{', '.join(header)}); quote a cell that holds a comma",
+                where=where,
+            )
+        raw: dict[str, Any] = {}
+        variables: dict[str, Any] = {}
+        for column, cell in zip(header, row, strict=True):
+            if cell == "":
+                continue
+            key, value = _csv_value(column, cell, where)
+            if key.startswith("var."):
+                variables[key.removeprefix("var.")] = value
+            else:
+                raw[key] = value
+        if variables:
+            raw["vars"] = variables
+        position += 1
+        yield Placed(_case(raw, defaults, position, where, lambda _loc, w=where: w), where)
 
 
 def _format(path: Path, fmt: str | None) -> str:
@@ -185,8 +235,9 @@ def _format(path: Path, fmt: str | None) -> str:
 
 def _read(
     path: Path, kind: str, defaults: Mapping[str, Any]
-) -> tuple[dict[str, Any], Iterator[Case]]:
-    """The file's header (YAML only) and its cases, validated one at a time as they are read."""
+) -> tuple[dict[str, Any], Iterator[Placed]]:
+    """The file's header (YAML only) and its cases with their places, validated one at a time
+    as they are read."""
     if kind == "yaml":
         header, cases = _yaml_cases(path, defaults)
         return header, iter(cases)
@@ -210,10 +261,16 @@ class SuiteFile:
     case_count: int
     defaults: Mapping[str, Any] = field(default_factory=dict)
     graders: tuple[tuple[GraderSpec, str], ...] = ()
+    places: Mapping[str, str] = field(default_factory=dict)
+    """``file:line`` of each case :meth:`grader_uses` names, for errors about its graders."""
 
     def iter_cases(self) -> Iterator[Case]:
         """The cases in order, read from the file again."""
-        return _read(self.path, self.format, self.defaults)[1]
+        return (placed.case for placed in _read(self.path, self.format, self.defaults)[1])
+
+    def place_of(self, case_id: str) -> str:
+        """Where case `case_id` is written (``file:line``), if known; else the file."""
+        return self.places.get(case_id, str(self.path))
 
     def grader_uses(self) -> Iterator[tuple[GraderSpec, str]]:
         """Each distinct grader spec with the id of the first case that uses it."""
@@ -236,15 +293,21 @@ def _check(
     hasher = SuiteHasher()
     seen: dict[str, int] = {}
     graders: dict[bytes, tuple[GraderSpec, str]] = {}
-    for position, case in enumerate(cases, start=1):
+    places: dict[str, str] = {}
+    for position, (case, where) in enumerate(cases, start=1):
         if case.id in seen:
-            raise ConflictError(
-                f"{path}: case id '{case.id}' is used by cases {seen[case.id]} and {position}"
+            raise InputError(
+                f"case id '{case.id}' is used by cases {seen[case.id]} and {position}; "
+                "give each case its own id",
+                where=where,
+                field="id",
             )
         seen[case.id] = position
         hasher.add(case)
         for spec in case.graders:
-            graders.setdefault(spec.key, (spec, case.id))
+            if spec.key not in graders:
+                graders[spec.key] = (spec, case.id)
+                places[case.id] = where
         if keep is not None:
             keep.append(case)
     if not hasher.count:
@@ -258,6 +321,7 @@ def _check(
         case_count=hasher.count,
         defaults=dict(defaults or {}),
         graders=tuple(graders.values()),
+        places=places,
     )
 
 

@@ -6,11 +6,16 @@ into Python objects; ``{{`` and ``}}`` write literal braces.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from string import Formatter
-from typing import Any
+from typing import Any, Final
 
 from mentor.errors import InputError
+
+MAX_WIDTH: Final = 10_000
+"""The largest width or precision a placeholder may ask for (``{x:>99999999999}`` would try to
+build a string of that many characters)."""
 
 
 def template_fields(text: str) -> list[str]:
@@ -69,9 +74,15 @@ def render(
                 f"case '{case_id}': nested placeholders in {{{field}:{spec}}} are not allowed",
                 where=where,
             )
+        if any(int(digits) > MAX_WIDTH for digits in re.findall(r"\d+", spec or "")):
+            raise InputError(
+                f"case '{case_id}': the width or precision in {{{field}:{spec}}} is too large; "
+                f"at most {MAX_WIDTH:,}",
+                where=where,
+            )
         try:
             out.append(format(_convert(variables[field], conversion), spec or ""))
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise InputError(
                 f"case '{case_id}': cannot format variable '{field}' as '{spec}': {exc}",
                 where=where,

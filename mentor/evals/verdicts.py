@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mentor.errors import InputError
-from mentor.evals.compare import CONFIDENCE, N_BOOT, Comparison, compare_outcomes
+from mentor.evals.compare import CONFIDENCE, MAX_BOOT, N_BOOT, Comparison, compare_outcomes
 from mentor.evals.gate_judges import latest_calibrations
 from mentor.evals.gates import GateResult, GateSpec, evaluate_gate, judges_used, load_gate
 from mentor.evals.human_grades import grade_source, human_grades, with_human
@@ -98,6 +98,15 @@ def run_scorecard(
     return RunScorecard(info, outcomes, scorecard(outcomes, confidence, grades=source))
 
 
+def _check_bootstrap(n_boot: int, confidence: float, seed: int) -> None:
+    if not 1 <= n_boot <= MAX_BOOT:
+        raise InputError(f"must be from 1 to {MAX_BOOT:,}, got {n_boot}", where="--n-boot")
+    if not 0.0 < confidence < 1.0:
+        raise InputError(f"must be between 0 and 1, got {confidence}", field="confidence")
+    if seed < 0:
+        raise InputError(f"must be 0 or more, got {seed}", where="--seed")
+
+
 def compare_runs(
     ws: Workspace,
     baseline: int | str,
@@ -110,6 +119,7 @@ def compare_runs(
 ) -> RunComparison:
     """Compare stored run `candidate` with stored run `baseline`, case by case, each resting
     on `grades` (auto, human or both)."""
+    _check_bootstrap(n_boot, confidence, seed)
     base = run_scorecard(ws, baseline, confidence, grades)
     cand = run_scorecard(ws, candidate, confidence, grades)
     ids = {o.case.id for o in base.outcomes}

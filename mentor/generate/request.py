@@ -11,6 +11,7 @@ import orjson
 from mentor.errors import InputError
 from mentor.providers.base import GenerationParams
 from mentor.providers.calls import CallPolicy
+from mentor.providers.params import INT64
 
 Shape = Literal["ranking", "pairwise"]
 SHAPES: Final = ("ranking", "pairwise")
@@ -75,6 +76,12 @@ class GenerateRequest:
                 "answer again; set --param temperature=0.7 (or higher) to sample different ones",
                 where="--param",
                 field="temperature",
+            )
+        if not INT64[0] <= self.seed <= INT64[1] - self.samples:
+            raise InputError(
+                f"{self.seed} is out of range; sample i is asked with seed S + i, which must "
+                "fit in 64 bits",
+                where="--seed",
             )
         if self.params.seed not in (0, None):
             raise InputError(

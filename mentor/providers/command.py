@@ -17,6 +17,21 @@ from mentor.providers.base import Completion, GenerationParams
 from mentor.providers.errors import ProviderError
 
 
+def command_argv(command: str | list[str] | tuple[str, ...]) -> list[str]:
+    """The program and its arguments of ``command:COMMAND`` (split as a shell would)."""
+    if not isinstance(command, str | list | tuple):
+        raise ConfigError(f"command: {command!r} is not a command line; expected a string")
+    try:
+        argv = shlex.split(command) if isinstance(command, str) else [str(a) for a in command]
+    except ValueError as exc:  # "No closing quotation", "No escaped character"
+        raise ConfigError(
+            f"command:{command}: {str(exc).lower()}; quote the command as a shell would"
+        ) from None
+    if not argv:
+        raise ConfigError("provider 'command' needs a command, e.g. command:./model.sh")
+    return argv
+
+
 class CommandProvider:
     """Runs `command` once per call with ``{"messages": [...], "params": {...}}`` on stdin.
 
@@ -27,9 +42,7 @@ class CommandProvider:
     name = "command"
 
     def __init__(self, command: str | list[str], *, model: str | None = None):
-        argv = shlex.split(command) if isinstance(command, str) else list(command)
-        if not argv:
-            raise ConfigError("command: provider needs a command, e.g. command:./my_model.sh")
+        argv = command_argv(command)
         self.argv = argv
         self.model = model or shlex.join([Path(argv[0]).name, *argv[1:]])[:300]
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import delete, insert, select, update
 
-from mentor.errors import ConflictError, InputError, NotFoundError
+from mentor.errors import ConfigError, ConflictError, InputError, NotFoundError
 from mentor.providers.base import Provider
-from mentor.providers.registry import SPEC_HELP, build_provider, provider_names
+from mentor.providers.registry import build_provider, check_spec
 from mentor.store.audit import aware, now, record_event
 from mentor.store.engine import write_transaction
 from mentor.store.provider_tables import named_providers
@@ -52,12 +52,10 @@ def check_provider_name(name: str) -> str:
 
 
 def _check_spec(spec: ProviderSpec) -> ProviderSpec:
-    kind = spec.partition(":")[0].strip() if isinstance(spec, str) else spec.get("type", "")
-    if isinstance(spec, dict) and ("spec" in spec or "system" in spec):
-        inner = spec.get("spec", "")
-        kind = inner.partition(":")[0].strip() if isinstance(inner, str) else ""
-    if kind not in provider_names():
-        raise InputError(f"'{kind}' is not a provider; expected one of: {SPEC_HELP}", field="spec")
+    try:
+        check_spec(spec)
+    except ConfigError as exc:
+        raise InputError(str(exc), field="spec") from exc
     return spec
 
 

@@ -65,7 +65,7 @@ def build_provider(spec: str | dict[str, Any], *, engine: Engine | None = None) 
         name, sep, arg = spec.strip().partition(":")
         options: dict[str, Any] = {}
         if not name:
-            raise ConfigError(f"--provider: empty spec; expected one of: {SPEC_HELP}")
+            raise ConfigError(f"empty spec; expected one of: {SPEC_HELP}")
         return _factory(name)(arg if sep else None, options, engine)
     options = dict(spec)
     system = options.pop("system", None)
@@ -89,3 +89,29 @@ def build_provider(spec: str | dict[str, Any], *, engine: Engine | None = None) 
         return _factory(name)(None, options, engine)
     except TypeError as exc:
         raise ConfigError(f"provider '{name}': {exc}") from exc
+
+
+def check_spec(spec: str | dict[str, Any]) -> None:
+    """Refuse a spec that cannot work, without building its provider: an unknown name, and for
+    the built-ins what their text must be (see :data:`mentor.providers.specs.CHECKS`)."""
+    from mentor.providers.specs import CHECKS
+
+    if isinstance(spec, str):
+        name, sep, arg = spec.strip().partition(":")
+        options: dict[str, Any] = {}
+    elif "spec" in spec or "system" in spec:
+        inner = spec.get("spec", "")
+        if not isinstance(inner, str):
+            raise ConfigError(f"provider spec {spec!r}: 'spec' takes a spec string")
+        check_spec(inner)
+        return
+    else:
+        options = dict(spec)
+        name, sep, arg = str(options.pop("type", "") or options.pop("provider", "")), "", ""
+    if not name:
+        raise ConfigError(f"empty spec; expected one of: {SPEC_HELP}")
+    found = registered()
+    if name not in found:
+        raise ConfigError(f"'{name}' is not a provider; expected one of: {SPEC_HELP}")
+    if found[name].value == f"mentor.providers.specs:{name}" and name in CHECKS:
+        CHECKS[name](arg if sep else None, options)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,6 +11,8 @@ from hypothesis import strategies as st
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
+import mentor
+from mentor.errors import InputError
 from mentor.evals.cases import Case
 from mentor.evals.compare import (
     compare_outcomes,
@@ -19,6 +23,7 @@ from mentor.evals.compare import (
 )
 from mentor.evals.grades import Grade
 from mentor.evals.outcomes import CaseOutcome
+from tests.conftest import run_cli
 
 
 @settings(max_examples=200, deadline=None)
@@ -105,3 +110,22 @@ def test_compare_outcomes_breaks_down_by_severity_and_intent() -> None:
     assert (critical.regressed, critical.delta) == (1, -1.0)
     assert {g.key for g in c.by_intent} == {"x", "qa"}
     assert c.pass_rate is not None and c.pass_rate.mean == 0.0
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [({"n_boot": 0}, "--n-boot"), ({"n_boot": -1}, "--n-boot"), ({"seed": -1}, "--seed")],
+)
+def test_compare_refuses_a_bootstrap_it_cannot_draw(
+    sqlite_ws: mentor.Workspace, change: dict[str, int], where: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        sqlite_ws.evals.compare(1, 2, **change)
+    assert caught.value.where == where
+    with pytest.raises(ValueError, match="n_boot"):
+        paired_bootstrap([1.0], [0.0], n_boot=0)
+
+
+def test_the_command_names_n_boot(tmp_path: Path) -> None:
+    ran = run_cli("eval", "compare", "1", "2", "--n-boot", "0", db=f"sqlite:///{tmp_path}/m.db")
+    assert ran.returncode == 2 and "--n-boot" in ran.stderr and "Traceback" not in ran.stderr

@@ -137,6 +137,8 @@ def test_baseline_conditions_need_a_baseline() -> None:
         ),
         ("conditions:\n  - metric: pass-rate\n    mn: 0.9\n", 3, "conditions[0].mn", "Extra"),
         ("name: x\n", 1, "conditions", "required"),
+        ("conditions:\n  - metric: pass-rate\n    min: .nan\n", 3, "conditions[0].min", "finite"),
+        ("conditions:\n  - metric: pass-rate\n    max: .inf\n", 3, "conditions[0].max", "finite"),
         ("conditions: [\n", 2, None, "not valid YAML"),
     ],
 )
@@ -155,3 +157,11 @@ def test_bad_gate_yaml_names_file_line_and_field(
 def test_missing_gate_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         load_gate(tmp_path / "nope.yaml")
+
+
+def test_a_gate_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "gate.yaml"
+    path.write_bytes(b"conditions:\n  - metric: pass-rate\n    min: 0.9 \xff\n")
+    with pytest.raises(InputError, match="invalid UTF-8") as caught:
+        load_gate(path)
+    assert caught.value.where == f"{path}:3:14"

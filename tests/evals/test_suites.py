@@ -9,6 +9,8 @@ import pytest
 
 from mentor.errors import ConflictError, InputError
 from mentor.evals import GraderSpec, load_suite, make_case, make_suite
+from mentor.evals.runner import build_graders
+from mentor.evals.suites import open_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -210,9 +212,11 @@ def test_bad_jsonl_and_csv_name_the_line(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_and_unknown_formats_are_refused(tmp_path: Path) -> None:
+    # A repeated id in a file is bad input (exit 4, docs/index.md), named at its second line.
     dup = write(tmp_path / "d.jsonl", '{"id": "a", "prompt": "x"}\n{"id": "a", "prompt": "y"}\n')
-    with pytest.raises(ConflictError, match="case id 'a' is used by cases 1 and 2"):
+    with pytest.raises(InputError, match="case id 'a' is used by cases 1 and 2") as caught:
         load_suite(dup)
+    assert (caught.value.where, caught.value.field) == (f"{dup}:2", "id")
     with pytest.raises(InputError, match="cannot tell the suite format"):
         load_suite(write(tmp_path / "s.txt", "x"))
     with pytest.raises(ConflictError, match="used twice"):
@@ -248,3 +252,89 @@ def test_the_documented_suite_and_its_errors_are_real(
         with pytest.raises(InputError) as caught:
             load_suite(Path("capitals.yaml"))
         assert f"error: {caught.value}" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "says"),
+    [
+        ("name: s\ndefaults: [1]\ncases:\n  - id: a\n    prompt: hi\n", ":2", "'defaults'"),
+        (
+            "cases:\n  - id: a\n    template: '{n:>99999999999}'\n    vars: {n: x}\n",
+            ":3",
+            "case 'a': the width or precision in {n:>99999999999} is too large",
+        ),
+        (
+            "cases:\n  - id: a\n    template: '{n:.99999999999}'\n    vars: {n: x}\n",
+            ":3",
+            "too large",
+        ),
+        (
+            "cases:\n  - id: a\n    prompt: hi\n  - id: a\n    prompt: ho\n",
+            ":4",
+            "case id 'a' is used by cases 1 and 2",
+        ),
+    ],
+    ids=["defaults-list", "huge-width", "huge-precision", "repeated-id"],
+)
+def test_bad_suite_values_name_file_line(tmp_path: Path, text: str, where: str, says: str) -> None:
+    path = write(tmp_path / "bad.yaml", text)
+    with pytest.raises(InputError) as caught:
+        load_suite(path)
+    assert str(caught.value).startswith(f"{path}{where}") and says in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "says"),
+    [
+        ("id,prompt,tags\na,hi\n", ":2", "2 cells, expected 3"),
+        ("id,prompt\na,hi,extra\n", ":2", "3 cells, expected 2"),
+        ("id,prompt,id\na,hi,b\n", ":1", "field 'id': column repeated"),
+        ("id,prompt\na,hi\na,ho\n", ":3", "case id 'a' is used by cases 1 and 2"),
+    ],
+    ids=["missing-cell", "extra-cell", "repeated-column", "repeated-id"],
+)
+def test_csv_rows_must_match_the_header(tmp_path: Path, text: str, where: str, says: str) -> None:
+    path = write(tmp_path / "bad.csv", text)
+    with pytest.raises(InputError) as caught:
+        load_suite(path)
+    assert str(caught.value).startswith(f"{path}{where}:") and says in str(caught.value)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    for name, text in [
+        ("bom.csv", "id,prompt\na,hi\n"),
+        ("bom.jsonl", '{"id": "a", "prompt": "hi"}\n'),
+        ("bom.yaml", "cases:\n  - id: a\n    prompt: hi\n"),
+    ]:
+        path = tmp_path / name
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+        assert [c.id for c in load_suite(path).cases] == ["a"], name
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "where"),
+    [
+        ("u.yaml", b"cases:\n  - id: a\n    prompt: h\xffi\n", ":3:14"),
+        ("u.jsonl", b'{"id": "a", "prompt": "hi"}\n{"id": "b", "prompt": "h\xffi"}\n', ":2:25"),
+        ("u.csv", b"id,prompt\na,h\xffi\n", ":2:4"),
+    ],
+)
+def test_invalid_utf8_names_file_line_and_column(
+    tmp_path: Path, name: str, data: bytes, where: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="invalid UTF-8 byte 0xff") as caught:
+        load_suite(path)
+    assert caught.value.where == f"{path}{where}"
+
+
+def test_a_bad_grader_is_named_at_its_case_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "g.yaml",
+        "cases:\n  - id: a\n    prompt: hi\n  - id: b\n    prompt: ho\n"
+        "    graders: [{type: bogus}]\n",
+    )
+    with pytest.raises(InputError, match="case 'b', grader 'bogus': unknown grader") as caught:
+        build_graders(open_suite(path), None)
+    assert caught.value.where == f"{path}:4"

@@ -183,6 +183,10 @@ def test_a_busy_server_is_retried_and_a_broken_one_writes_nothing(
         ({"params": {"max_tokens": 8}}, "--param", "temperature"),
         ({"shape": "triples"}, "--as", "ranking or pairwise"),
         ({"out": "no good"}, "--out", "not a usable dataset name"),
+        ({"seed": 2**63 - 1}, "--seed", "must fit in 64 bits"),
+        ({"providers": ["command:'x"]}, "--provider", "no closing quotation"),
+        ({"providers": ["openai:m@notaurl"]}, "--provider", "is not a base URL"),
+        ({"params": {"temperature": "nan"}}, "--param", "finite"),
     ],
 )
 def test_bad_input_names_the_flag(
@@ -224,3 +228,22 @@ def test_a_named_provider_is_asked_by_its_name(
     assert result.version is not None and stub.calls == 2
     [described] = result.generation.providers
     assert (described["spec"], described["model"]) == ("house-model", "stub-model")
+
+
+def test_the_next_step_it_prints_is_a_command_that_works(tmp_path: Path, stub: Stub) -> None:
+    stub.reset(numbered)
+    db = f"sqlite:///{tmp_path / 'mentor.db'}"
+    rows = tmp_path / "prompts.jsonl"
+    rows.write_text(json.dumps(PROMPTS[0]) + "\n", encoding="utf-8")
+    assert run_cli("datasets", "import", str(rows), "--name", "prompts", db=db).returncode == 0
+    model = f"openai:stub-model@{stub.url}"
+    args = ["--provider", model, "--samples", "2", "--param", "temperature=0.7"]
+    made = run_cli("generate", "prompts@v1", *args, db=db)
+    assert made.returncode == 0, made.stderr
+    hint = "mentor projects create NAME --from prompts-candidates@v1 --task ranking"
+    assert hint in " ".join(made.stdout.split()), made.stdout
+    guide = tmp_path / "guide.md"
+    guide.write_text(GUIDE, encoding="utf-8")
+    step = ["projects", "create", "rank", "--from", "prompts-candidates@v1", "--task", "ranking"]
+    created = run_cli(*step, "--guideline", str(guide), db=db)
+    assert created.returncode == 0, created.stderr
