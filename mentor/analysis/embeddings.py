@@ -184,6 +184,11 @@ def tfidf_vectors(texts: list[str], dims: int = 128) -> NDArray[np.float32]:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:  # no word left once stop words go: every text is alike
         return np.ones((len(texts), 1), dtype=np.float32)
+    # Rows are unit length, so a cosine of 1 with the first row means the same words. When
+    # every text has the same words there is no variance for the SVD to explain (scikit-learn
+    # would warn "invalid value encountered in divide"): they are alike, as above.
+    if np.allclose((matrix @ matrix[0].T).toarray(), 1.0):
+        return np.ones((len(texts), 1), dtype=np.float32)
     components = min(dims, matrix.shape[0] - 1, matrix.shape[1] - 1)
     if components < 2:
         return normalised(np.asarray(matrix.toarray(), dtype=np.float32))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from mentor.analysis.feedback_export import suite_yaml
+from mentor.analysis.feedback_export import write_suite_file
 from mentor.analysis.feedback_intake import DEDUP_THRESHOLD, Report, fold_duplicates, read_reports
 from mentor.analysis.feedback_status import ClusterStatus, batch_status
 from mentor.analysis.feedback_store import (
@@ -212,7 +212,7 @@ class Feedback:
         """Write the newest stored version of suite `name` to `path` as a YAML suite file
         (``mentor eval run PATH`` then runs that very version)."""
         suite = self.suite(name)
-        Path(path).write_text(suite_yaml(suite), encoding="utf-8")
+        write_suite_file(suite, Path(path))
         return suite
 
 

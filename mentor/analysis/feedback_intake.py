@@ -1,8 +1,9 @@
 """Reading a feedback file: user reports, support tickets, thumbs-down logs with the conversation.
 
 Each line (JSONL) or row (CSV) is one report with a ``text`` (or ``comment``, ``body``) and/or a
-``messages`` (or ``conversation``) list of chat messages, and optionally an ``id``,
-``created_at``, ``channel`` and ``rating``. A ``user``/``user_id``/``email`` field is personal
+``messages`` (or ``conversation``) list of chat messages, and optionally an ``id`` (text or a
+whole number), ``created_at`` (ISO-8601), ``channel`` (text) and ``rating`` (a label or a
+number). A ``user``/``user_id``/``email`` field is personal
 data: it is read past and never stored. Every text is scrubbed of PII by the QA scanner before
 anything is kept; near-duplicates (MinHash over word 3-grams, verified Jaccard) are folded into
 the first report of their group.
@@ -10,10 +11,12 @@ the first report of their group.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -91,6 +94,47 @@ def _optional(data: dict[str, Any], name: str) -> str | None:
     return None if value is None or value == "" else str(value)[:200]
 
 
+def _id(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+        raise RecordError(f"expected a text or whole-number id, got {value!r:.60}", field=name)
+    return _optional(data, name)
+
+
+def _text(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise RecordError(f"expected text, got {value!r:.60}", field=name)
+    return _optional(data, name)
+
+
+def _rating(data: dict[str, Any]) -> str | None:
+    """A label ("down", "thumbs-up") or a score (1 to 5 stars, 0.2)."""
+    value = data.get("rating")
+    if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+        raise RecordError(
+            f"expected a label such as 'down' or a number, got {value!r:.60}", field="rating"
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RecordError(f"expected a finite number, got {value!r}", field="rating")
+    return _optional(data, "rating")
+
+
+def _reported_at(data: dict[str, Any]) -> str | None:
+    """An ISO-8601 date or date and time, as written (2026-12-02, 2026-12-02T10:01:00Z)."""
+    value = _text(data, "created_at")
+    if value is None:
+        return None
+    try:
+        datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise RecordError(
+            f"expected an ISO-8601 date or time such as 2026-12-02T10:01:00Z, got {value!r:.60}",
+            field="created_at",
+        ) from None
+    return value.strip()
+
+
 def _scrubbed(value: str | None, found: Counter[str]) -> str | None:
     return None if value is None else scrub(value, found)
 
@@ -111,15 +155,15 @@ def parse_report(data: dict[str, Any], line: int) -> Report:
             "a report needs a text (text, comment or body) or a conversation (messages)",
             field="text",
         )
-    source_id = _optional(data, "id") or _optional(data, "ticket_id") or f"line-{line}"
+    source_id = _id(data, "id") or _id(data, "ticket_id") or f"line-{line}"
     return Report(
         line=line,
         source_id=scrub(source_id, found),
         text=scrub(text, found),
         messages=msgs,
-        channel=_scrubbed(_optional(data, "channel"), found),
-        rating=_scrubbed(_optional(data, "rating"), found),
-        reported_at=_scrubbed(_optional(data, "created_at"), found),
+        channel=_scrubbed(_text(data, "channel"), found),
+        rating=_scrubbed(_rating(data), found),
+        reported_at=_reported_at(data),
         pii=dict(sorted(found.items())),
     )
 

@@ -23,11 +23,12 @@ from mentor.analysis.taxonomy import (
     parse_taxonomy,
     split,
 )
-from mentor.errors import InputError, NotFoundError
+from mentor.errors import NotFoundError
 from mentor.evals.human_grades import human_grades
 from mentor.evals.runs import get_run, iter_results, list_runs, run_id_of
 from mentor.store import write_transaction
 from mentor.store.eval_tables import eval_results
+from mentor.textfile import read_text
 
 if TYPE_CHECKING:
     from mentor.analysis.feedback import Feedback
@@ -65,11 +66,9 @@ class Analysis:
         """Write a new version of `suite`'s taxonomy from a YAML file (a path) or categories."""
         if isinstance(source, str | Path):
             path = Path(source)
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise InputError(f"cannot read it: {exc.strerror or exc}", where=str(path)) from exc
-            categories = parse_taxonomy(text, str(path))
+            categories = parse_taxonomy(
+                read_text(path, "YAML file of taxonomy categories"), str(path)
+            )
         else:
             categories = tuple(source)
         with write_transaction(self.ws.engine) as conn:

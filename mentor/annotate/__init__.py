@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mentor.annotate.reviews import Review, ReviewTask
     from mentor.annotate.service import Projects
     from mentor.annotate.submissions import Submission
+    from mentor.annotate.task_config import TaskConfig, read_task_config
     from mentor.annotate.tasks import (
         Keys,
         TaskType,
@@ -69,10 +70,12 @@ __all__ = [
     "ReviewTask",
     "Submission",
     "Task",
+    "TaskConfig",
     "TaskType",
     "TaskTypeBase",
     "TaskTypeInfo",
     "gold_accuracy",
+    "read_task_config",
     "register_prelabeler",
     "register_task_type",
     "task_types",

@@ -15,6 +15,7 @@ from mentor.annotate.freetext import check_text
 from mentor.errors import ConflictError, InputError, NotFoundError
 from mentor.store.annotation_tables import guideline_versions, guidelines
 from mentor.store.audit import aware, now, record_event
+from mentor.textfile import read_text
 
 SECTIONS = ("labels", "definitions", "examples", "counterexamples", "decision rules")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -70,9 +71,7 @@ class GuidelineVersion:
 def read_body(source: str | Path, where: str = "--guideline") -> str:
     """Guideline markdown from a file (a Path) or given as text (a str)."""
     if isinstance(source, Path):
-        if not source.is_file():
-            raise InputError("no such file", where=str(source))
-        text = source.read_text(encoding="utf-8")
+        text = read_text(source, "guideline (Markdown file)")
         where = str(source)
     else:
         text = source

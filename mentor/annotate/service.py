@@ -55,6 +55,7 @@ from mentor.annotate.release import ReleaseResult
 from mentor.annotate.release import release as release_project
 from mentor.annotate.reviews import Review, ReviewTask
 from mentor.annotate.submissions import Submission, SubmitRequest, submit
+from mentor.annotate.task_config import TaskConfig, configure
 from mentor.annotate.tasks import TaskTypeInfo, task_type, task_types
 from mentor.datasets import versions
 from mentor.errors import ConflictError, InputError
@@ -91,17 +92,18 @@ class Projects:
         task: str,
         guideline: str | Path,
         settings: ProjectSettings | None = None,
-        config: dict[str, Any] | None = None,
+        config: dict[str, Any] | TaskConfig | None = None,
         gold: str | Path | None = None,
         limit: int | None = None,
         description: str = "",
     ) -> ProjectInfo:
         """A project over the first `limit` records of `dataset` (``NAME@vN``) with task type
         `task`; `guideline` is markdown text or a Path to a .md file; `config` the task type's
-        settings (labels, criteria, ...); `gold` a JSONL file or a ``NAME@vN`` of gold items."""
+        settings (labels, criteria, ...: a dict, or a :class:`TaskConfig` read from files, whose
+        errors name file:line); `gold` a JSONL file or a ``NAME@vN`` of gold items."""
         check_name(name)
         kind = task_type(task)
-        cfg = kind.configure(config or {})
+        cfg = configure(kind, config)
         body = guidelines.read_body(guideline)
         settings = settings or ProjectSettings()
         settings.check()

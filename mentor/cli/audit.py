@@ -11,7 +11,9 @@ from mentor.cli.options import Db, Json, workspace
 
 
 def audit(
-    limit: Annotated[int, typer.Option("--limit", help="How many events, newest first.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="How many events, newest first.")
+    ] = 50,
     object_id: Annotated[
         str | None, typer.Option("--object", help="Only events about this object, e.g. hh@v2.")
     ] = None,

@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
-from mentor import yamlfile
-from mentor.annotate import GuidelineVersion, ProjectInfo, ProjectSettings, task_types
+from mentor.annotate import (
+    GuidelineVersion,
+    ProjectInfo,
+    ProjectSettings,
+    read_task_config,
+    task_types,
+)
 from mentor.cli import render
 from mentor.cli.options import Db, Json, workspace
 from mentor.errors import InputError
@@ -21,41 +25,6 @@ app = typer.Typer(
 )
 
 Project = Annotated[str, typer.Argument(help="Project name.")]
-
-
-def _yaml(path: Path, flag: str) -> Any:
-    if not path.is_file():
-        raise InputError("no such file", where=f"{flag} {path}")
-    try:
-        return yamlfile.load(path.read_text(encoding="utf-8"), str(path))
-    except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", where=str(path)) from exc
-
-
-def _task_config(
-    config: Path | None, criteria: Path | None, labels: str | None, multi: bool
-) -> dict[str, Any]:
-    """The task settings from --config, --criteria, --labels and --multi (flags win)."""
-    out: dict[str, Any] = {}
-    if config is not None:
-        loaded = _yaml(config, "--config")
-        if not isinstance(loaded, dict):
-            raise InputError("expected a mapping of task settings", where=str(config))
-        out.update(loaded)
-    if criteria is not None:
-        loaded = _yaml(criteria, "--criteria")
-        if isinstance(loaded, list):
-            loaded = {"criteria": loaded}
-        if not isinstance(loaded, dict) or "criteria" not in loaded:
-            raise InputError(
-                "expected a list of criteria (or criteria: [...])", where=str(criteria)
-            )
-        out.update(loaded)
-    if labels is not None:
-        out["labels"] = [x.strip() for x in labels.split(",") if x.strip()]
-    if multi:
-        out["multi"] = True
-    return out
 
 
 def _summary(p: ProjectInfo) -> list[tuple[str, Any]]:
@@ -163,7 +132,8 @@ def create(
     """Create an annotation project from a dataset version, a task type and a guideline, or
     from an eval run's outputs (--from-run) for people to grade."""
     settings = ProjectSettings(overlap, gold_rate, review_rate, lease_seconds, prelabel, seed)
-    task_config = _task_config(config, criteria, labels, multi)
+    names = [x.strip() for x in labels.split(",") if x.strip()] if labels is not None else None
+    task_config = read_task_config(config, criteria, names, multi)
     if from_run is not None:
         if from_ is not None:
             raise InputError("give --from or --from-run, not both", where="--from-run")

@@ -31,6 +31,7 @@ from mentor.annotate.gold import load_gold
 from mentor.annotate.guidelines import read_body
 from mentor.annotate.items import insert_items, plan_items, version_records_of
 from mentor.annotate.projects import check_name, insert_project
+from mentor.annotate.task_config import TaskConfig, configure
 from mentor.annotate.tasks import task_type
 from mentor.datasets.versions import by_id
 from mentor.datasets.writer import VersionSpec, VersionWriter
@@ -59,7 +60,7 @@ class ReviewRequest:
     baseline: int | str | None = None
     guideline: str | Path | None = None
     settings: ProjectSettings | None = None
-    config: dict[str, Any] | None = None
+    config: dict[str, Any] | TaskConfig | None = None
     gold: str | Path | None = None
     limit: int | None = None
     description: str = ""
@@ -159,7 +160,7 @@ def create_review(ws: Workspace, name: str, req: ReviewRequest) -> ReviewProject
     check_name(name)
     run, base = _runs(ws, req)
     kind = task_type(REVIEW_TASKS[req.task])
-    cfg = kind.configure({**DEFAULT_CONFIG[req.task], **(req.config or {})})
+    cfg = configure(kind, req.config, DEFAULT_CONFIG[req.task])
     body = read_body(req.guideline if req.guideline is not None else GUIDELINES[req.task])
     settings = req.settings or ProjectSettings()
     settings.check()
@@ -227,7 +228,7 @@ class Reviews:
         baseline: int | str | None = None,
         guideline: str | Path | None = None,
         settings: ProjectSettings | None = None,
-        config: dict[str, Any] | None = None,
+        config: dict[str, Any] | TaskConfig | None = None,
         gold: str | Path | None = None,
         limit: int | None = None,
         description: str = "",

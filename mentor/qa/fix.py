@@ -133,6 +133,14 @@ def _plan(
     return plan
 
 
+def _target_name(into: str | None) -> str | None:
+    """The dataset `--into` names, checked (None: the source's own)."""
+    try:
+        return check_name(into) if into else None
+    except InputError as exc:
+        raise InputError(exc.reason, where="--into") from None
+
+
 def fix_version(
     engine: Engine,
     ref: str,
@@ -149,7 +157,7 @@ def fix_version(
             f"unknown severity '{opts.defect_severity}'; expected one of {', '.join(SEVERITIES)}",
             where="--defect-severity",
         )
-    name = check_name(opts.into) if opts.into else None
+    name = _target_name(opts.into)
     with engine.connect() as conn:
         source = resolve(conn, ref)
     total = source.record_count

@@ -33,6 +33,7 @@ from mentor.qa.findings import SEVERITIES, Severity
 from mentor.qa.scan import ScanConfig, audit, scan
 from mentor.qa.sources import is_file_target
 from mentor.qa.summary import Summary
+from mentor.textfile import read_text
 
 RATES: Final = ("max_defect_rate", "max_exact_dup_rate", "max_near_dup_rate")
 # The codes that mark a record as a copy of an earlier one, per duplicate check.
@@ -138,10 +139,9 @@ class _GateFile(BaseModel):
 
 def load_thresholds(path: Path) -> GateThresholds:
     """Thresholds from a YAML file (keys as the flags, with underscores)."""
+    text = read_text(path, "YAML file of gate thresholds (--config)")
     try:
-        raw = yamlfile.load(path.read_text(encoding="utf-8"), str(path))
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}", where="--config") from exc
+        raw = yamlfile.load(text, str(path))
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", where=str(path)) from exc
     try:

@@ -9,12 +9,15 @@ own in the ``mentor.checks`` group::
 A check is loaded only when a scan asks for it, so a check that cannot be imported breaks only
 the scans that name it, with a message saying why. Options are the constructor's keyword
 parameters; the values a scan supplies itself (such as the evaluation sets of ``--against``)
-are passed to the constructors that take a parameter of that name.
+are passed to the constructors that take a parameter of that name. An option annotated as a
+number or a bool gets a value of that kind, or an error naming ``--option CHECK.OPTION``.
 """
 
 from __future__ import annotations
 
 import inspect
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from importlib.metadata import EntryPoint
@@ -109,6 +112,43 @@ def options_of(factory: CheckFactory) -> dict[str, Any]:
     return options
 
 
+_KINDS: Final[dict[type, tuple[tuple[type, ...], str]]] = {
+    bool: ((bool,), "true or false"),
+    int: ((int,), "a whole number"),
+    float: ((int, float), "a number"),
+}
+
+
+def _hints(factory: CheckFactory, config: Any) -> dict[str, Any]:
+    """The declared types of a check's options (none for what cannot be resolved)."""
+    found: dict[str, Any] = {}
+    init = inspect.getattr_static(factory, "__init__") if isinstance(factory, type) else factory
+    for source in (init, type(config)):
+        try:
+            found.update(typing.get_type_hints(source))
+        except Exception:  # a third-party annotation that does not resolve: left unchecked
+            continue
+    return found
+
+
+def _check_type(hint: Any, value: Any, where: str) -> None:
+    """Refuse a value of the wrong kind for a true/false, whole-number or number option, naming
+    the option; other types are the check's own to validate."""
+    optional = False
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(hint))
+        if len(args) != 1:
+            return
+        hint = args[0]
+    if hint not in _KINDS or (value is None and optional):
+        return
+    kinds, words = _KINDS[hint]
+    if isinstance(value, bool) != (hint is bool) or not isinstance(value, kinds):
+        wanted = words + (" (or null for none)" if optional else "")
+        raise InputError(f"expected {wanted}, got {value!r}", where=where)
+
+
 def build(
     name: str, options: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None
 ) -> Check:
@@ -120,7 +160,10 @@ def build(
     direct: dict[str, Any] = {}
     configured: dict[str, Any] = {}
     config = _config_default(sig)
+    hints = _hints(factory, config)
     for key, value in (options or {}).items():
+        if key in hints:
+            _check_type(hints[key], value, f"--option {name}.{key}")
         if config is not None and key in {f.name for f in fields(config)}:
             configured[key] = value
         elif key in known or open_ended:

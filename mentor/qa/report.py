@@ -45,7 +45,14 @@ def finding_json(finding: Finding) -> bytes:
     return orjson.dumps(asdict(finding))
 
 
+def check_output(path: Path, where: str) -> None:
+    """Refuse, before any work, an output path that names a folder (`where`: the flag)."""
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; expected a file to write", where=where)
+
+
 def _open_partial(path: Path, where: str) -> tuple[Path, IO[bytes]]:
+    check_output(path, where)
     partial = path.with_name(f".{path.name}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,6 +66,7 @@ class FindingsWriter:
 
     def __init__(self, path: Path, where: str = "--findings"):
         self.path = path
+        self.where = where
         self.count = 0
         self._partial, self._fh = _open_partial(path, where)
 
@@ -77,17 +85,30 @@ class FindingsWriter:
     ) -> None:
         self._fh.close()
         if kind is None:
-            os.replace(self._partial, self.path)
+            _finish(self._partial, self.path, self.where)
         else:
             self._partial.unlink(missing_ok=True)
+
+
+def _finish(partial: Path, path: Path, where: str) -> None:
+    """Rename the complete `partial` over `path`; on failure, remove it and name `where`."""
+    try:
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}", where=where) from exc
 
 
 def write_html(summary: Summary, path: Path, title: str | None = None) -> Path:
     """Write the report page for `summary` to `path` and return it."""
     partial, fh = _open_partial(path, "--html")
-    with fh:
-        fh.write(render_html(summary, title).encode())
-    os.replace(partial, path)
+    try:
+        with fh:
+            fh.write(render_html(summary, title).encode())
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _finish(partial, path, "--html")
     return path
 
 

@@ -27,7 +27,7 @@ from mentor.qa import registry
 from mentor.qa.checks.base import Check
 from mentor.qa.executors import Executor, make_executor
 from mentor.qa.findings import Finding
-from mentor.qa.report import FindingsWriter, write_html
+from mentor.qa.report import FindingsWriter, check_output, write_html
 from mentor.qa.sources import ReadOptions, Source, decode, open_source, read_against
 from mentor.qa.summary import Summary, Tally
 from mentor.qa.text import prompt_text
@@ -177,6 +177,9 @@ def scan(
     """
     started = time.perf_counter()
     make_executor(config.executor, config.workers)  # refuse a bad executor before any work
+    for path, flag in ((findings, "--findings"), (html, "--html")):
+        if path is not None:
+            check_output(path, flag)
     source = open_source(engine, target, config.read)
     checks = build_checks(config, read_against(engine, list(config.against), config.read))
     executor = make_executor(config.executor, config.workers, modules(checks))

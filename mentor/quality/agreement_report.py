@@ -58,11 +58,23 @@ def _metric(name: str, compute: Callable[[], Agreement]) -> Metric:
 def agreement_report(
     table: LabelTable, *, level: Level = "nominal", n_boot: int = 1000, seed: int = 0
 ) -> AgreementReport:
-    """Compute every statistic that applies to `table`."""
+    """Compute every statistic that applies to `table`; a table no statistic can use is an
+    :class:`InputError`."""
     if len(table.annotators) < 2:
         raise InputError(
             f"agreement needs at least two annotators; got {table.annotators}", where="--annotators"
         )
+    if n_boot < 0:
+        raise InputError(
+            f"expected 0 (no intervals) or more resamples, got {n_boot}", where="--bootstrap"
+        )
+    try:
+        return _report(table, level, n_boot, seed)
+    except AgreementError as exc:  # raised by what every statistic needs, so no metric is left
+        raise InputError(str(exc)) from exc
+
+
+def _report(table: LabelTable, level: Level, n_boot: int, seed: int) -> AgreementReport:
     rows = table.rows
     metrics = [
         _metric(

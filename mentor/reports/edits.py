@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Final
 
 from mentor.errors import InputError
+from mentor.textfile import read_text
 
 START: Final = "<!-- next-actions -->"
 END: Final = "<!-- /next-actions -->"
@@ -24,10 +25,7 @@ def block(text: str) -> str:
 def kept_actions(path: str | Path) -> str:
     """The text between the markers of a report written before (edits and all)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read it: {exc.strerror or exc}", where=str(path)) from exc
+    text = read_text(path, "Markdown report written before (--keep-edits)")
     start, end = text.find(START), text.find(END)
     if start < 0 or end < start:
         line = 1 if start < 0 else text.count("\n", 0, start) + 1
