@@ -128,17 +128,34 @@ def _debugging() -> bool:
         return False
 
 
+_STOPPED_BY: list[int] = []  # the termination signal received, if any
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
+    _STOPPED_BY.append(signum)
+    signal.raise_signal(signal.SIGINT)
 
 
 def _stop_cleanly_on_termination() -> None:
-    """SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) end the command the way
-    Ctrl-C does, by an exception: what it was writing is removed by its ``finally`` blocks, not
-    left behind half-written as the default handlers (which end the process at once) would."""
+    """SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) end the command exactly as
+    Ctrl-C does, by sending it SIGINT: whoever handles Ctrl-C at that moment (Python's
+    KeyboardInterrupt, or asyncio, which cancels its tasks in order) handles them, and what the
+    command was writing is removed by its ``finally`` blocks, not left behind half-written as
+    the default handlers (which end the process at once) would. See :func:`run`."""
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
+
+
+def run(app: typer.Typer, args: list[str]) -> None:
+    """Run `app` on `args`; a command ended by SIGTERM or SIGHUP exits with 128 + the signal's
+    number, as a process killed by it would, instead of Ctrl-C's status."""
+    try:
+        app(args=args, prog_name="mentor")
+    except (SystemExit, KeyboardInterrupt):
+        if _STOPPED_BY:
+            raise SystemExit(128 + _STOPPED_BY[0]) from None
+        raise
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -147,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     _stop_cleanly_on_termination()
     try:
         try:
-            build_app(_area(args))(args=args, prog_name="mentor")
+            run(build_app(_area(args)), args)
         except OverflowError as exc:
             # A number typed on the command line that no database integer can hold (an id,
             # a --limit): the driver refuses it before anything is written.

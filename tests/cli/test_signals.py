@@ -1,4 +1,5 @@
-"""`kill` or `timeout` ends a command like Ctrl-C does: its clean-up runs, nothing is left."""
+"""`kill` or `timeout` ends a command like Ctrl-C does: its clean-up runs, nothing is left, and
+the exit status says which signal ended it."""
 
 from __future__ import annotations
 
@@ -9,18 +10,36 @@ from pathlib import Path
 
 import pytest
 
-# A command body that is writing a temporary file when the signal comes.
+# A command that is writing a temporary file when the signal comes, in an async task as
+# `generate` and `eval run` are, run the way `mentor` runs its commands.
 BODY = """
-import os, signal, sys, tempfile, time
-from mentor.cli.main import _stop_cleanly_on_termination
+import asyncio, os, signal, sys, time
+import typer
+from mentor.cli.main import _stop_cleanly_on_termination, run
+
+app = typer.Typer()
+
+@app.command()
+def write(tmp: str, name: str) -> None:
+    async def call(first: bool) -> None:  # one of several calls in flight
+        await asyncio.sleep(0.1)
+        if first:  # the signal comes while this call runs code of its own (as a local model)
+            os.kill(os.getpid(), getattr(signal, name))
+            time.sleep(1)
+        await asyncio.sleep(30)
+
+    async def slowly() -> None:
+        open(tmp, "w").write("half")
+        try:
+            async with asyncio.TaskGroup() as group:
+                for i in range(3):
+                    group.create_task(call(i == 0))
+        finally:
+            os.remove(tmp)
+    asyncio.run(slowly())
+
 _stop_cleanly_on_termination()
-tmp = sys.argv[1]
-open(tmp, "w").write("half")
-try:
-    os.kill(os.getpid(), getattr(signal, sys.argv[2]))
-    time.sleep(30)
-finally:
-    os.remove(tmp)
+run(app, sys.argv[1:])
 """
 
 
@@ -32,4 +51,4 @@ def test_a_terminated_command_runs_its_clean_up(tmp_path: Path, name: str) -> No
     )
     assert done.returncode == 128 + getattr(signal, name), done.stderr
     assert not tmp.exists()
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in done.stderr and "never retrieved" not in done.stderr
