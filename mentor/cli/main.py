@@ -133,12 +133,16 @@ _STOPPED_BY: list[int] = []  # the termination signal received, if any
 
 def _stop(signum: int, frame: FrameType | None) -> None:
     _STOPPED_BY.append(signum)
-    signal.raise_signal(signal.SIGINT)
+    on_ctrl_c = signal.getsignal(signal.SIGINT)
+    if callable(on_ctrl_c):  # Python's (raises KeyboardInterrupt) or asyncio's (cancels)
+        on_ctrl_c(signal.SIGINT, frame)
+    else:
+        raise KeyboardInterrupt
 
 
 def _stop_cleanly_on_termination() -> None:
     """SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) end the command exactly as
-    Ctrl-C does, by sending it SIGINT: whoever handles Ctrl-C at that moment (Python's
+    Ctrl-C does, by calling the SIGINT handler: whoever handles Ctrl-C at that moment (Python's
     KeyboardInterrupt, or asyncio, which cancels its tasks in order) handles them, and what the
     command was writing is removed by its ``finally`` blocks, not left behind half-written as
     the default handlers (which end the process at once) would. See :func:`run`."""
