@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import Annotated
 
 import typer
 
 from mentor.cli import render
 from mentor.cli.options import Db, workspace
-from mentor.errors import ConfigError
+from mentor.errors import ConfigError, InputError
 
 WORKER_HEALTHCHECK_S = 30
 """Seconds a worker may take to answer the supervisor before it is replaced as hung."""
@@ -17,7 +18,9 @@ WORKER_HEALTHCHECK_S = 30
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
     workers: Annotated[
         int,
         typer.Option(
@@ -54,6 +57,7 @@ def serve(
     from mentor.web.app import create_app
     from mentor.web.wire import Protocol
 
+    _check_host(host, port)
     ws = workspace(db)  # migrates once, here, before any worker starts
     if workers > 1 and ws.engine.dialect.name == "sqlite":
         raise ConfigError(
@@ -85,3 +89,15 @@ def serve(
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         http=Protocol,
     )
+
+
+def _check_host(host: str, port: int) -> None:
+    """Refuse an address that names no interface of this machine, before announcing it."""
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(
+            f"cannot listen on {host!r} ({exc}); expected an address such as 127.0.0.1, "
+            "0.0.0.0 or a host name",
+            where="--host",
+        ) from None
