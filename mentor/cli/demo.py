@@ -12,6 +12,7 @@ from mentor.cli.options import Db, Json, workspace
 from mentor.config import load_settings
 from mentor.demo import seed_demo
 from mentor.demo.evals import RUN_PROGRESS
+from mentor.demo.seed import make_exports_folder
 
 
 def demo(
@@ -32,6 +33,7 @@ def demo(
     """Seed a workspace with the demo: datasets, versions, exports, datasheets, QA reports,
     users, annotation projects and an evaluation of the bundled model."""
     db = db or load_settings().db
+    make_exports_folder(out)  # before the workspace is made: a bad --out leaves nothing behind
     if reset and db.startswith("sqlite:///"):
         for suffix in ("", "-wal", "-shm"):
             Path(db.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from mentor.datasets.transforms import RecordFilter
 from mentor.demo import accounts, analysis, annotation, candidates, evals, training
 from mentor.demo.steps import DemoStep
-from mentor.errors import ConflictError
+from mentor.errors import ConflictError, InputError
 from mentor.workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -123,10 +123,22 @@ def seed_demo(
             "the demo needs an empty workspace; this one already has datasets "
             "(use --reset to start over)"
         )
-    out.mkdir(parents=True, exist_ok=True)
+    make_exports_folder(out)
     done = []
     for step in _steps(ws, out, with_evals):
         done.append(step)
         if on_step is not None:
             on_step(step)
     return done
+
+
+def make_exports_folder(out: Path) -> None:
+    """Make the folder for the demo's exports, or say why it cannot be (naming --out)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(
+            f"{out} is a file; expected a folder (new or empty)", where="--out"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot make the folder {out}: {exc.strerror}", where="--out") from None
