@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mentor.errors import ConflictError
+from mentor.errors import ConflictError, InputError
 from mentor.train.callbacks import numeric
 from mentor.train.models import BaseModel
 from mentor.train.rows import TrainingRows
@@ -26,11 +26,17 @@ def weights_sha256(folder: Path) -> str:
 
 
 def fresh_out(out: Path) -> None:
+    """Refuse an --out that is not a new or empty folder, or that cannot be made: before the
+    run is recorded, so a bad flag leaves no failed run behind."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ConflictError(
             f"{out} is not an empty folder; choose a new --out, or pass --resume to continue "
             "the run that stopped there"
         )
+    try:
+        out.mkdir(parents=True, exist_ok=True)  # made now, empty: a rerun accepts it
+    except OSError as exc:
+        raise InputError(f"cannot make the folder {out}: {exc.strerror}", where="--out") from None
 
 
 def last_checkpoint(out: Path) -> str | None:

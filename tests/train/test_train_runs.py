@@ -169,6 +169,10 @@ def test_bad_base_models_are_refused_before_a_run_starts(
     with pytest.raises(ConflictError, match="not an empty folder"):
         sqlite_ws.training.train("sft", ref, base=str(tiny_base), out=tmp_path / "used")
     assert (tmp_path / "used" / "notes.txt").read_text() == "mine"
+    (tmp_path / "afile").write_text("mine")
+    with pytest.raises(InputError, match=r"^--out: cannot make the folder"):
+        sqlite_ws.training.train("sft", ref, base=str(tiny_base), out=tmp_path / "afile" / "run")
+    assert sqlite_ws.training.runs() == []  # a bad --out leaves no failed run behind
 
 
 def test_an_interrupted_run_resumes_from_its_checkpoint_in_the_same_record(
