@@ -113,7 +113,7 @@ def _lineage(project: ProjectInfo, labels: list[Annotation], gold: list[Any]) ->
 def release(engine: Engine, name: str, actor: str, into: str | None, note: str) -> ReleaseResult:
     """Write the finished items of project `name` as the next version of `into`
     (default ``NAME-labels``)."""
-    target = check_name(into or f"{name}-labels")
+    target = check_name(into or f"{name}-labels", where="--into")
     check_text(note, "note")
     with write_transaction(engine) as conn:
         project = load(conn, name)

@@ -69,13 +69,14 @@ class VersionInfo:
         object.__setattr__(self, "ref", f"{self.dataset}@v{self.number}")
 
 
-def check_name(name: str) -> str:
-    """A dataset name: letters, digits, '.', '_' and '-', starting with a letter or digit."""
+def check_name(name: str, where: str = "--name") -> str:
+    """A dataset name: letters, digits, '.', '_' and '-', starting with a letter or digit;
+    `where` names the flag it was given with in an error."""
     if not NAME.match(name):
         raise InputError(
             f"'{name}' is not a usable dataset name; use letters, digits, '.', '_' "
             "and '-' (at most 200, starting with a letter or digit)",
-            where="--name",
+            where=where,
         )
     return name
 

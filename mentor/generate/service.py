@@ -100,10 +100,7 @@ class Generations:
         request.check(len(providers))
         source, found = self._prompts(prompts, request.limit)
         out = request.out or f"{source.dataset}-candidates"
-        try:
-            check_name(out)
-        except InputError as exc:
-            raise InputError(exc.reason, where="--out") from exc
+        check_name(out, where="--out")
         models = [await self._model(spec) for spec in providers]
         try:
             gid = self._open(source, out, models, request, resume, len(found))

@@ -135,10 +135,7 @@ def _plan(
 
 def _target_name(into: str | None) -> str | None:
     """The dataset `--into` names, checked (None: the source's own)."""
-    try:
-        return check_name(into) if into else None
-    except InputError as exc:
-        raise InputError(exc.reason, where="--into") from None
+    return check_name(into, where="--into") if into else None
 
 
 def fix_version(

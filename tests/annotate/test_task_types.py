@@ -249,6 +249,8 @@ def test_span_labels_check_offsets_labels_and_categories(
         "spans.0.category",
         "not a category",
     )
+    _refused(ws, "spans", task, {"spans": [span, span]}, "spans.1", "given twice")
+    _refused(ws, "spans", task, {"spans": [span] * 100_000}, "spans", "at most 200")
     ws.projects.submit("spans", task.item_id, {"spans": [span]}, client_id="a", annotator="ana")
     ben = _lease(ws, "spans", "ben")
     ws.projects.submit(
@@ -385,3 +387,10 @@ def test_a_record_the_task_cannot_show_is_named(ws: mentor.Workspace, tmp_path: 
         ws.projects.create("p", dataset=ref, task="pairwise", guideline=GUIDE)
     with pytest.raises(InputError, match="unknown task type 'poll'"):
         ws.projects.create("p", dataset=ref, task="poll", guideline=GUIDE)
+
+
+def test_a_bad_release_name_is_blamed_on_into(ws: mentor.Workspace, tmp_path: Path) -> None:
+    project = pairwise(ws, tmp_path)
+    with pytest.raises(InputError) as got:
+        ws.projects.release(project.name, into="bad name!")
+    assert got.value.where == "--into"

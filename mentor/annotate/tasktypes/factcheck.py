@@ -40,7 +40,7 @@ class Claim(Strict):
 class FactCheckPayload(Strict):
     """The verdict on each claim (in the record's order when the record lists its claims)."""
 
-    claims: list[Claim] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list, max_length=MAX_ROWS)  # as many as the form
 
 
 def _key(claim: str) -> str:

@@ -66,7 +66,7 @@ class Span(Strict):
 class SpansPayload(Strict):
     """The spans marked on a response (none is a valid answer)."""
 
-    spans: list[Span] = Field(default_factory=list)
+    spans: list[Span] = Field(default_factory=list, max_length=MAX_ROWS)  # as many as the form
     comment: str = ""
 
 
@@ -131,7 +131,7 @@ class Spans(TaskTypeBase):
         label = parse(SpansPayload, raw, where)
         defs = {d["name"]: d for d in config["labels"]}
         text = view["text"]
-        spans = []
+        spans: list[Payload] = []
         for i, span in enumerate(label.spans):
             if not span.start < span.end <= len(text):
                 raise InputError(
@@ -153,6 +153,15 @@ class Spans(TaskTypeBase):
                     f"{', '.join(allowed)}",
                     where=where,
                     field=f"spans.{i}.category",
+                )
+            if any(
+                (s["start"], s["end"], s["label"]) == (span.start, span.end, span.label)
+                for s in spans
+            ):
+                raise InputError(
+                    f"the {span.label} span {span.start}..{span.end} is given twice",
+                    where=where,
+                    field=f"spans.{i}",
                 )
             span.quote = text[span.start : span.end]
             spans.append(span.model_dump(mode="json", exclude_none=True))
