@@ -154,7 +154,7 @@ def create(
     if from_ is None or guideline is None:
         raise InputError(
             "a project needs --from NAME@vN and --guideline FILE (or --from-run RUN)",
-            where="--from",
+            where="--from" if from_ is None else "--guideline",
         )
     project = workspace(db).projects.create(
         name,
