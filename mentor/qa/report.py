@@ -24,6 +24,7 @@ import orjson
 from markupsafe import Markup
 
 from mentor.charts import Bar, bar_chart, stacked_bars
+from mentor.datasets.targets import check_target
 from mentor.errors import InputError
 from mentor.qa.findings import SEVERITIES, Finding
 from mentor.qa.summary import Summary, worst_first
@@ -46,9 +47,9 @@ def finding_json(finding: Finding) -> bytes:
 
 
 def check_output(path: Path, where: str) -> None:
-    """Refuse, before any work, an output path that names a folder (`where`: the flag)."""
-    if path.is_dir():
-        raise InputError(f"{path} is a folder; expected a file to write", where=where)
+    """Refuse, before any work, an output path that is not a regular file or a new path (a
+    folder, a device, a link) or whose folder cannot be made (`where`: the flag)."""
+    check_target(path, where, parents=True)
 
 
 def _open_partial(path: Path, where: str) -> tuple[Path, IO[bytes]]:
