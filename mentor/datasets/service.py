@@ -73,6 +73,12 @@ class Datasets:
         use is kept in the record's ``meta``. With `skip_invalid` bad rows go to `quarantine`, a
         new file (default: one under MENTOR_HOME/quarantine/) instead of failing the import.
         """
+        if quarantine is not None and not skip_invalid:
+            raise InputError(
+                "a quarantine file is written only with --skip-invalid (without it a bad row "
+                "stops the import); add --skip-invalid or leave --quarantine out",
+                where="--quarantine",
+            )
         opts = ImportOptions(
             format=format,
             map=map,

@@ -41,6 +41,17 @@ def test_quarantine_never_overwrites_the_input_or_another_file(
     assert_nothing_written(sqlite_ws)
 
 
+def test_a_quarantine_without_skip_invalid_is_refused_not_ignored(
+    sqlite_ws: mentor.Workspace, tmp_path: Path
+) -> None:
+    source = mixed(tmp_path / "in.jsonl")
+    with pytest.raises(InputError, match="only with --skip-invalid") as info:
+        sqlite_ws.datasets.import_file(source, "t", quarantine=tmp_path / "q.jsonl")
+    assert info.value.where == "--quarantine"
+    assert not (tmp_path / "q.jsonl").exists()
+    assert_nothing_written(sqlite_ws)
+
+
 @pytest.mark.parametrize("where", ["folder", "under-a-file", "under-proc"])
 def test_unwritable_quarantine_is_an_error_naming_the_flag(
     sqlite_ws: mentor.Workspace, tmp_path: Path, where: str
