@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import yaml
 from yaml.events import AliasEvent, NodeEvent
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from mentor.errors import InputError
 
@@ -71,3 +71,17 @@ def compose(text: str, source: str = "<yaml>") -> Node | None:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def node_lines(node: Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
+    """The 1-based line of every value (and mapping key) of a composed document, by its path
+    of keys and list indexes: to name ``file:line`` for a field a validator refused."""
+    found = {path: node.start_mark.line + 1}
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            found.update(node_lines(value, (*path, key.value)))
+            found[(*path, key.value)] = key.start_mark.line + 1
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            found.update(node_lines(item, (*path, i)))
+    return found

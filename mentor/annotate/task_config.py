@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, SequenceNode
 
 from mentor import yamlfile
 from mentor.annotate.tasks import TaskTypeBase
@@ -39,18 +38,6 @@ class TaskConfig:
         return self.places.get(loc)
 
 
-def _lines(node: Node, source: str, path: Path_ = ()) -> dict[Path_, str]:
-    found = {path: f"{source}:{node.start_mark.line + 1}"}
-    if isinstance(node, MappingNode):
-        for key, value in node.value:
-            found.update(_lines(value, source, (*path, key.value)))
-            found[(*path, key.value)] = f"{source}:{key.start_mark.line + 1}"
-    elif isinstance(node, SequenceNode):
-        for i, item in enumerate(node.value):
-            found.update(_lines(item, source, (*path, i)))
-    return found
-
-
 def _read(path: Path, what: str) -> tuple[Any, dict[Path_, str]]:
     text = read_text(path, what)
     try:
@@ -60,7 +47,8 @@ def _read(path: Path, what: str) -> tuple[Any, dict[Path_, str]]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", where=where) from exc
-    return value, (_lines(node, str(path)) if node is not None else {})
+    lines = yamlfile.node_lines(node) if node is not None else {}
+    return value, {at: f"{path}:{line}" for at, line in lines.items()}
 
 
 def _merge(

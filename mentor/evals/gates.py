@@ -306,19 +306,6 @@ def _measure(
     return results
 
 
-def _lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
-    """The 1-based line of every value in a composed YAML document, by path."""
-    found = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            found.update(_lines(value, (*path, key.value)))
-            found[(*path, key.value)] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            found.update(_lines(item, (*path, i)))
-    return found
-
-
 def _field(loc: Sequence[Any]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
@@ -339,7 +326,7 @@ def parse_gate(text: str, source: str = "<gate>") -> GateSpec:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        lines = _lines(node) if node is not None else {}
+        lines = yamlfile.node_lines(node) if node is not None else {}
         while loc not in lines and loc:
             loc = loc[:-1]
         line = lines.get(loc, 1)
