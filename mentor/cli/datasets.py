@@ -75,7 +75,7 @@ def import_(
         str | None,
         typer.Option(
             "--map",
-            help="Preset: auto|hh-rlhf|alpaca|sharegpt|ultrafeedback (default: auto).",
+            help="Preset: auto, hh-rlhf, alpaca, sharegpt or ultrafeedback (default: auto).",
         ),
     ] = None,
     kind: Annotated[
@@ -245,7 +245,10 @@ def export(
     ref: Ref,
     out: Annotated[Path, typer.Argument(help="File (or folder for hf) to write.")],
     to: Annotated[
-        str, typer.Option("--to", help="trl-sft|trl-dpo|openai-chat|openai-dpo|hf|parquet|jsonl")
+        str,
+        typer.Option(
+            "--to", help="trl-sft, trl-dpo, openai-chat, openai-dpo, hf, parquet or jsonl."
+        ),
     ],
     strict: Annotated[
         bool,
