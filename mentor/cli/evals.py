@@ -10,7 +10,7 @@ import typer
 
 from mentor.cli import evals_compare, render
 from mentor.cli.options import Concurrency, Db, Json, Rate, Retries, Timeout, workspace
-from mentor.errors import InputError
+from mentor.errors import InputError, MentorError
 from mentor.evals import HumanGrade, ResultRow, RunInfo, RunOptions
 from mentor.evals.human_grades import grade_source
 from mentor.judges import Estimate
@@ -161,14 +161,40 @@ def run(
             )
     if json:
         render.emit_json(_json_run(result))
+    errors = result.counts.get("error", 0)
+    if result.status != "completed" or (errors and errors == result.done):
+        raise Unanswered(_unanswered(ws, result))
+    if json:
         return
     render.success(f"run {result.id}: {_rate(result)} passed")
     render.fields(f"run {result.id}", _summary(result))
-    if result.counts.get("error"):
+    if errors:
         render.warning(
-            f"{result.counts['error']} cases errored; see `mentor eval show {result.id} "
+            f"{errors} cases errored; see `mentor eval show {result.id} "
             f"--failures`, finish them with --resume {result.id}"
         )
+
+
+class Unanswered(MentorError):
+    """A run stopped, or every case of it errored: nothing to read a pass rate from."""
+
+
+def _unanswered(ws: Workspace, run: RunInfo) -> str:
+    first = next(iter(ws.evals.results(run.id, status="error")), None)
+    reason = f" (first: {first.error or _grade_errors(first)})" if first is not None else ""
+    if run.status != "completed":
+        what = f"stopped: the first {run.done:,} of {run.case_count:,} cases got no answer{reason}"
+    else:
+        what = f"all {run.done:,} cases errored{reason}"
+    return (
+        f"run {run.id}: {what}. If --provider or --judge is wrong, start a new run; if the "
+        f"model was only unreachable, finish this one with `mentor eval run SUITE --resume "
+        f"{run.id}`"
+    )
+
+
+def _grade_errors(result: ResultRow) -> str:
+    return "; ".join(f"{g.grader}: {g.reason}" for g in result.grades if g.state == "error")
 
 
 @app.command("show")

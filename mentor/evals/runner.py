@@ -6,6 +6,9 @@ exponential backoff and jitter, waiting as long as a ``Retry-After`` header asks
 takes longer than `timeout_s` is abandoned. A case whose call still fails is stored as an
 ``error`` result, never as a fail. Results go to the store in small batches as they finish, and a
 stopped run can be resumed: cases already answered are not asked again.
+
+A run whose first :func:`stop_after` cases all fail to get an answer (a wrong URL, key or model
+name) stops there, ``interrupted``, instead of spending retries on every remaining case.
 """
 
 from __future__ import annotations
@@ -216,10 +219,21 @@ async def _execute(
     if progress is not None:
         progress(done, total)
 
+    failed = 0  # cases whose call failed
+    answered = False  # whether any call of this run got an answer
+    limit = stop_after(plan.options.concurrency)
+    stopped = False
+
     async def worker() -> None:
-        nonlocal done
+        nonlocal done, failed, answered, stopped
         for position, case in todo:
-            await writer.add(await ex.case(position, case))
+            if failed >= limit and not answered:
+                stopped = True  # this case and the rest stay unasked, for --resume
+                return
+            finished = await ex.case(position, case)
+            await writer.add(finished)
+            answered = answered or finished.completion is not None
+            failed += finished.completion is None
             done += 1
             if progress is not None:
                 progress(done, total)
@@ -229,14 +243,22 @@ async def _execute(
         async with asyncio.TaskGroup() as group:
             for _ in range(min(plan.options.concurrency, max(1, total - done))):
                 group.create_task(worker())
-        status = "completed"
+        status = "interrupted" if stopped else "completed"
     finally:
-        writer.flush()
-        with write_transaction(engine) as conn:
-            set_status(conn, run_id, status, finished=True)
-        await plan.provider.aclose()
-        if plan.judge is not None:
-            await plan.judge.aclose()
+        try:
+            writer.flush()
+        finally:
+            with write_transaction(engine) as conn:
+                set_status(conn, run_id, status, finished=True)
+            await plan.provider.aclose()
+            if plan.judge is not None:
+                await plan.judge.aclose()
+
+
+def stop_after(concurrency: int) -> int:
+    """How many calls in a row may fail, with none answered yet, before a run stops: two
+    rounds of concurrent calls, and at least 10."""
+    return max(10, 2 * concurrency)
 
 
 async def run_suite_async(
@@ -244,7 +266,11 @@ async def run_suite_async(
 ) -> int:
     """Run `plan` (or finish run `resume` with it) and return the run id."""
     plan.options.check()
-    graders = build_graders(plan.suite, plan.judge, engine)
+    from mentor.providers.calls import patient
+
+    # Judge calls are paced, timed out and retried like the model's (the fingerprint stays).
+    judge = patient(plan.judge, plan.options.policy()) if plan.judge is not None else None
+    graders = build_graders(plan.suite, judge, engine)
     if not _samples(plan.provider) and plan.params != GenerationParams():
         raise InputError(
             f"{plan.provider.name} calls no model, so generation parameters have no effect; "

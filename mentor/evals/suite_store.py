@@ -111,12 +111,13 @@ def _page(engine: Engine, suite_id: int, after: int, run_id: int | None) -> list
 
 
 def _answered(run_id: int) -> Exists:
-    """The case of the current eval_cases row already has a model answer in run `run_id`."""
+    """The case of the current eval_cases row is done in run `run_id`: the model answered and
+    no grader errored (a judge that could not be reached is asked again on resume)."""
     return exists().where(
         and_(
             eval_results.c.run_id == run_id,
             eval_results.c.case_id == eval_cases.c.case_id,
-            eval_results.c.error.is_(None),
+            eval_results.c.state != "error",
         )
     )
 
@@ -125,7 +126,7 @@ def iter_stored_cases(
     engine: Engine, suite_id: int, *, unanswered_in: int | None = None
 ) -> Iterator[tuple[int, Case]]:
     """(position, case) of a stored suite in order, a page at a time; with `unanswered_in`, only
-    the cases that run has no answer for yet (those never asked and those that errored)."""
+    the cases that run has not done yet (never asked, or errored in the call or a grader)."""
     after = 0
     while True:
         page = _page(engine, suite_id, after, unanswered_in)
@@ -136,7 +137,7 @@ def iter_stored_cases(
 
 
 def answered_count(conn: Connection, suite_id: int, run_id: int) -> int:
-    """How many of the suite's cases already have a model answer in run `run_id`."""
+    """How many of the suite's cases run `run_id` has done (answered, with no grader error)."""
     query = select(func.count()).where(eval_cases.c.suite_id == suite_id, _answered(run_id))
     return int(conn.execute(query).scalar_one())
 

@@ -71,6 +71,83 @@ def test_summary_failures_and_json(stub: Stub, tmp_path: Path) -> None:
     assert stub.prompts() == ["q3"]
 
 
+def test_a_run_where_every_case_errored_is_an_error_not_a_pass(stub: Stub, tmp_path: Path) -> None:
+    stub.reset(lambda p, n: Reply(401, body={"error": {"message": "bad key"}}))
+    suite = write_suite(tmp_path / "s.yaml", ["q1", "q2", "q3"])
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    ran = run_cli("eval", "run", str(suite), "--provider", f"openai:m@{stub.url}", db=db)
+    assert ran.returncode == 1 and "✓" not in ran.stdout
+    assert "run 1: all 3 cases errored (first: " in ran.stderr and "HTTP 401" in ran.stderr
+    as_json = run_cli(
+        "eval", "run", str(suite), "--provider", f"openai:m@{stub.url}", "--json", db=db
+    )
+    assert as_json.returncode == 1 and json.loads(as_json.stdout)["counts"] == {"error": 3}
+    stub.reset()
+    resumed = run_cli("eval", "run", str(suite), "--resume", "1", db=db)
+    assert resumed.returncode == 0 and "run 1: 100.0% passed" in resumed.stdout
+
+
+def test_a_model_that_never_answers_stops_the_run_early(stub: Stub, tmp_path: Path) -> None:
+    stub.reset(lambda p, n: Reply(404, body={"error": {"message": "no such model"}}))
+    suite = write_suite(tmp_path / "s.yaml", [f"q{i}" for i in range(60)])
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    spec = f"openai:m@{stub.url}"
+    ran = run_cli("eval", "run", str(suite), "--provider", spec, "--concurrency", "2", db=db)
+    assert ran.returncode == 1, ran.stderr
+    asked = len(stub.prompts())  # 10 in a row failed, and the call still in flight then
+    assert asked in (10, 11)
+    assert f"run 1: stopped: the first {asked} of 60 cases got no answer" in ran.stderr
+    shown = json.loads(run_cli("eval", "show", "1", "--json", db=db).stdout)
+    assert shown["run"]["status"] == "interrupted" and shown["run"]["counts"] == {"error": asked}
+    stub.reset()
+    resumed = run_cli("eval", "run", str(suite), "--resume", "1", "--json", db=db)
+    assert json.loads(resumed.stdout)["counts"] == {"passed": 60}
+
+
+def test_one_answer_keeps_a_failing_provider_from_stopping_the_run(
+    stub: Stub, tmp_path: Path
+) -> None:
+    stub.reset(lambda p, n: Reply(body=completion_body("echo")) if p == "q0" else Reply(404))
+    suite = write_suite(tmp_path / "s.yaml", [f"q{i}" for i in range(30)])
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    spec = f"openai:m@{stub.url}"
+    ran = run_cli("eval", "run", str(suite), "--provider", spec, "--concurrency", "1", db=db)
+    assert ran.returncode == 0 and "errors     29" in ran.stdout
+    assert len(stub.prompts()) == 30
+
+
+GRADER_BROKEN_WHILE_FLAGGED = """\
+from pathlib import Path
+
+def grade(case, output):
+    if Path(__file__).with_name("broken").exists():
+        raise RuntimeError("the grading service is down")
+    return "echo" in output.text
+"""
+
+
+def test_resume_grades_again_the_cases_a_grader_errored_on(stub: Stub, tmp_path: Path) -> None:
+    (tmp_path / "flaky_grader.py").write_text(GRADER_BROKEN_WHILE_FLAGGED, encoding="utf-8")
+    (tmp_path / "broken").touch()
+    suite = tmp_path / "s.jsonl"
+    grader = {"type": "python", "function": "flaky_grader:grade"}
+    suite.write_text(
+        "".join(
+            json.dumps({"id": f"c{i}", "prompt": f"q{i}", "graders": [grader]}) + "\n"
+            for i in range(3)
+        ),
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    env = {"PYTHONPATH": str(tmp_path)}
+    ran = run_cli("eval", "run", str(suite), "--provider", f"openai:m@{stub.url}", db=db, env=env)
+    assert ran.returncode == 1 and "the grading service is down" in ran.stderr
+    (tmp_path / "broken").unlink()
+    resumed = run_cli("eval", "run", str(suite), "--resume", "1", "--json", db=db, env=env)
+    assert json.loads(resumed.stdout)["counts"] == {"passed": 3}
+    assert len(stub.prompts()) == 3  # the answers came from the cache: only grading was redone
+
+
 def test_mistakes_get_a_clear_message_and_exit_code(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'm.db'}"
     bad = tmp_path / "bad.yaml"
