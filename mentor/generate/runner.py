@@ -19,7 +19,7 @@ from mentor.generate.generations import Answer, AnswerWriter, answered
 from mentor.generate.prompts import Prompt
 from mentor.generate.request import GenerateRequest
 from mentor.progress import Progress
-from mentor.providers.base import Provider
+from mentor.providers.base import Completion, Provider
 from mentor.providers.cache import CacheEntry, ResponseCache, cache_key
 from mentor.providers.calls import Caller
 
@@ -76,6 +76,11 @@ class _Asking:
             if called.completion is None:
                 return None, called.error
             completion, attempts = called.completion, called.attempts
+            if not _has_text(completion):
+                return None, (
+                    "the model answered with no text (finish reason "
+                    f"{completion.finish_reason or 'not given'}); an empty candidate is not kept"
+                )
             latency = completion.latency_s or time.perf_counter() - started
             if key is not None:
                 p = model.provider
@@ -92,6 +97,10 @@ class _Asking:
             latency,
         )
         return answer, entry
+
+
+def _has_text(completion: Completion) -> bool:
+    return isinstance(completion.text, str) and bool(completion.text.strip())
 
 
 def _todo(

@@ -247,3 +247,22 @@ def test_the_next_step_it_prints_is_a_command_that_works(tmp_path: Path, stub: S
     step = ["projects", "create", "rank", "--from", "prompts-candidates@v1", "--task", "ranking"]
     created = run_cli(*step, "--guideline", str(guide), db=db)
     assert created.returncode == 0, created.stderr
+
+
+def test_an_empty_answer_is_a_failed_call_not_a_candidate(
+    sqlite_ws: mentor.Workspace, tmp_path: Path, stub: Stub
+) -> None:
+    ref = _prompts(sqlite_ws, tmp_path, PROMPTS[:1])
+    stub.reset(lambda p, n: Reply(body=completion_body("  \n") if n == 1 else numbered(p, n).body))
+    options = replace(FAST, concurrency=1)
+    model = f"openai:stub-model@{stub.url}"
+    first = sqlite_ws.generations.run(ref, [model], samples=2, params=HOT, options=options)
+    assert first.version is None and first.failed == 1
+    assert first.error is not None and "answered with no text" in first.error
+    again = sqlite_ws.generations.run(
+        ref, [model], samples=2, params=HOT, options=options, resume=True
+    )
+    assert again.version is not None
+    records = sqlite_ws.datasets.records(again.version.ref)
+    responses = [r for rec in records for r in rec["responses"]]
+    assert len(responses) == 2 and all(r[-1]["content"].strip() for r in responses)
