@@ -33,6 +33,7 @@ from mentor.providers.base import Completion, GenerationParams, Provider
 from mentor.providers.cache import CacheEntry, ResponseCache, cache_key, input_hash
 from mentor.providers.calls import Caller, CallPolicy
 from mentor.providers.params import generation_params
+from mentor.providers.storable import storable_completion, storable_text
 from mentor.store.audit import now, record_event
 from mentor.store.engine import write_transaction
 from mentor.store.eval_tables import eval_runs
@@ -118,8 +119,8 @@ class _Execution:
         else:
             started = time.perf_counter()
             called = await self.caller.call(messages, self.plan.params, case.id)
-            completion, attempts, error = called.completion, called.attempts, called.error
-            latency = time.perf_counter() - started
+            attempts, latency = called.attempts, time.perf_counter() - started
+            completion, error = _storable(called.completion, called.error)
             if completion is not None:
                 latency = completion.latency_s if completion.latency_s is not None else latency
                 if key is not None:
@@ -158,6 +159,19 @@ class _Execution:
                 )
             grades.append(replace(grade, grader=label))
         return tuple(grades)
+
+
+def _storable(
+    completion: Completion | None, error: str | None
+) -> tuple[Completion | None, str | None]:
+    """The call's answer or error as the store can hold them; an answer that is not text is an
+    error (a provider plug-in's bug must not break the batch it is written with)."""
+    if completion is not None and not isinstance(completion.text, str):
+        kind = type(completion.text).__name__
+        return None, f"the provider answered with {kind}, not text"
+    if completion is not None:
+        return storable_completion(completion), None
+    return None, None if error is None else storable_text(error)
 
 
 def _samples(provider: Provider) -> bool:
@@ -247,6 +261,9 @@ async def _execute(
     finally:
         try:
             writer.flush()
+        except BaseException:
+            status = "interrupted"  # what was queued is lost: --resume asks it again
+            raise
         finally:
             with write_transaction(engine) as conn:
                 set_status(conn, run_id, status, finished=True)

@@ -11,12 +11,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Engine, delete
 
 from mentor.evals.grades import Grade
 from mentor.providers.base import Completion
 from mentor.providers.cache import CacheEntry, ResponseCache
+from mentor.providers.storable import storable_json, storable_text
 from mentor.store.audit import now
 from mentor.store.engine import write_transaction
 from mentor.store.eval_tables import eval_grades, eval_results
@@ -39,11 +39,6 @@ class FinishedCase:
     cache_entry: CacheEntry | None = None
 
 
-def _json_safe(value: Any) -> Any:
-    """`value` as plain JSON types (provider payloads may hold tuples or odd numbers)."""
-    return orjson.loads(orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS))
-
-
 def _score(grades: tuple[Grade, ...]) -> float | None:
     scores = [g.score for g in grades if g.state == "graded" and g.score is not None]
     return sum(scores) / len(scores) if scores else None
@@ -57,9 +52,9 @@ def result_row(run_id: int, done: FinishedCase) -> dict[str, Any]:
         "case_id": done.case_id,
         "position": done.position,
         "state": done.status,
-        "output": c.text if c is not None else None,
-        "raw": _json_safe(c.raw) if c is not None else {},
-        "error": done.error,
+        "output": storable_text(c.text) if c is not None else None,
+        "raw": storable_json(c.raw) if c is not None else {},
+        "error": None if done.error is None else storable_text(done.error),
         "score": _score(done.grades),
         "latency_s": done.latency_s,
         "prompt_tokens": c.prompt_tokens if c is not None else None,
@@ -82,8 +77,8 @@ def grade_rows(run_id: int, done: FinishedCase) -> list[dict[str, Any]]:
             "state": g.state,
             "passed": g.passed,
             "score": g.score,
-            "reason": g.reason,
-            "detail": _json_safe(g.detail),
+            "reason": storable_text(g.reason),
+            "detail": storable_json(g.detail),
             "version": g.version,
         }
         for position, g in enumerate(done.grades)

@@ -22,6 +22,7 @@ from mentor.progress import Progress
 from mentor.providers.base import Completion, Provider
 from mentor.providers.cache import CacheEntry, ResponseCache, cache_key
 from mentor.providers.calls import Caller
+from mentor.providers.storable import storable_completion
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class _Asking:
                     "the model answered with no text (finish reason "
                     f"{completion.finish_reason or 'not given'}); an empty candidate is not kept"
                 )
+            completion = storable_completion(completion)
             latency = completion.latency_s or time.perf_counter() - started
             if key is not None:
                 p = model.provider
