@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,20 @@ from rich.tree import Tree
 out = Console(highlight=False, soft_wrap=True, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
+# What a value from outside (a model's answer, a record id) must not send to the terminal as it
+# is: control characters other than tab and newline (an escape sequence can retitle the window,
+# clear the screen or fake output) and the bidirectional overrides that reorder what is shown.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` with each control character and bidi override written as ``\\uXXXX``."""
+    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _shown(value: object) -> str:
+    return escape(visible(str(value)))
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, Path | set | frozenset):
@@ -48,31 +63,31 @@ def emit_json(value: Any) -> None:
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A table for people."""
     tbl = Table(
-        title=None if title is None else escape(title), title_justify="left", header_style="bold"
+        title=None if title is None else _shown(title), title_justify="left", header_style="bold"
     )
     for col in columns:
         tbl.add_column(
-            escape(col),
+            _shown(col),
             justify="right"
             if col.startswith("#") or col in ("records", "versions", "count")
             else "left",
         )
     for row in rows:
-        tbl.add_row(*("" if v is None else escape(str(v)) for v in row))
+        tbl.add_row(*("" if v is None else _shown(v) for v in row))
     out.print(tbl)
 
 
 def fields(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     """A titled list of `name: value` lines."""
-    out.print(f"[bold]{escape(title)}[/bold]")
+    out.print(f"[bold]{_shown(title)}[/bold]")
     width = max(len(k) for k, _ in pairs)
     for key, value in pairs:
-        out.print(f"  {key.ljust(width)}  {escape(str(value))}")
+        out.print(f"  {key.ljust(width)}  {_shown(value)}")
 
 
 def literal(value: object) -> str:
     """`value` as text that `line` shows as it is (user data in a marked-up line)."""
-    return escape(str(value))
+    return _shown(value)
 
 
 def line(text: str) -> None:
@@ -82,31 +97,31 @@ def line(text: str) -> None:
 
 def success(text: str) -> None:
     """A line saying something worked."""
-    out.print(f"[green]✓[/green] {escape(text)}")
+    out.print(f"[green]✓[/green] {_shown(text)}")
 
 
 def warning(text: str) -> None:
     """A line on stderr that needs attention but is not an error."""
-    err.print(f"[yellow]![/yellow] {escape(text)}")
+    err.print(f"[yellow]![/yellow] {_shown(text)}")
 
 
 def error(text: str) -> None:
     """The error line the CLI ends with."""
-    err.print(f"[red bold]error:[/red bold] {escape(text)}", markup=True, highlight=False)
+    err.print(f"[red bold]error:[/red bold] {_shown(text)}", markup=True, highlight=False)
 
 
 def markdown(text: str) -> None:
     """Markdown rendered for the terminal."""
-    out.print(Markdown(text))
+    out.print(Markdown(visible(text)))
 
 
 def tree(root: str, children: dict[str, list[str]], labels: dict[str, str]) -> None:
     """A tree from `root` down its `children` (used for lineage, drawn from the newest back)."""
-    top = Tree(labels.get(root, root))
+    top = Tree(visible(labels.get(root, root)))
 
     def grow(node: Tree, key: str, depth: int) -> None:
         for child in children.get(key, []):
-            grow(node.add(labels.get(child, child)), child, depth + 1)
+            grow(node.add(visible(labels.get(child, child))), child, depth + 1)
 
     grow(top, root, 0)
     out.print(top)
