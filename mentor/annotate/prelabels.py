@@ -8,6 +8,10 @@ payload kept in that field), or ``model:NAME`` (a named provider, see
 :mod:`mentor.providers.named`; the CLI and SDK may also write a provider spec there).
 Others register with :func:`register_prelabeler` or the ``mentor.prelabelers`` entry point group.
 
+An item the labeler cannot suggest a label for (its model call failed after the retries, its reply
+could not be read) is left without one and counted, with the first reason, in the result; only
+when every item asked failed is it an error (and a new project is not created).
+
 Gold items leak nothing through their suggestion: a labeler that reads the record (``blind`` is
 False: the record's own label is the gold answer) gives a gold item a decoy instead, drawn from
 the project's other suggestions with the responses relabelled at random, so accepting every
@@ -32,8 +36,10 @@ from mentor import plugins
 from mentor.annotate.items import PlannedItem, record_of
 from mentor.annotate.projects import ProjectInfo
 from mentor.annotate.tasks import Payload, TaskTypeBase, View
-from mentor.errors import ConfigError, InputError
+from mentor.errors import ConfigError, InputError, MentorError
 from mentor.providers.base import GenerationParams
+from mentor.providers.calls import Caller, CallPolicy
+from mentor.providers.errors import ProviderError
 from mentor.records import Record
 from mentor.store.annotation_tables import project_items
 from mentor.store.engine import write_transaction
@@ -44,6 +50,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 _OBJECT = re.compile(r"\{.*\}", re.DOTALL)
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,7}$")
+PRELABEL_POLICY: Final = CallPolicy(timeout_s=120.0, retries=3, timeout_flag="")
+"""How a model pre-labeler calls its model unless told otherwise: a two-minute timeout per call
+and three retries with backoff (honouring Retry-After)."""
+
+
+class NoSuggestion(MentorError):
+    """A pre-labeler has no suggestion for an item, and the message says why. Raised from
+    ``suggest`` for one item, the item is left without one and counted; raised by
+    :func:`suggest_all` when every item asked failed."""
 
 
 class PreLabeler(Protocol):
@@ -51,7 +66,9 @@ class PreLabeler(Protocol):
 
     A labeler may set ``blind = True`` when it looks only at the view annotators see (never the
     record's own label); gold items then get its real suggestion. Without it, gold items get a
-    decoy (see the module's docstring)."""
+    decoy (see the module's docstring). ``suggest`` raises :class:`NoSuggestion` (or a
+    ``ProviderError``) to leave one item without a suggestion and say why; any other error
+    stops the whole pre-labelling."""
 
     name: str
 
@@ -62,10 +79,22 @@ class PreLabeler(Protocol):
 
 @dataclass(frozen=True)
 class PrelabelResult:
-    """How many items got a suggestion, and how many the pre-labeler had none for."""
+    """How many items got a suggestion, and how many the pre-labeler had none for; of those,
+    how many failed (the call failed, the reply could not be read) and why the first did."""
 
     suggested: int
     without: int
+    failed: int = 0
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """Each pending item's suggestion (None: none) by key, and why each failed item got none."""
+
+    payloads: dict[int, Payload | None]
+    failures: dict[int, str]
+    first_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,14 +137,24 @@ class ModelPreLabeler:
     """Asks a model (any object with ``async complete(messages, params) -> Completion``) for the
     label as one JSON object; an answer that does not parse or validate gives no suggestion.
     The model sees the responses in a random order (seeded by the record's id), as annotators
-    do, so a model that favours the first answer does not favour the record's own order."""
+    do, so a model that favours the first answer does not favour the record's own order.
+    Calls are timed out and retried under `policy` (:data:`PRELABEL_POLICY` by default)."""
 
     name = "model"
     blind = True
 
-    def __init__(self, provider: Any, params: GenerationParams | None = None):
+    def __init__(
+        self,
+        provider: Any,
+        params: GenerationParams | None = None,
+        policy: CallPolicy = PRELABEL_POLICY,
+    ):
         self.provider = provider
         self.params = params or GenerationParams(temperature=0.0, max_tokens=512)
+        self.caller = Caller(provider, policy)
+        named = getattr(provider, "name", type(provider).__name__)
+        model = getattr(provider, "model", "")
+        self.description = f"model {named}:{model}" if model else f"model {named}"
 
     def messages(self, task: TaskTypeBase, view: View) -> list[dict[str, Any]]:
         """The prompt: what the task is, the JSON shape of a label, and the item."""
@@ -135,15 +174,25 @@ class ModelPreLabeler:
         order = list(range(task.options(view)))
         random.Random(f"prelabel:{record['id']}").shuffle(order)
         shown = task.shown_view(view, order)
-        completion = await self.provider.complete(self.messages(task, shown), self.params)
-        found = _OBJECT.search(completion.text or "")
+        called = await self.caller.call(self.messages(task, shown), self.params)
+        if called.completion is None:
+            raise NoSuggestion(called.error or "the model call failed")
+        text = called.completion.text
+        if not isinstance(text, str):
+            raise NoSuggestion(f"the model's reply is a {type(text).__name__}, not text")
+        found = _OBJECT.search(text)
         if found is None:
-            return None
+            raise NoSuggestion(f"no JSON object in the model's reply: {_snippet(text)!r}")
         try:
             payload = task.validate(json.loads(found.group(0)), config, shown, "model suggestion")
             return task.unshow(payload, order) if order else payload
-        except (ValueError, InputError):
-            return None
+        except (ValueError, InputError) as exc:
+            raise NoSuggestion(f"the model's suggestion is not a usable label: {exc}") from None
+
+
+def _snippet(text: str) -> str:
+    shown = " ".join(text.split())
+    return shown[:120] + ("..." if len(shown) > 120 else "")
 
 
 def _model(arg: str, providers: NamedProviders | None, trusted: bool) -> PreLabeler:
@@ -226,25 +275,35 @@ async def suggest_all(
     seed: int = 0,
     pool: Sequence[Payload] = (),
     concurrency: int = 8,
-) -> dict[int, Payload | None]:
+) -> Suggestions:
     """A suggestion (or None) for each pending item, by key. Gold items get the labeler's own
     suggestion only from a blind labeler, else a decoy borrowed from the other items' (and
-    `pool`, suggestions already stored) suggestions."""
+    `pool`, suggestions already stored) suggestions. An item whose suggestion failed gets
+    none; :class:`NoSuggestion` when every item asked failed."""
     gate = asyncio.Semaphore(concurrency)
     blind = bool(getattr(labeler, "blind", False))  # optional: unknown labelers are not blind
+    failures: dict[int, str] = {}
 
     async def one(item: Pending) -> tuple[int, Payload | None]:
         async with gate:
             view = task.view(item.record, config)
-            return item.key, await labeler.suggest(task, item.record, view, config)
+            try:
+                return item.key, await labeler.suggest(task, item.record, view, config)
+            except (NoSuggestion, ProviderError) as exc:
+                failures[item.key] = str(exc)
+                return item.key, None
 
     asked = [w for w in work if blind or not w.gold]
     found = dict(await asyncio.gather(*(one(w) for w in asked)))
+    first = next((failures[w.key] for w in asked if w.key in failures), "")
+    if asked and len(failures) == len(asked):
+        who = getattr(labeler, "description", f"pre-labeler '{labeler.name}'")
+        raise NoSuggestion(f"{who} gave none of the {len(asked):,} item(s) a suggestion: {first}")
     borrowed = [*pool, *(p for p in found.values() if p is not None)]
     for item in work:
         if item.key not in found:
             found[item.key] = _decoy(task, config, item, borrowed, seed)
-    return found
+    return Suggestions(found, failures, first)
 
 
 def _pending(engine: Engine, project: ProjectInfo) -> tuple[list[Pending], list[Payload]]:
@@ -267,17 +326,23 @@ def _pending(engine: Engine, project: ProjectInfo) -> tuple[list[Pending], list[
         return work, [r.prelabel for r in rows if r.prelabel is not None and not r.is_gold]
 
 
-def _store(engine: Engine, found: dict[int, Payload | None]) -> PrelabelResult:
+def _store(engine: Engine, found: Suggestions) -> PrelabelResult:
     with write_transaction(engine) as conn:
-        for item_id, payload in found.items():
+        for item_id, payload in found.payloads.items():
             if payload is not None:
                 conn.execute(
                     update(project_items)
                     .where(project_items.c.id == item_id)
                     .values(prelabel=payload)
                 )
-    suggested = sum(p is not None for p in found.values())
-    return PrelabelResult(suggested, len(found) - suggested)
+    return result_of(found)
+
+
+def result_of(found: Suggestions) -> PrelabelResult:
+    """How many items `found` has a suggestion for, and how many failed and why."""
+    suggested = sum(p is not None for p in found.payloads.values())
+    without = len(found.payloads) - suggested
+    return PrelabelResult(suggested, without, len(found.failures), found.first_reason)
 
 
 async def run_prelabels_async(
@@ -305,14 +370,15 @@ def run_prelabels(
     return _blocking(run_prelabels_async(engine, project, labeler, concurrency=concurrency))
 
 
-def suggestions_for(
+def plan_suggestions(
     labeler: PreLabeler,
     task: TaskTypeBase,
     config: dict[str, Any],
     plan: Sequence[PlannedItem],
     seed: int,
-) -> dict[int, Payload | None]:
-    """Suggestions for items not yet written (a new project's), by position."""
+) -> Suggestions:
+    """Suggestions for items not yet written (a new project's), by position, with the items
+    that failed (:func:`result_of` counts them)."""
     work = [Pending(p.position, p.record, p.gold) for p in plan]
     return _blocking(suggest_all(labeler, task, config, work, seed=seed))
 

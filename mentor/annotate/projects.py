@@ -6,13 +6,16 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select
 
 from mentor.annotate import guidelines
 from mentor.annotate.freetext import check_text
 from mentor.annotate.tasks import TaskTypeBase, task_type
+
+if TYPE_CHECKING:
+    from mentor.annotate.prelabels import PrelabelResult
 from mentor.datasets import versions
 from mentor.errors import ConflictError, InputError, NotFoundError
 from mentor.store.annotation_tables import guideline_versions, project_items, projects
@@ -86,6 +89,9 @@ class ProjectInfo:
     guideline_id: int = field(repr=False)
     guideline_version_id: int = field(repr=False)
     guideline_number: int = field(repr=False)
+    # Set on the project `create` returns when a pre-labeler was asked: how many items got a
+    # suggestion, and why the first that got none failed. Not stored.
+    prelabels: PrelabelResult | None = field(default=None, compare=False)
 
     @property
     def task(self) -> TaskTypeBase:

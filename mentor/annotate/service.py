@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +34,11 @@ from mentor.annotate.members import Member
 from mentor.annotate.prelabels import (
     PreLabeler,
     PrelabelResult,
+    plan_suggestions,
     prelabeler,
+    result_of,
     run_prelabels,
     run_prelabels_async,
-    suggestions_for,
 )
 from mentor.annotate.progress import MyProgress, ProjectProgress
 from mentor.annotate.progress import my_progress as annotator_progress
@@ -125,13 +127,14 @@ class Projects:
             records = version_records_of(conn, version.id, limit)
             gold_items = load_gold(conn, gold, kind, cfg) if gold is not None else []
         plan = plan_items(kind, cfg, records, gold_items, settings.seed)
-        suggestions = suggestions_for(labeler, kind, cfg, plan, settings.seed) if labeler else {}
+        found = plan_suggestions(labeler, kind, cfg, plan, settings.seed) if labeler else None
         with write_transaction(self.ws.engine) as conn:
             pid = insert_project(
                 conn, name, kind, version.ref, body, settings, cfg, description, self.ws.actor
             )
-            insert_items(conn, pid, plan, suggestions)
-        return self.get(name)
+            insert_items(conn, pid, plan, found.payloads if found else {})
+        made = self.get(name)
+        return made if found is None else replace(made, prelabels=result_of(found))
 
     def _labeler(self, spec: str) -> PreLabeler:
         """The pre-labeler `spec` names, as far as this workspace's caller may choose it."""

@@ -172,6 +172,12 @@ def create(
         return
     render.success(f"created project {project.name}")
     render.fields(project.name, _summary(project))
+    if project.prelabels is not None and project.prelabels.failed:
+        render.warning(
+            f"{project.prelabels.failed:,} items got no pre-label suggestion "
+            f"(first: {project.prelabels.reason}); the SDK's "
+            f"`ws.projects.prelabel({project.name!r})` asks again for the items without one"
+        )
 
 
 @app.command("list")

@@ -60,6 +60,12 @@ class RunOptions:
         """How each call is paced, timed out and retried."""
         return CallPolicy(self.rate, self.timeout_s, self.retries, self.backoff_s, self.max_wait_s)
 
+    def grade_timeout_s(self) -> float:
+        """How long one grader may take: a judge makes up to two calls (a pairwise one asks in
+        both orders), each with its own timeout, retries and waits between them."""
+        per_call = self.timeout_s * (self.retries + 1) + self.max_wait_s * self.retries
+        return 2 * per_call
+
 
 @dataclass(frozen=True)
 class RunPlan:
@@ -151,7 +157,7 @@ class _Execution:
             labels.add(label)
             version = str(getattr(grader, "version", "1"))
             try:
-                async with asyncio.timeout(self.options.timeout_s):
+                async with asyncio.timeout(self.options.grade_timeout_s()):
                     grade = await grader.grade(case, completion)
             except Exception as exc:
                 grade = Grade(

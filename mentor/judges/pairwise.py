@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from mentor.judges.parsing import JudgeParseError, extract_json
+from mentor.judges.parsing import JudgeParseError, extract_json, reply_text
 from mentor.judges.rubric import JUDGE_PARAMS, VerdictState, transcript
 from mentor.providers.base import GenerationParams, Provider
 
@@ -103,7 +103,7 @@ class PairwiseJudge:
         self.criteria = criteria
         self.params = params
 
-    async def _ask(self, conversation: str, first: str, second: str) -> str:
+    async def _ask(self, conversation: str, first: str, second: str) -> Any:
         prompt = pairwise_messages(conversation, first, second, self.criteria)
         return (await self.provider.complete(prompt, self.params)).text
 
@@ -113,7 +113,7 @@ class PairwiseJudge:
         """Which of `answer_a` and `answer_b` better answers `messages`, asked both ways."""
         conversation = transcript(messages)
         try:
-            replies = (
+            answered = (
                 await self._ask(conversation, answer_a, answer_b),
                 await self._ask(conversation, answer_b, answer_a),
             )
@@ -121,8 +121,14 @@ class PairwiseJudge:
             return PairwiseVerdict(
                 "error", reason=f"judge call failed: {type(exc).__name__}: {exc}"
             )
+        replies = tuple(r if isinstance(r, str) else repr(r) for r in answered)
         try:
-            (pos_fwd, why_fwd), (pos_bwd, why_bwd) = (parse_pairwise_reply(r) for r in replies)
+            forward_reply, backward_reply = (reply_text(r) for r in answered)
+        except JudgeParseError as exc:
+            return PairwiseVerdict("unparsed", replies=replies, reason=str(exc))
+        try:
+            pos_fwd, why_fwd = parse_pairwise_reply(forward_reply)
+            pos_bwd, why_bwd = parse_pairwise_reply(backward_reply)
         except JudgeParseError as exc:
             return PairwiseVerdict("unparsed", replies=replies, reason=str(exc))
         forward, backward = _as_winner(pos_fwd, True), _as_winner(pos_bwd, False)

@@ -51,8 +51,21 @@ def _balanced_objects(text: str) -> list[str]:
     return spans
 
 
+def reply_text(reply: Any) -> str:
+    """`reply` when it is text; a JudgeParseError naming what it is otherwise (a provider
+    plug-in may hand back a list or a number as a completion's text)."""
+    if isinstance(reply, str):
+        return reply
+    shown = repr(reply)
+    shown = shown[:120] + ("..." if len(shown) > 120 else "")
+    raise JudgeParseError(
+        f"the judge's reply is a {type(reply).__name__}, not text: {shown}", shown
+    )
+
+
 def extract_json(reply: str) -> dict[str, Any]:
     """The first JSON object in `reply` (inside a code fence if there is one)."""
+    reply = reply_text(reply)
     fenced = _FENCE.findall(reply)
     for candidate in [*fenced, reply]:
         for span in _balanced_objects(candidate):

@@ -18,6 +18,7 @@ from mentor.errors import ConfigError
 from mentor.evals.cases import Case
 from mentor.evals.refusal import RefusalLabel, RefusalSignal
 from mentor.judges.choice_scoring import CHOICE_PARAMS
+from mentor.judges.parsing import JudgeParseError, reply_text
 from mentor.judges.rubric import transcript
 from mentor.providers.base import GenerationParams, Provider, ScoresChoices
 
@@ -149,7 +150,11 @@ class RefusalJudge:
             completion = await self.provider.complete(asked, self.params)
         except Exception as exc:  # a judge that fails must not stop the run; it is recorded
             return RefusalVerdict("error", reason=f"judge call failed: {type(exc).__name__}: {exc}")
-        return parse_refusal_reply(completion.text)
+        try:
+            reply = reply_text(completion.text)
+        except JudgeParseError as exc:
+            return RefusalVerdict("unparsed", reason=str(exc), reply=exc.reply)
+        return parse_refusal_reply(reply)
 
     async def classify(self, case: Case, answer: str) -> RefusalVerdict:
         """The label for `answer` to `case` (the refusal grader's ``detector: judge``)."""

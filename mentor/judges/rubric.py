@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mentor.judges.parsing import JudgeParseError, extract_json, number
+from mentor.judges.parsing import JudgeParseError, extract_json, number, reply_text
 from mentor.providers.base import GenerationParams, Provider
 
 VerdictState = Literal["graded", "unparsed", "error"]
@@ -141,4 +141,8 @@ class RubricJudge:
             completion = await self.provider.complete(prompt, self.params)
         except Exception as exc:  # a judge that fails must not stop the run; it is recorded
             return RubricVerdict("error", reason=f"judge call failed: {type(exc).__name__}: {exc}")
-        return parse_rubric_reply(self.rubric, completion.text)
+        try:
+            reply = reply_text(completion.text)
+        except JudgeParseError as exc:
+            return RubricVerdict("unparsed", reply=exc.reply, reason=str(exc))
+        return parse_rubric_reply(self.rubric, reply)
