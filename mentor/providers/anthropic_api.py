@@ -8,6 +8,14 @@ from typing import Any
 
 from mentor.providers.base import Completion, GenerationParams
 from mentor.providers.errors import ProviderError, http_error
+from mentor.providers.responses import (
+    decode_payload,
+    http_failures,
+    part_types,
+    read_body,
+    text_parts,
+    token_count,
+)
 
 
 def split_system(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
@@ -19,6 +27,34 @@ def split_system(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, An
         if m.get("role") != "system"
     ]
     return system, turns
+
+
+def parse_message(raw: dict[str, Any], model: str, latency_s: float) -> Completion:
+    """A :class:`Completion` from a Messages API response: its text blocks joined; a
+    :class:`ProviderError` saying why when it has none (tool calls only, say)."""
+    blocks = raw.get("content")
+    if not isinstance(blocks, list):
+        raise ProviderError(f"Anthropic's answer has no list of content blocks: {str(raw)[:300]}")
+    stop = raw.get("stop_reason")
+    stop_reason = stop if isinstance(stop, str) else None
+    text = text_parts(blocks)
+    if text is None:
+        if any(isinstance(b, dict) and b.get("type") == "tool_use" for b in blocks):
+            raise ProviderError("Anthropic answered with tool calls only, no text")
+        raise ProviderError(
+            f"Anthropic answered with no text ({part_types(blocks)}; stop_reason {stop_reason})"
+        )
+    usage = raw.get("usage")
+    usage = usage if isinstance(usage, dict) else {}
+    return Completion(
+        text=text,
+        model=str(raw.get("model") or model),
+        finish_reason=stop_reason,
+        prompt_tokens=token_count(usage.get("input_tokens")),
+        completion_tokens=token_count(usage.get("output_tokens")),
+        latency_s=latency_s,
+        raw=raw,
+    )
 
 
 class AnthropicProvider:
@@ -83,7 +119,11 @@ class AnthropicProvider:
             kwargs["stop_sequences"] = list(params.stop)
         started = time.perf_counter()
         try:
-            message = await self._sdk().messages.create(**kwargs)
+            # Streamed, so the body is read only up to MAX_RESPONSE_BYTES (the SDK reads an
+            # error's whole body itself).
+            async with self._sdk().messages.with_streaming_response.create(**kwargs) as response:
+                with http_failures("Anthropic"):
+                    data = await read_body(response.http_response, "Anthropic")
         except anthropic.APIStatusError as exc:
             raise http_error(
                 exc.status_code,
@@ -95,18 +135,8 @@ class AnthropicProvider:
             raise ProviderError("Anthropic did not answer in time", retryable=True) from exc
         except anthropic.APIConnectionError as exc:
             raise ProviderError(f"cannot reach Anthropic: {exc}", retryable=True) from exc
-        raw = message.model_dump(mode="json")
-        text = "".join(b.get("text", "") for b in raw.get("content", []) if b.get("type") == "text")
-        usage = raw.get("usage") or {}
-        return Completion(
-            text=text,
-            model=str(raw.get("model") or self.model),
-            finish_reason=raw.get("stop_reason"),
-            prompt_tokens=usage.get("input_tokens"),
-            completion_tokens=usage.get("output_tokens"),
-            latency_s=time.perf_counter() - started,
-            raw=raw,
-        )
+        raw = decode_payload(data, "Anthropic")
+        return parse_message(raw, self.model, time.perf_counter() - started)
 
     async def aclose(self) -> None:
         """Close the SDK's HTTP connections."""

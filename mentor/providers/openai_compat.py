@@ -1,4 +1,7 @@
-"""Any OpenAI-compatible chat endpoint (OpenAI, vLLM, TGI, Ollama, llama.cpp server) over httpx."""
+"""Any OpenAI-compatible chat endpoint (OpenAI, vLLM, TGI, Ollama, llama.cpp server) over httpx.
+
+Answers are read through :mod:`mentor.providers.responses` (size cap, redirects, storable JSON).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,16 @@ from typing import Any
 import httpx
 
 from mentor.providers.base import Completion, GenerationParams
-from mentor.providers.errors import ProviderError, http_error
+from mentor.providers.errors import ProviderError
+from mentor.providers.responses import (
+    decode_payload,
+    http_failures,
+    json_kind,
+    part_types,
+    read_body,
+    text_parts,
+    token_count,
+)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 TOP_LOGPROBS = 20  # the most OpenAI's API returns per token
@@ -38,22 +50,60 @@ def request_body(
     return body
 
 
-def parse_completion(payload: dict[str, Any], model: str, latency_s: float) -> Completion:
-    """A :class:`Completion` from a chat-completions response body."""
+def message_text(message: dict[str, Any], finish_reason: str | None, where: str) -> str:
+    """The answer in a chat message: its content, a string or a list of parts (text parts
+    joined); a :class:`ProviderError` saying why when there is no text."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        text = text_parts(content)
+        if text is None:
+            raise ProviderError(
+                f"{where}: choices[0].message.content has no text parts ({part_types(content)})"
+            )
+        return text
+    if content is not None:
+        raise ProviderError(
+            f"{where}: choices[0].message.content is {json_kind(content)}, expected text: "
+            f"{str(content)[:100]}"
+        )
+    if message.get("tool_calls") or message.get("function_call"):
+        raise ProviderError(f"{where} answered with tool calls only, no text")
+    if finish_reason == "content_filter":
+        raise ProviderError(
+            f"{where}: the endpoint's content filter withheld the answer "
+            "(finish_reason content_filter)"
+        )
+    raise ProviderError(
+        f"{where}: no text in choices[0].message.content (finish_reason {finish_reason})"
+    )
+
+
+def parse_completion(
+    payload: dict[str, Any], model: str, latency_s: float, where: str = "the endpoint"
+) -> Completion:
+    """A :class:`Completion` from a chat-completions response body from `where`; token counts
+    that are not counts are left out (a good answer never fails over its usage)."""
     try:
         choice = payload["choices"][0]
-        text = choice["message"].get("content") or ""
+        message = choice["message"]
+        if not isinstance(message, dict):
+            raise TypeError(f"choices[0].message is {json_kind(message)}")
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
         raise ProviderError(
-            f"the response has no choices[0].message: {str(payload)[:300]}"
+            f"{where}: the response has no choices[0].message: {str(payload)[:300]}"
         ) from exc
-    usage = payload.get("usage") or {}
+    finish = choice.get("finish_reason")
+    finish_reason = finish if isinstance(finish, str) else None
+    usage = payload.get("usage")
+    usage = usage if isinstance(usage, dict) else {}
     return Completion(
-        text=text,
+        text=message_text(message, finish_reason, where),
         model=str(payload.get("model") or model),
-        finish_reason=choice.get("finish_reason"),
-        prompt_tokens=usage.get("prompt_tokens"),
-        completion_tokens=usage.get("completion_tokens"),
+        finish_reason=finish_reason,
+        prompt_tokens=token_count(usage.get("prompt_tokens")),
+        completion_tokens=token_count(usage.get("completion_tokens")),
         latency_s=latency_s,
         raw=payload,
     )
@@ -148,7 +198,8 @@ class OpenAIProvider:
         """One chat completion; HTTP failures become :class:`ProviderError`."""
         started = time.perf_counter()
         payload = await self._post(request_body(self.model, messages, params))
-        return parse_completion(payload, self.model, time.perf_counter() - started)
+        latency_s = time.perf_counter() - started
+        return parse_completion(payload, self.model, latency_s, f"{self.base_url}/chat/completions")
 
     async def choice_probabilities(
         self, messages: list[dict[str, Any]], choices: Sequence[str], params: GenerationParams
@@ -164,24 +215,14 @@ class OpenAIProvider:
         where = f"{self.base_url}/chat/completions"
         client = self._idle.pop() if self._idle else self._new_client()
         try:
-            response = await client.post("/chat/completions", json=body)
-        except httpx.TimeoutException as exc:
-            raise ProviderError(f"{where} did not answer in time", retryable=True) from exc
-        except httpx.TransportError as exc:
-            raise ProviderError(f"cannot reach {where}: {exc}", retryable=True) from exc
+            with http_failures(where):
+                # Streamed, so the body is read only up to its cap; leaving the block closes the
+                # response, and httpx drops a connection closed before its end.
+                async with client.stream("POST", "/chat/completions", json=body) as response:
+                    data = await read_body(response, where)
         finally:
             self._idle.append(client)
-        if response.status_code >= 400:
-            raise http_error(
-                response.status_code, response.text, response.headers.get("retry-after"), where
-            )
-        try:
-            payload = response.json()
-        except ValueError as exc:
-            raise ProviderError(f"{where} answered with non-JSON: {response.text[:200]}") from exc
-        if not isinstance(payload, dict):
-            raise ProviderError(f"{where} answered with {type(payload).__name__}, not an object")
-        return payload
+        return decode_payload(data, where)
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
