@@ -1,8 +1,10 @@
 """Small text files people write (suites, gates, maps, notes, configs, guidelines), read whole.
 
-A file that is missing, a folder, or not UTF-8 gets one :class:`InputError` naming the file (and,
-for bad bytes, the line and column) instead of a traceback. A UTF-8 byte-order mark, which some
-editors write, is dropped.
+A file that is missing, a folder, not UTF-8 or holding a NUL character gets one
+:class:`InputError` naming the file (and, for bad bytes or a NUL, the line and column) instead of
+a traceback. A NUL is no part of any text people write (it means a binary file, or a bad copy),
+and PostgreSQL text columns refuse it. A UTF-8 byte-order mark, which some editors write, is
+dropped.
 """
 
 from __future__ import annotations
@@ -24,12 +26,23 @@ def read_text(path: str | Path, what: str = "file") -> str:
     except OSError as exc:
         raise InputError(f"cannot read the {what}: {exc.strerror}", where=str(path)) from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise InputError(
             f"invalid UTF-8 byte 0x{data[exc.start]:02x}; expected a UTF-8 text {what}",
-            where=f"{path}:{line}:{column}",
+            where=f"{path}:{_place(data, exc.start)}",
         ) from None
+    if "\0" in text:  # in UTF-8 a zero byte is only ever the NUL character
+        raise InputError(
+            f"contains a NUL character; a text {what} was expected",
+            where=f"{path}:{_place(data, data.index(0))}",
+        )
+    return text
+
+
+def _place(data: bytes, index: int) -> str:
+    """``line:column`` (from 1; the column in bytes) of byte `index` in `data`."""
+    before = data[:index]
+    line = before.count(b"\n") + 1
+    column = index - (before.rfind(b"\n") + 1) + 1
+    return f"{line}:{column}"

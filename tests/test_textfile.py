@@ -31,3 +31,14 @@ def test_a_folder_or_a_missing_file_is_named(tmp_path: Path) -> None:
         read_text(tmp_path, "gate")
     with pytest.raises(InputError, match=r"nope\.yaml: no such file; expected a map file"):
         read_text(tmp_path / "nope.yaml", "map file")
+
+
+def test_a_nul_character_is_named_by_line_and_column(tmp_path: Path) -> None:
+    """PostgreSQL text refuses a NUL (a guideline holding one crashed `projects create`)."""
+    path = tmp_path / "guide.md"
+    path.write_bytes(b"# Guide\n\nA or B\x00 here\n")
+    with pytest.raises(InputError) as got:
+        read_text(path, "guideline (Markdown file)")
+    assert str(got.value) == (
+        f"{path}:3:7: contains a NUL character; a text guideline (Markdown file) was expected"
+    )

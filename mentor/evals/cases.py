@@ -9,6 +9,7 @@ suite file, a stored suite), so that a run of many cases never holds them all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, Protocol
@@ -26,6 +27,11 @@ CATEGORIES: Final = (
     "refusal",
     "over-refusal",
 )
+# Ids and labels are stored in their own columns (PostgreSQL text holds no NUL and refuses a
+# value longer than its column, which SQLite would keep) and shown in report tables: one line
+# of text, no longer than its column in mentor/store/eval_tables.py.
+LABEL_LENGTHS: Final = {"id": 500, "category": 100, "intent": 200, "grader": 200, "suite": 200}
+_CONTROL: Final = re.compile(r"[\x00-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -118,3 +124,35 @@ def distinct_graders(cases: Iterable[Case]) -> Iterator[tuple[GraderSpec, str]]:
             if spec.key not in seen:
                 seen.add(spec.key)
                 yield spec, case.id
+
+
+def label_problem(value: str, most: int | None = None) -> str | None:
+    """Why `value` cannot be an id or label (a control character, over `most` characters)."""
+    bad = _CONTROL.search(value)
+    if bad is not None:
+        return (
+            f"contains a control character (U+{ord(bad.group()):04X}) at character "
+            f"{bad.start() + 1}; ids and labels are one line of plain text: remove it"
+        )
+    if most is not None and len(value) > most:
+        return f"is {len(value)} characters long; at most {most} fit: shorten it"
+    return None
+
+
+def case_label_problem(case: Case) -> tuple[tuple[str | int, ...], str] | None:
+    """The first id or label of `case` that cannot be stored as one: its field path and why."""
+    labels: list[tuple[tuple[str | int, ...], str | None, int | None]] = [
+        (("id",), case.id, LABEL_LENGTHS["id"]),
+        (("category",), case.category, LABEL_LENGTHS["category"]),
+        (("intent",), case.intent, LABEL_LENGTHS["intent"]),
+        *((("tags", i), tag, None) for i, tag in enumerate(case.tags)),
+        *(
+            (("graders", i, "name" if spec.name else "type"), spec.label, LABEL_LENGTHS["grader"])
+            for i, spec in enumerate(case.graders)
+        ),
+    ]
+    for place, value, most in labels:
+        problem = label_problem(value, most) if value is not None else None
+        if problem is not None:
+            return place, problem
+    return None

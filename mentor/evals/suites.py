@@ -19,7 +19,14 @@ from pydantic import ValidationError
 
 from mentor import yamlfile
 from mentor.errors import InputError
-from mentor.evals.cases import Case, GraderSpec, Suite
+from mentor.evals.cases import (
+    LABEL_LENGTHS,
+    Case,
+    GraderSpec,
+    Suite,
+    case_label_problem,
+    label_problem,
+)
 from mentor.evals.specs import CaseSpec, SuiteHasher, case_from_spec, validation_message
 from mentor.textfile import read_text
 
@@ -67,11 +74,26 @@ def _case(raw: Any, defaults: Mapping[str, Any], position: int, where: str, at: 
         field = ".".join(map(str, loc)) or None
         raise InputError(message, where=at(loc), field=field) from exc
     try:
-        return case_from_spec(spec, position, where)
+        case = case_from_spec(spec, position, where)
     except InputError as exc:
         if exc.field is None:
             raise
         raise InputError(exc.reason, where=at((exc.field,))) from exc
+    problem = case_label_problem(case)
+    if problem is not None:
+        place, reason = problem
+        raise InputError(reason, where=at(place), field=".".join(map(str, place)))
+    return case
+
+
+def _header_problem(key: str, value: Any) -> str | None:
+    """Why a suite's name or description cannot be stored (both land in text columns)."""
+    if not isinstance(value, str):
+        return None
+    if key == "name":
+        return label_problem(value, LABEL_LENGTHS["suite"])
+    nul = value.find("\0")
+    return f"contains a NUL character at character {nul + 1}: remove it" if nul >= 0 else None
 
 
 def _yaml_cases(path: Path, defaults: Mapping[str, Any]) -> tuple[dict[str, Any], list[Placed]]:
@@ -94,6 +116,9 @@ def _yaml_cases(path: Path, defaults: Mapping[str, Any]) -> tuple[dict[str, Any]
                 where=f"{path}:{_line(lines, (str(key),))}",
                 field=str(key),
             )
+        problem = _header_problem(key, data[key])
+        if problem is not None:
+            raise InputError(problem, where=f"{path}:{_line(lines, (key,))}", field=key)
     if not isinstance(data.get("cases"), list) or not data["cases"]:
         raise InputError(
             "a suite needs a non-empty list of cases", where=f"{path}:1", field="cases"
@@ -123,16 +148,23 @@ def _yaml_cases(path: Path, defaults: Mapping[str, Any]) -> tuple[dict[str, Any]
 
 def _text_lines(path: Path) -> Iterator[str]:
     """The file's lines (with their endings), decoded one at a time so a large file is never
-    held whole; a byte that is not UTF-8 is an error naming ``file:line:column``."""
+    held whole; a byte that is not UTF-8, or a NUL, is an error naming ``file:line:column`` (as
+    :func:`mentor.textfile.read_text` says it for a whole file)."""
     with path.open("rb") as fh:
         for number, data in enumerate(fh, start=1):
             try:
-                yield data.decode("utf-8-sig" if number == 1 else "utf-8")
+                line = data.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
                 raise InputError(
                     f"invalid UTF-8 byte 0x{data[exc.start]:02x}; expected a UTF-8 text eval suite",
                     where=f"{path}:{number}:{exc.start + 1}",
                 ) from None
+            if "\0" in line:
+                raise InputError(
+                    "contains a NUL character; a text eval suite was expected",
+                    where=f"{path}:{number}:{data.index(0) + 1}",
+                )
+            yield line
 
 
 def _jsonl_cases(path: Path, defaults: Mapping[str, Any]) -> Iterator[Placed]:
@@ -312,10 +344,14 @@ def _check(
             keep.append(case)
     if not hasher.count:
         raise InputError("the suite has no cases", where=str(path))
+    suite_name = str(name or header.get("name") or path.name.split(".")[0])
+    problem = label_problem(suite_name, LABEL_LENGTHS["suite"])
+    if problem is not None:  # a name given, or the file's own name: the header's is checked
+        raise InputError(problem, where="--name" if name else str(path), field="name")
     return SuiteFile(
         path=path,
         format=kind,
-        name=str(name or header.get("name") or path.name.split(".")[0]),
+        name=suite_name,
         description=str(header.get("description") or ""),
         content_hash=hasher.hexdigest(),
         case_count=hasher.count,

@@ -29,6 +29,7 @@ from mentor.errors import InputError
 from mentor.records import Record
 
 _SPACE = re.compile(r"\s+")
+_NO_NEWLINE = "\\ No newline at end of file"
 
 
 class SftConfig(Strict):
@@ -48,6 +49,22 @@ class SftPayload(Strict):
 
 def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
+
+
+def _lines(text: str) -> list[str]:
+    """`text` split after each "\n" only, as ``diff`` and git split it (``splitlines`` would
+    also split at "\r", "\f", U+2028 and more, and print those lines run together)."""
+    lines = text.split("\n")
+    return [f"{line}\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def _unified_diff(draft: str, response: str) -> str:
+    """The unified diff from `draft` to `response`, one line per line, as ``diff -u`` writes it:
+    a last line without a newline is followed by ``\\ No newline at end of file``."""
+    return "".join(
+        line if line.endswith("\n") else f"{line}\n{_NO_NEWLINE}\n"
+        for line in difflib.unified_diff(_lines(draft), _lines(response), "draft", "response")
+    )
 
 
 class Sft(TaskTypeBase):
@@ -75,18 +92,10 @@ class Sft(TaskTypeBase):
         if not label.response.strip():
             raise InputError("the response is empty", where=where, field="response")
         draft = view.get("draft") or ""
-        diff = "".join(
-            difflib.unified_diff(
-                draft.splitlines(keepends=True),
-                label.response.splitlines(keepends=True),
-                "draft",
-                "response",
-            )
-        )
         return {
             "response": label.response,
             "rationale": label.rationale,
-            "diff": diff,
+            "diff": _unified_diff(draft, label.response),
             "edited": bool(view.get("draft")) and _norm(draft) != _norm(label.response),
         }
 

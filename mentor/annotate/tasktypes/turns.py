@@ -87,9 +87,10 @@ class Turns(TaskTypeBase):
     def validate(self, raw: Any, config: dict[str, Any], view: View, where: str) -> Payload:
         label = parse(TurnsPayload, raw, where)
         lo, hi = config["min"], config["max"]
+        assistant = set(view["turns"])  # a set: a chat may have many thousands of turns
         rated: dict[int, TurnRating] = {}
         for i, turn in enumerate(label.turns):
-            if turn.turn not in view["turns"] or turn.turn in rated:
+            if turn.turn not in assistant or turn.turn in rated:
                 raise InputError(
                     f"turn {turn.turn} is not an assistant turn or is rated twice; the assistant "
                     f"turns are {', '.join(map(str, view['turns']))}",
