@@ -29,10 +29,18 @@ def _refuse(length: int, limit: int, field: str, where: str | None) -> InputErro
 
 
 def check_text(text: str, field: str, *, where: str | None = None) -> None:
-    """Refuse `text` longer than the limit, naming `field` and the limit."""
+    """Refuse `text` longer than the limit, naming `field` and the limit, or holding a NUL
+    character (pasted binary; PostgreSQL cannot store it in text)."""
     limit = text_limit()
     if len(text) > limit:
         raise _refuse(len(text), limit, field, where)
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(
+            f"contains a NUL character (at character {nul + 1:,}); remove it",
+            where=where,
+            field=field,
+        )
 
 
 def check_label(value: Any, field: str = "payload") -> None:

@@ -16,7 +16,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mentor.errors import ConflictError, InputError
-from mentor.evals.cases import Case, GraderSpec, Severity, Suite
+from mentor.evals.cases import Case, GraderSpec, Severity, Suite, case_label_problem
 from mentor.evals.templates import render
 
 ROLES = ("system", "user", "assistant", "tool")
@@ -247,6 +247,10 @@ def make_suite(
                     message, where=f"case {position}", field=".".join(map(str, loc))
                 ) from exc
             case = case_from_spec(spec, position, f"case {position}")
+        bad = case_label_problem(case)
+        if bad is not None:
+            place, problem = bad
+            raise InputError(problem, where=f"case {position}", field=".".join(map(str, place)))
         if case.id in seen:
             raise ConflictError(f"suite '{name}': case id '{case.id}' is used twice")
         seen.add(case.id)

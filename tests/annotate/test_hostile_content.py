@@ -14,7 +14,7 @@ import mentor
 from mentor.annotate import ProjectSettings
 from mentor.errors import InputError
 from mentor.web.render import ENV
-from tests.annotate.project_world import GUIDE, dataset
+from tests.annotate.project_world import GUIDE, dataset, pairs
 from tests.conftest import run_cli
 
 LONG_CHAT = 40_000  # messages; half of them assistant turns to rate
@@ -148,3 +148,13 @@ def test_a_guideline_file_holding_a_nul_is_named_on_every_database(
                 guideline=guide,
                 settings=ProjectSettings(overlap=1),
             )
+
+
+def test_a_guideline_given_as_text_holding_a_nul_is_refused(
+    ws: mentor.Workspace, tmp_path: Path
+) -> None:
+    ref = dataset(ws, tmp_path, "nul-data", pairs(2))
+    with pytest.raises(InputError, match="NUL character") as caught:
+        ws.projects.create("nul", dataset=ref, task="pairwise", guideline="# Rules\n\x00 pick A")
+    assert caught.value.field == "guideline"
+    assert [p.name for p in ws.projects.all()] == []

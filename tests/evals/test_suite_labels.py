@@ -15,7 +15,7 @@ import pytest
 
 import mentor
 from mentor.errors import InputError
-from mentor.evals import load_suite
+from mentor.evals import load_suite, make_case, make_suite
 from mentor.evals.cases import LABEL_LENGTHS
 from mentor.providers.base import Completion, GenerationParams
 from mentor.store.eval_tables import eval_cases, eval_grades, eval_suites
@@ -150,3 +150,11 @@ def test_the_label_lengths_are_the_columns_widths() -> None:
         "suite": eval_suites.c.name.type.length,
     }
     assert columns == LABEL_LENGTHS
+
+
+def test_a_suite_built_in_code_refuses_a_control_character_in_a_label() -> None:
+    with pytest.raises(InputError, match="control character") as caught:
+        make_suite("coded", [make_case("c1", "hi", category="safe\x00ty")])
+    assert (caught.value.where, caught.value.field) == ("case 1", "category")
+    with pytest.raises(InputError, match="control character"):
+        make_suite("coded", [{"id": "c\x1b1", "prompt": "hi"}])
