@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from typing import Any, Final
 
 import orjson
@@ -57,6 +58,11 @@ _MESSAGE_KEYS: Final = frozenset(
     {"role", "content", "tool_calls", "name", "tool_call_id", "weight"}
 )
 _ORDER: Final = ("id", "kind", *dict.fromkeys(f for fs in _CONTENT_FIELDS.values() for f in fs))
+# Integral numbers are stored as ints; past 2**53 a float no longer holds every integer exactly
+# (and orjson writes no int past 64 bits): a rating or margin that large is a mistake.
+MAX_NUMBER: Final = 2**53
+# Ids and labels land in their own columns (PostgreSQL text holds no NUL) and in datasheet tables.
+_CONTROL: Final = re.compile(r"[\x00-\x1f]")
 
 
 def fields(kind: str) -> frozenset[str]:
@@ -70,18 +76,60 @@ def _number(value: Any, field: str) -> int | float:
         raise RecordError(
             f"expected a number, got {type(value).__name__} {value!r:.60}", field=field
         )
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise RecordError(f"expected a finite number, got {value}", field=field)
-        if value.is_integer():
-            return int(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RecordError(f"expected a finite number, got {value}", field=field)
+    if abs(value) > MAX_NUMBER:
+        raise RecordError(
+            f"number out of range (at most 2**53 = {MAX_NUMBER:,} in size), got {value!r:.40}",
+            field=field,
+        )
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
+
+
+def number_from_text(text: str) -> int | float | str:
+    """A number written as text (a CSV cell): whole numbers exactly, as ints; the text itself
+    when it is not a number (validation names it then)."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _text(value: Any, field: str) -> str:
     if not isinstance(value, str):
         raise RecordError(
             f"expected a string, got {type(value).__name__} {value!r:.60}", field=field
+        )
+    return value
+
+
+def json_text(value: str, field: str) -> Any:
+    """A field that columnar formats keep as JSON text, parsed; text that is not JSON is an
+    error naming the field."""
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise RecordError(
+            f"text in this field is read as JSON, and this is not valid JSON: {exc.msg} at "
+            f"column {exc.colno}",
+            field=field,
+        ) from None
+
+
+def _label(value: str, field: str) -> str:
+    """An id or metadata label: one line of text without control characters."""
+    bad = _CONTROL.search(value)
+    if bad is not None:
+        raise RecordError(
+            f"contains a control character (U+{ord(bad.group()):04X}) at character "
+            f"{bad.start() + 1}; ids and labels are one line of plain text: remove it",
+            field=field,
         )
     return value
 
@@ -121,7 +169,7 @@ def _message(value: Any, field: str) -> dict[str, Any]:
     }
     calls = value.get("tool_calls")
     if isinstance(calls, str):  # columnar formats keep tool calls as JSON text
-        calls = orjson.loads(calls)
+        calls = json_text(calls, f"{field}.tool_calls")
     if calls:
         if role != "assistant" or not isinstance(calls, list):
             raise RecordError("tool_calls must be a list on an assistant message", field=field)
@@ -170,7 +218,7 @@ def _tools(raw: Record, rec: Record) -> None:
     """Tool schemas (OpenAI's ``tools`` and ``parallel_tool_calls``) offered to the model."""
     tools = raw.get("tools")
     if isinstance(tools, str) and tools.startswith("["):  # columnar formats keep JSON text
-        tools = orjson.loads(tools)
+        tools = json_text(tools, "tools")
     if tools is not None:
         if not isinstance(tools, list) or not all(isinstance(t, dict) for t in tools):
             raise RecordError("expected a list of tool objects", field="tools")
@@ -286,20 +334,20 @@ def _metadata(raw: Record, rec: Record) -> None:
     for key in ("source", "intent", "language"):
         value = raw.get(key)
         if value is not None and value != "":
-            rec[key] = value if type(value) is str else _text(value, key)
+            rec[key] = _label(value if type(value) is str else _text(value, key), key)
     tags = raw.get("tags")
     if tags:
         if isinstance(tags, str):
             tags = [t.strip() for t in tags.split(",") if t.strip()]
         if not isinstance(tags, list):
             raise RecordError("expected a list of strings", field="tags")
-        if all(type(t) is str for t in tags):
+        if all(type(t) is str for t in tags) and not _CONTROL.search("".join(tags)):
             rec["tags"] = list(tags)
         else:
-            rec["tags"] = [_text(t, f"tags[{i}]") for i, t in enumerate(tags)]
+            rec["tags"] = [_label(_text(t, f"tags[{i}]"), f"tags[{i}]") for i, t in enumerate(tags)]
     meta = raw.get("meta")
     if isinstance(meta, str) and meta.startswith("{"):
-        meta = orjson.loads(meta)
+        meta = json_text(meta, "meta")
     if meta:
         if not isinstance(meta, dict):
             raise RecordError("expected an object", field="meta")
@@ -310,9 +358,11 @@ def _id(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     rid = _text(value, "id")
+    if rid == "":
+        raise RecordError("empty; leave the field out to have an id derived", field="id")
     if len(rid) > 500:
         raise RecordError(f"an id is at most 500 characters, got {len(rid)}", field="id")
-    return rid
+    return _label(rid, "id")
 
 
 def validate(raw: Record) -> Record:
@@ -332,9 +382,9 @@ def validate(raw: Record) -> Record:
         )
     _metadata(raw, rec)
     rid = raw.get("id")
-    if rid is None or rid == "":
+    if rid is None:
         rec["id"] = derive_id(rec)
-    elif type(rid) is str and len(rid) <= 500:
+    elif type(rid) is str and 0 < len(rid) <= 500 and not _CONTROL.search(rid):
         rec["id"] = rid
     else:
         rec["id"] = _id(rid)

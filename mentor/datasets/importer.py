@@ -23,7 +23,16 @@ import orjson
 from sqlalchemy import Connection, Engine
 
 from mentor.datasets import maps, targets
-from mentor.datasets.prepared import FRAME, Batch, Finished, Job, boot_program, file_sha256, prepare
+from mentor.datasets.prepared import (
+    FRAME,
+    Batch,
+    FileDigest,
+    Finished,
+    Job,
+    boot_program,
+    prepare,
+    read_digest,
+)
 from mentor.datasets.readers import open_reader
 from mentor.datasets.versions import VersionInfo, by_id, check_name, now_stamp, resolve
 from mentor.datasets.writer import VersionSpec, VersionWriter, claim_dataset
@@ -87,8 +96,6 @@ class _Quarantine:
     def add(self, line: int | None, error: str, field: str | None, raw: object) -> None:
         if self.path is None:
             raise InputError(error, where=f"{self.source}:{line}", field=field)
-        if self._fh is None:
-            self._fh = self._open(self.path)
         entry = {
             "where": f"{self.source}:{line}",
             "line": line,
@@ -96,7 +103,10 @@ class _Quarantine:
             "error": error,
             "row": raw,
         }
-        self._fh.write(orjson.dumps(entry, default=str) + b"\n")
+        data = _entry_json(entry)  # before the file is made: a failure leaves no empty file
+        if self._fh is None:
+            self._fh = self._open(self.path)
+        self._fh.write(data)
         self.count += 1
 
     def _open(self, base: Path) -> IO[bytes]:
@@ -116,6 +126,20 @@ class _Quarantine:
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
+
+
+def _entry_json(entry: dict[str, object]) -> bytes:
+    """A quarantine line. A row that JSON cannot hold as it is (text with invalid UTF-8 that a
+    reader let through) is kept as its text, with U+FFFD for what cannot be written."""
+    try:
+        return orjson.dumps(entry, default=str) + b"\n"
+    except orjson.JSONEncodeError:
+        safe = {k: v if v is None or isinstance(v, int) else _replaced(v) for k, v in entry.items()}
+        return orjson.dumps(safe) + b"\n"
+
+
+def _replaced(value: object) -> str:
+    return str(value).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def import_file(
@@ -173,18 +197,14 @@ def import_file(
                 spec,
                 on_reject=lambda line, err: quarantine.add(line, err.reason, err.field, None),
             )
-            read_here = functools.partial(prepare, reader, row_map)
+            read_here = functools.partial(prepare, reader, row_map, opts.ignore_fields)
             batches = worker.batches(read_here) if worker else read_here()
             _write_batches(batches, writer, quarantine, progress)
             writer.flush()
             if writer.count == 0:
                 raise InputError(_empty_reason(quarantine), where=str(path))
-            writer.add_source(
-                str(path.resolve()),
-                (worker.sha256 if worker else "") or reader.sha256 or file_sha256(path),
-                _size(path),
-                fmt,
-            )
+            read = (worker.digest if worker else None) or read_digest(reader)
+            writer.add_source(str(path.resolve()), read.sha256, read.size, fmt)
             digest = writer.finish()
             if parent is not None and parent.content_hash == digest:
                 raise _Unchanged
@@ -258,7 +278,7 @@ class _Worker:
     """
 
     def __init__(self, job: Job):
-        self.sha256 = ""
+        self.digest: FileDigest | None = None
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self._proc = subprocess.Popen(
             [sys.executable, "-P", "-c", boot_program()],
@@ -314,7 +334,7 @@ class _Worker:
             assert isinstance(item, Finished)
             if item.error is not None:
                 raise item.error
-            self.sha256 = item.sha256
+            self.digest = item.digest
             return
 
     def close(self) -> None:

@@ -15,13 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mentor import yamlfile
 from mentor.errors import InputError, RecordError
-from mentor.records import KINDS, Record, fields, messages
+from mentor.records import KINDS, Record, fields, json_text, messages, number_from_text
 from mentor.textfile import read_text
 
 RowMap = Callable[[Record], Record]
@@ -320,7 +319,7 @@ def carry(raw: Record, extra: Record | None = None) -> Record:
     if meta is None or meta == "":
         meta = {}
     if isinstance(meta, str) and meta.startswith("{"):
-        meta = orjson.loads(meta)
+        meta = json_text(meta, "meta")
     if not isinstance(meta, dict):
         raise RecordError("expected an object", field="meta")
     clash = sorted(moved.keys() & meta.keys())
@@ -361,12 +360,7 @@ def _column(row: Record, column: str, field: str) -> Any:
 
 def _score(value: Any) -> Any:
     """CSV cells are text: a score column's "4" or "3.5" is read as the number."""
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    return value
+    return number_from_text(value) if isinstance(value, str) else value
 
 
 def from_file(path: Path) -> RowMap:

@@ -19,8 +19,12 @@ import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Any, Final
+
+import orjson
 
 from mentor.datasets import maps
 from mentor.datasets.readers import Reader, open_reader
@@ -30,6 +34,12 @@ from mentor.records import Record, canonical_json, validate
 BATCH_ROWS: Final = 2000
 FRAME: Final = struct.Struct("<Q")
 _PIPE_BYTES: Final = 1 << 20  # Linux's default pipe holds 64 KiB: a batch is about 2 MB
+# Values of columnar types that JSON has no form for, and what to do instead.
+_NOT_JSON: Final = (
+    (bytes, "binary values are not supported; store them as text (base64, say)"),
+    (Decimal, "decimal values are not supported; cast the column to float64 or string"),
+    (timedelta, "durations are not supported; store them as numbers (of seconds, say)"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +122,26 @@ class Job:
 
 
 @dataclass(frozen=True)
-class Finished:
-    """The reading process's last message: the input's SHA-256, or what went wrong."""
+class FileDigest:
+    """An input's SHA-256 and how many bytes of content it covers (a file that grows while it
+    is read has more by the time it could be measured again)."""
 
-    sha256: str = ""
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The reading process's last message: the input's digest, or what went wrong."""
+
+    digest: FileDigest | None = None
     error: BaseException | None = field(default=None)
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, or of every file under a folder (names and contents, sorted)."""
-    digest = hashlib.sha256()
+def file_digest(path: Path) -> FileDigest:
+    """SHA-256 and size of a file, or of every file under a folder (names and contents, sorted;
+    the size counts the contents)."""
+    digest, size = hashlib.sha256(), 0
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for file in files:
         if path.is_dir():
@@ -129,29 +149,79 @@ def file_sha256(path: Path) -> str:
         with file.open("rb") as fh:
             while chunk := fh.read(1 << 20):
                 digest.update(chunk)
-    return digest.hexdigest()
+                size += len(chunk)
+    return FileDigest(digest.hexdigest(), size)
 
 
-def prepare(reader: Reader, row_map: maps.RowMap) -> Iterator[Batch]:
-    """Read, map, validate and serialise the rows, in batches."""
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, or of every file under a folder (names and contents, sorted)."""
+    return file_digest(path).sha256
+
+
+def read_digest(reader: Reader) -> FileDigest:
+    """The digest of what `reader` has read through, hashed as it went or (a reader that does
+    not read the bytes itself) now."""
+    if reader.sha256 is not None:
+        return FileDigest(reader.sha256, reader.size)
+    return file_digest(reader.path)
+
+
+def prepare(reader: Reader, row_map: maps.RowMap, ignore: tuple[str, ...] = ()) -> Iterator[Batch]:
+    """Read, map, validate and serialise the rows, in batches (`ignore`: the input fields the
+    map leaves out)."""
     records, rejected = Prepared(), list[Rejected]()
     for seen, row in enumerate(reader.rows(), start=1):
         if row.data is None:
             rejected.append(
                 Rejected(len(records), row.line, row.error or "unreadable row", row.field, row.raw)
             )
+        elif reader.not_json_columns and (bad := _not_json(row.data, reader, ignore)):
+            rejected.append(Rejected(len(records), row.line, bad[1], bad[0], row.data))
         else:
             try:
                 raw = row_map(row.data)
                 rec = validate(raw)
+                records.append(rec, row.line, derived=raw.get("id") is None)
             except RecordError as err:
                 rejected.append(Rejected(len(records), row.line, err.reason, err.field, row.data))
-            else:
-                records.append(rec, row.line, derived=not raw.get("id"))
+            except orjson.JSONEncodeError as exc:  # a value the readers let through
+                reason = f"a value cannot be stored as JSON: {exc}"
+                rejected.append(Rejected(len(records), row.line, reason, None, row.data))
         if seen % BATCH_ROWS == 0:
             yield Batch(records, rejected, reader.done, reader.total)
             records, rejected = Prepared(), []
     yield Batch(records, rejected, reader.total, reader.total)
+
+
+def _not_json(
+    row: dict[str, Any], reader: Reader, ignore: tuple[str, ...]
+) -> tuple[str, str] | None:
+    """A columnar row's first value that JSON cannot hold: (its field, the problem)."""
+    for column in reader.not_json_columns:
+        found = _not_json_value(row.get(column), column) if column not in ignore else None
+        if found is not None:
+            path, problem = found
+            return path, f"{problem}, or leave the column out with --ignore-field {column}"
+    return None
+
+
+def _not_json_value(value: Any, path: str) -> tuple[str, str] | None:
+    """The first value under `value` that JSON cannot hold: (its field path, the problem)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _not_json_value(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = _not_json_value(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    else:
+        for kind, problem in _NOT_JSON:
+            if isinstance(value, kind):
+                return path, problem
+    return None
 
 
 def boot_program() -> str:
@@ -183,11 +253,10 @@ def serve() -> None:
     try:
         job: Job = pickle.load(sys.stdin.buffer)
         reader = open_reader(job.path, job.format, job.max_line_bytes, job.split)
-        for batch in prepare(
-            reader, maps.resolve(job.map, job.map_file, job.kind, job.ignore_fields)
-        ):
+        row_map = maps.resolve(job.map, job.map_file, job.kind, job.ignore_fields)
+        for batch in prepare(reader, row_map, job.ignore_fields):
             _send(out, batch)
-        finished = Finished(sha256=reader.sha256 or file_sha256(job.path))
+        finished = Finished(digest=read_digest(reader))
     except Exception as exc:  # raised again in the importing process
         finished = Finished(error=_picklable(exc))
     with contextlib.suppress(BrokenPipeError):  # the importing process has stopped already

@@ -22,12 +22,20 @@ import orjson
 
 from mentor.datasets.targets import what_is
 from mentor.errors import InputError
+from mentor.records import number_from_text
 
 FORMATS: Final = ("jsonl", "json", "csv", "parquet", "hf")
 # Files are read in chunks of this size (Python's default, 8 KiB, costs a system call for every
 # few lines of a typical JSONL file).
 _CHUNK: Final = 1 << 20
 _BOM: Final = b"\xef\xbb\xbf"  # UTF-8's byte-order mark
+# Other encodings' byte-order marks, longest first (UTF-32 LE starts like UTF-16 LE).
+_WIDE_BOMS: Final = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 _JSON_CELLS: Final = frozenset(
     {
         "messages",
@@ -50,7 +58,7 @@ _JSON_CELLS: Final = frozenset(
 @dataclass(frozen=True, slots=True)
 class Row:
     """One input row: its 1-based line (or row) number, the parsed data or the problem (and the
-    field it is in, when one is to blame)."""
+    field it is in, when one is to blame, and the row's text, for the quarantine file)."""
 
     line: int
     data: dict[str, Any] | None
@@ -62,8 +70,9 @@ class Row:
 class Reader:
     """Base: knows the file, its size and how far reading has got (for progress bars).
 
-    Readers that read the file's bytes themselves set `sha256` (of the file as stored) once
-    `rows` has gone through all of it, so that the file need not be read a second time for it.
+    Readers that read the file's bytes themselves set `sha256` (of the file as stored) and `size`
+    (how many bytes that hash covers) once `rows` has gone through all of it, so that the file
+    need not be read a second time for it.
     """
 
     unit = "line"
@@ -74,6 +83,10 @@ class Reader:
         self.total = 0
         self.done = 0
         self.sha256: str | None = None
+        self.size = 0
+        # Columns whose type holds values JSON has no form for (binary, decimal, duration):
+        # set by columnar readers when reading starts, for the importer to check.
+        self.not_json_columns: list[str] = []
 
     def rows(self) -> Iterator[Row]:
         raise NotImplementedError
@@ -85,6 +98,7 @@ class _Hashed(io.RawIOBase):
     def __init__(self, raw: io.FileIO):
         self.raw = raw
         self.digest = hashlib.sha256()
+        self.size = 0  # bytes hashed so far: a file that grows meanwhile has more
 
     def readable(self) -> bool:
         return True
@@ -92,12 +106,14 @@ class _Hashed(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         size = self.raw.readinto(buffer) or 0
         self.digest.update(memoryview(buffer)[:size])
+        self.size += size
         return size
 
     def hexdigest(self) -> str:
         """The SHA-256 of the whole file (reading what is left of it first)."""
         while chunk := self.raw.read(_CHUNK):
             self.digest.update(chunk)
+            self.size += len(chunk)
         return self.digest.hexdigest()
 
 
@@ -108,9 +124,24 @@ def _open_binary(path: Path) -> tuple[IO[bytes], _Hashed]:
     raw.seek(0)
     hashed = _Hashed(raw)
     stream = io.BufferedReader(hashed, _CHUNK)
-    if gzipped:
-        return cast(IO[bytes], _Gunzip(path, hashed, stream)), hashed
-    return stream, hashed
+    gunzip = _Gunzip(path, hashed, stream) if gzipped else None
+    try:
+        _refuse_wide_encoding(path, (gunzip or stream).peek(4))
+    except InputError:
+        raw.close()
+        raise
+    return (cast(IO[bytes], gunzip) if gunzip else stream), hashed
+
+
+def _refuse_wide_encoding(path: Path, head: bytes) -> None:
+    """A file saved as UTF-16 or UTF-32 (Windows tools do) is refused as a whole, by name."""
+    for bom, encoding in _WIDE_BOMS:
+        if head.startswith(bom):
+            raise InputError(
+                f"the file is encoded as {encoding} (it starts with a {encoding} byte-order "
+                "mark); save it as UTF-8",
+                where=f"{path}:1",
+            )
 
 
 class _Gunzip(gzip.GzipFile):
@@ -159,13 +190,27 @@ class _Gunzip(gzip.GzipFile):
         except (EOFError, OSError, zlib.error) as exc:
             raise self._corrupt(exc) from exc
 
+    def peek(self, n: int) -> bytes:
+        try:
+            return super().peek(n)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise self._corrupt(exc) from exc
+
+
+_OLD_MAC: Final = "; lines end with CR only (old Mac); save it with LF line endings"
+
 
 def _explain_bad_json(line: bytes, exc: orjson.JSONDecodeError) -> str:
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as bad:
         return f"invalid UTF-8 byte 0x{line[bad.start]:02x} at column {bad.start + 1}"
-    return f"not valid JSON: {exc.msg} at column {exc.colno}"
+    return f"not valid JSON: {exc.msg} at column {exc.colno}" + _cr_hint(line)
+
+
+def _cr_hint(line: bytes) -> str:
+    """A hint when a line holds a bare CR (and so likely more than one record)."""
+    return _OLD_MAC if b"\r" in line.rstrip(b"\r\n") else ""
 
 
 class JsonlReader(Reader):
@@ -190,7 +235,7 @@ class JsonlReader(Reader):
                         number,
                         None,
                         f"line is {size:,} bytes, over the limit of "
-                        f"{limit:,} (MENTOR_MAX_LINE_BYTES)",
+                        f"{limit:,} (MENTOR_MAX_LINE_BYTES)" + _cr_hint(line),
                     )
                     continue
                 if number % 512 == 0:
@@ -215,6 +260,7 @@ class JsonlReader(Reader):
                     continue
                 yield Row(number, data)
             self.sha256 = hashed.hexdigest()
+            self.size = hashed.size
             self.done = self.total
 
     @staticmethod
@@ -321,6 +367,7 @@ class JsonReader(JsonlReader):
             if not rest:
                 break
         self.sha256 = hashed.hexdigest()
+        self.size = hashed.size
         self.done = self.total
 
     def _fail(self, problem: str, line: int) -> NoReturn:
@@ -371,10 +418,7 @@ def _cell(column: str, value: str) -> Any:
             )
         return flag in _TRUE
     if column == "margin" or column.startswith("scores."):
-        try:
-            return float(value)
-        except ValueError:
-            return value
+        return number_from_text(value)
     return value
 
 
@@ -402,17 +446,13 @@ class CsvReader(Reader):
             try:
                 header = next(reader)
             except StopIteration:
-                self.sha256 = hashed.hexdigest()
+                self.sha256, self.size = hashed.hexdigest(), hashed.size
                 return
             except csv.Error as exc:
                 raise InputError(f"cannot read the header: {exc}", where=f"{self.path}:1") from exc
-            if len(set(header)) != len(header) or any(not h.strip() for h in header):
-                raise InputError(
-                    f"header has empty or repeated column names: {header}",
-                    where=f"{self.path}:1 (header)",
-                )
+            _check_header(self.path, header)
             yield from self._records(reader, header, raw)
-            self.sha256 = hashed.hexdigest()
+            self.sha256, self.size = hashed.hexdigest(), hashed.size
 
     def _records(self, reader: Any, header: list[str], raw: IO[bytes]) -> Iterator[Row]:
         while True:
@@ -427,18 +467,18 @@ class CsvReader(Reader):
             self.done = raw.tell()
             if not cells:
                 continue
-            joined = ",".join(cells)
             if len(cells) != len(header):
-                yield Row(number, None, f"expected {len(header)} columns, got {len(cells)}", joined)
+                problem = f"expected {len(header)} columns, got {len(cells)}"
+                yield Row(number, None, problem, _raw(cells))
                 continue
             bad = next((c for c, v in zip(header, cells, strict=True) if _has_bad_bytes(v)), None)
             if bad is not None:
-                yield Row(number, None, f"invalid UTF-8 bytes in column '{bad}'", None)
+                yield Row(number, None, f"invalid UTF-8 bytes in column '{bad}'", _raw(cells))
                 continue
             try:
                 data = _cells(header, cells)
             except _BadCell as bad_cell:
-                yield Row(number, None, str(bad_cell), joined, field=bad_cell.column)
+                yield Row(number, None, str(bad_cell), _raw(cells), field=bad_cell.column)
                 continue
             yield Row(number, data)
         self.done = self.total
@@ -454,8 +494,50 @@ def _cells(header: list[str], cells: list[str]) -> dict[str, Any]:
     return data
 
 
+def _check_header(path: Path, header: list[str]) -> None:
+    """Refuse a header whose names are not UTF-8, empty, repeated, or give scores twice."""
+    for n, name in enumerate(header, start=1):
+        if _has_bad_bytes(name):
+            byte = next(ord(ch) - 0xDC00 for ch in name if "\udc80" <= ch <= "\udcff")
+            raise InputError(
+                f"not valid UTF-8 (byte 0x{byte:02x} in the column name "
+                f"{_printable(name)!r}); save the file as UTF-8",
+                where=f"{path}:1:column {n}",
+            )
+    if len(set(header)) != len(header) or any(not h.strip() for h in header):
+        raise InputError(
+            f"header has empty or repeated column names: {header}",
+            where=f"{path}:1 (header)",
+        )
+    criteria = [h for h in header if h.startswith("scores.")]
+    if "scores" in header and criteria:
+        raise InputError(
+            f"columns 'scores' (column {header.index('scores') + 1}) and '{criteria[0]}' "
+            f"(column {header.index(criteria[0]) + 1}) both give scores; keep one: a JSON "
+            "object in 'scores', or one 'scores.X' column per criterion",
+            where=f"{path}:1 (header)",
+        )
+    if "scores." in header:
+        raise InputError(
+            f"column 'scores.' (column {header.index('scores.') + 1}) names no criterion; "
+            "name it 'scores.X'",
+            where=f"{path}:1 (header)",
+        )
+
+
 def _has_bad_bytes(value: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in value) if not value.isascii() else False
+
+
+def _printable(text: str) -> str:
+    """Text read with ``surrogateescape``, its invalid bytes as U+FFFD (so it can be written)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _raw(cells: list[str]) -> str:
+    """A refused row as text for the quarantine file."""
+    joined = ",".join(cells)
+    return joined if joined.isascii() else _printable(joined)
 
 
 def _drop_nulls(row: dict[str, Any]) -> dict[str, Any]:
@@ -468,6 +550,29 @@ def _drop_nulls(row: dict[str, Any]) -> dict[str, Any]:
             value = _json_text(value)
         out[key] = value
     return out
+
+
+def _not_json_columns(schema: Any) -> list[str]:
+    """The columns of an Arrow `schema` whose type holds binary, decimal or duration values."""
+    return [f.name for f in schema if _not_json_type(f.type)]
+
+
+def _not_json_type(kind: Any) -> bool:
+    import pyarrow as pa
+
+    t = pa.types
+    if t.is_dictionary(kind):
+        return _not_json_type(kind.value_type)
+    if (
+        t.is_binary(kind)
+        or t.is_large_binary(kind)
+        or t.is_fixed_size_binary(kind)
+        or t.is_decimal(kind)
+        or t.is_duration(kind)
+        or (hasattr(t, "is_binary_view") and t.is_binary_view(kind))
+    ):
+        return True
+    return any(_not_json_type(kind.field(i).type) for i in range(kind.num_fields))
 
 
 class ParquetReader(Reader):
@@ -483,6 +588,7 @@ class ParquetReader(Reader):
         except Exception as exc:
             raise InputError(f"not a readable Parquet file: {exc}", where=str(self.path)) from exc
         self.total = pf.metadata.num_rows
+        self.not_json_columns = _not_json_columns(pf.schema_arrow)
         number = 0
         for batch in pf.iter_batches(batch_size=4096):
             for item in batch.to_pylist():
@@ -508,6 +614,7 @@ class HfReader(Reader):
             ) from exc
         data = self._load(datasets)
         self.total = len(data)
+        self.not_json_columns = _not_json_columns(data.features.arrow_schema)
         for number, item in enumerate(data, start=1):
             yield Row(number, _drop_nulls(item))
             self.done = number
