@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from mentor.config import load_settings
-from mentor.errors import ConfigError
+from mentor.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -140,6 +140,19 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def _postgres_nul(context: ExceptionContext) -> None:
+    """PostgreSQL's refusal of a NUL character as the one-line error it is, not a traceback.
+
+    Every route people and models take into the store checks for NUL where the text enters and
+    names the field; this is the net under the ones that have not (a plug-in, an SDK caller)."""
+    original = context.original_exception
+    if type(original).__name__ == "DataError" and "NUL" in str(original):
+        raise InputError(
+            "text holding a NUL character (U+0000) cannot be stored in PostgreSQL; remove it "
+            "from the value given"
+        ) from original
+
+
 def open_engine(url: str, pool_size: int | None = None) -> Engine:
     """Create an engine for `url`, with WAL and foreign keys on for SQLite; on PostgreSQL a pool
     of `pool_size` connections (default: the setting ``MENTOR_DB_POOL_SIZE``)."""
@@ -170,7 +183,9 @@ def open_engine(url: str, pool_size: int | None = None) -> Engine:
         # of 20 made PostgreSQL start over 100 backends in 9 s, and the database spent more CPU
         # than Mentor.
         size = pool_size or load_settings().db_pool_size
-        return create_engine(parsed, pool_pre_ping=True, pool_size=size, max_overflow=0)
+        engine = create_engine(parsed, pool_pre_ping=True, pool_size=size, max_overflow=0)
+        event.listen(engine, "handle_error", _postgres_nul)
+        return engine
     raise ConfigError(
         f"--db / MENTOR_DB: backend '{backend}' is not supported; use sqlite:/// or "
         "postgresql+psycopg://"
