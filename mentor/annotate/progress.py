@@ -63,7 +63,8 @@ class MyProgress:
     far the project is (never another annotator's figures).
 
     `done` counts their labels, gold included (an annotator cannot tell gold apart); `left` the
-    items they may still take now (the one they hold included): regular items that are open, not
+    items they may still take now (a regular one they hold included, a gold one they hold not, so
+    the count does not move when a gold item is handed out): regular items that are open, not
     yet labelled, skipped or rejected by them, and not full with k other annotators. Gold items
     come on top of these, at the gold rate, while regular work is left, so ``left == 0`` is when
     the queue has nothing more for them."""
@@ -173,13 +174,16 @@ def left_for(conn: Connection, project: ProjectInfo, annotator: str, at: datetim
     mine = exists().where(assignments.c.item_id == item, barred(annotator, at))
     taken = select(func.count()).where(assignments.c.item_id == item, holds_slot(at))
     takeable = and_(
-        project_items.c.is_gold.is_(False),
         project_items.c.status == OPEN,
         ~mine,
         taken.scalar_subquery() < project.settings.overlap,
     )
+    # Gold items are never counted, held or not: a count that rose while one was on screen
+    # would tell the annotator which item is the check.
     query = select(func.count()).where(
-        project_items.c.project_id == project.id, or_(held, takeable)
+        project_items.c.project_id == project.id,
+        project_items.c.is_gold.is_(False),
+        or_(held, takeable),
     )
     return int(conn.execute(query).scalar_one())
 

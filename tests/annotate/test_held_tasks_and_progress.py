@@ -96,6 +96,8 @@ def test_left_is_zero_exactly_when_the_queue_has_nothing_more(
         assert (task is None) == (left == 0)
         if task is None:
             break
+        # Handing out an item never moves the count: a rise would give a gold item away.
+        assert ws.projects.my_progress("prefs", "ana").left == left
         served += 1
         label = careful(task)
         ws.projects.submit("prefs", task.item_id, label, client_id=str(served), annotator="ana")
