@@ -55,7 +55,11 @@ def parse(model: type[M], data: Any, where: str) -> M:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or None
-        got = f" (got {first['input']!r:.60})" if first["type"] != "missing" else ""
+        if first["type"] == "missing":
+            raise InputError(
+                "not given: choose or fill it in, then submit", where=where, field=field
+            ) from exc
+        got = f" (got {first['input']!r:.60})"
         raise InputError(f"{first['msg']}{got}", where=where, field=field) from exc
 
 

@@ -116,7 +116,7 @@ def test_pairwise_payload_errors_name_the_field(ws: mentor.Workspace, tmp_path: 
     _refused(ws, "prefs", task, {"choice": "C"}, "choice", "Input should be 'A', 'B' or 'tie'")
     _refused(ws, "prefs", task, {"choice": "A", "strength": 9}, "strength", r"expected 1..3")
     _refused(ws, "prefs", task, {"choice": "A", "why": "x"}, "why", "Extra inputs")
-    _refused(ws, "prefs", task, {}, "choice", "Field required")
+    _refused(ws, "prefs", task, {}, "choice", "not given: choose or fill it in")
 
 
 def test_ranking_maps_shown_labels_to_the_record_order(

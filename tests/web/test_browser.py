@@ -234,3 +234,23 @@ def test_a_new_api_token_is_shown_once(page: Page, server: str) -> None:
     page.goto(f"{server}/account")
     assert token not in page.content()
     assert "browser test" in page.locator("#tokens").inner_text()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/datasets/hh-harmless", "/datasets/hh-harmless/v/1", "/evals", "/quality", "/account"],
+)
+def test_a_phone_never_scrolls_the_page_sideways(page: Page, server: str, path: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    response = page.goto(server + path)
+    assert response is not None and response.status == 200
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
+
+
+def test_every_page_names_an_icon_that_is_served(page: Page, server: str) -> None:
+    page.goto(server)
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert icon is not None
+    served = page.request.get(server + icon)
+    assert served.status == 200 and served.headers["content-type"].startswith("image/svg+xml")
