@@ -25,6 +25,8 @@ from typing import Any
 import httpx
 import pytest
 
+from mentor.providers.base import Completion
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -230,3 +232,24 @@ def write_suite(path: Path, prompts: list[str], *, grader: str = "echo") -> Path
         ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+class InProcessModel:
+    """A provider plug-in in the test process: `answer(messages)` is each call's Completion (or
+    its text), for what no HTTP server can send (a Python object where text belongs)."""
+
+    name = "plugin"
+
+    def __init__(self, answer: Callable[[list[dict[str, Any]]], Any], model: str = "plugin-1"):
+        self.answer = answer
+        self.model = model
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {"provider": self.name, "model": self.model}
+
+    async def complete(self, messages: list[dict[str, Any]], params: Any) -> Completion:
+        said = self.answer(messages)
+        return said if isinstance(said, Completion) else Completion(text=said, model=self.model)
+
+    async def aclose(self) -> None:
+        return None

@@ -14,10 +14,10 @@ import pytest
 import mentor
 from mentor.annotate import ModelPreLabeler
 from mentor.annotate.prelabels import NoSuggestion
-from mentor.providers import CallPolicy, Completion, GenerationParams, build_provider
+from mentor.providers import CallPolicy, build_provider
 from tests.annotate.project_world import GUIDE, dataset, pairs, pairwise
 from tests.conftest import run_cli
-from tests.servers import Reply, Stub, completion_body
+from tests.servers import InProcessModel, Reply, Stub, completion_body
 
 ANSWER = completion_body('{"choice": "A"}')
 
@@ -98,30 +98,21 @@ def test_a_reply_that_is_not_text_gives_that_item_no_suggestion(
     assert shown["p1"] is None and shown["p0"] is not None and shown["p2"] is not None
 
 
-class ListReplies:
+def list_replies() -> InProcessModel:
     """A provider plug-in that answers one question with a list instead of text."""
-
-    name = "plugin"
-    model = "lists-1"
-
-    def fingerprint(self) -> dict[str, Any]:
-        return {"provider": self.name, "model": self.model}
-
-    async def complete(
-        self, messages: list[dict[str, Any]], params: GenerationParams
-    ) -> Completion:
-        odd = asks_about(str(messages[-1]["content"]), 1)
-        return Completion(text=["{", "}"] if odd else '{"choice": "B"}', model=self.model)  # type: ignore[arg-type]
-
-    async def aclose(self) -> None:
-        return None
+    return InProcessModel(
+        lambda messages: (
+            ["{", "}"] if asks_about(str(messages[-1]["content"]), 1) else '{"choice": "B"}'
+        ),
+        "lists-1",
+    )
 
 
 def test_a_provider_plugin_answering_with_a_list_gives_that_item_no_suggestion(
     ws: mentor.Workspace, tmp_path: Path
 ) -> None:
     pairwise(ws, tmp_path, n=3)
-    result = ws.projects.prelabel("prefs", ModelPreLabeler(ListReplies()))
+    result = ws.projects.prelabel("prefs", ModelPreLabeler(list_replies()))
     assert (result.suggested, result.without, result.failed) == (2, 1, 1)
     assert result.reason == "the model's reply is a list, not text"
 

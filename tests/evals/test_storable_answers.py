@@ -9,43 +9,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import mentor
 from mentor.evals import Suite, make_case, make_suite
-from mentor.providers.base import Completion, GenerationParams
+from mentor.providers.base import Completion
 from mentor.providers.storable import storable_json, storable_text
 from tests.conftest import run_cli
+from tests.servers import InProcessModel
 
 ODD_TEXT = "Paris\x00 and \ud800 too"
 ODD_RAW = {"big": 10**30, "text": "a\x00b", "half": "\ud83d", "nested": [{"n": -(2**70)}]}
-
-
-class OddModel:
-    """Answers every case with a NUL, a lone surrogate and a 100-bit integer in its payload."""
-
-    name = "odd"
-    model = "odd-1"
-
-    def fingerprint(self) -> dict[str, Any]:
-        return {"provider": self.name, "model": self.model}
-
-    async def complete(
-        self, messages: list[dict[str, Any]], params: GenerationParams
-    ) -> Completion:
-        return Completion(text=ODD_TEXT, model=self.model, raw=ODD_RAW)
-
-    async def aclose(self) -> None:
-        return None
-
-
-class NumberModel(OddModel):
-    """A provider plug-in with a bug: its answer's text is a number."""
-
-    async def complete(
-        self, messages: list[dict[str, Any]], params: GenerationParams
-    ) -> Completion:
-        return Completion(text=42, model=self.model)  # type: ignore[arg-type]
 
 
 def _suite(cases: int = 3) -> Suite:
@@ -54,7 +27,9 @@ def _suite(cases: int = 3) -> Suite:
 
 
 def test_odd_characters_in_answers_are_stored_on_every_database(ws: mentor.Workspace) -> None:
-    run = ws.evals.run(_suite(), OddModel())
+    run = ws.evals.run(
+        _suite(), InProcessModel(lambda _: Completion(ODD_TEXT, "odd-1", raw=ODD_RAW))
+    )
     assert run.status == "completed" and run.counts == {"passed": 3}
     stored = list(ws.evals.results(run.id))
     assert [r.output for r in stored] == ["Paris\ufffd and \ufffd too"] * 3
@@ -67,7 +42,7 @@ def test_odd_characters_in_answers_are_stored_on_every_database(ws: mentor.Works
 
 
 def test_an_answer_that_is_not_text_is_an_error_of_its_case(ws: mentor.Workspace) -> None:
-    run = ws.evals.run(_suite(2), NumberModel())
+    run = ws.evals.run(_suite(2), InProcessModel(lambda _: 42))
     assert run.status == "completed" and run.counts == {"error": 2}
     assert {r.error for r in ws.evals.results(run.id)} == {
         "the provider answered with int, not text"

@@ -9,7 +9,6 @@ its column.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,28 +16,15 @@ import mentor
 from mentor.errors import InputError
 from mentor.evals import load_suite, make_case, make_suite
 from mentor.evals.cases import LABEL_LENGTHS
-from mentor.providers.base import Completion, GenerationParams
 from mentor.store.eval_tables import eval_cases, eval_grades, eval_suites
+from tests.servers import InProcessModel
 
 CASE = "  - id: a\n    prompt: hi\n    graders: [{type: contains, value: Paris}]\n"
 
 
-class Echo:
+def echo() -> InProcessModel:
     """Answers 'Paris, ' and the last message it was asked."""
-
-    name = "echo"
-    model = "echo-1"
-
-    def fingerprint(self) -> dict[str, Any]:
-        return {"provider": self.name, "model": self.model}
-
-    async def complete(
-        self, messages: list[dict[str, Any]], params: GenerationParams
-    ) -> Completion:
-        return Completion(text=f"Paris, {messages[-1]['content']}", model=self.model)
-
-    async def aclose(self) -> None:
-        return None
+    return InProcessModel(lambda messages: f"Paris, {messages[-1]['content']}", "echo-1")
 
 
 def _write(path: Path, text: str) -> Path:
@@ -60,7 +46,7 @@ def test_a_nul_in_a_case_label_is_named_before_a_run_on_every_database(
 ) -> None:
     suite = _write(tmp_path / "s.yaml", f"name: s\ncases:\n  - id: a\n    prompt: hi\n{yaml}")
     with pytest.raises(InputError) as got:
-        ws.evals.run(suite, Echo())
+        ws.evals.run(suite, echo())
     assert str(got.value).startswith(
         f"{suite}:{line}: field '{field}': contains a control character (U+0000) at character "
     )
@@ -73,10 +59,10 @@ def test_a_suite_name_or_description_that_cannot_be_stored_is_named(
 ) -> None:
     named = _write(tmp_path / "n.yaml", f'name: "geo\\0"\ncases:\n{CASE}')
     with pytest.raises(InputError, match=r"n\.yaml:1: field 'name': contains a control char"):
-        ws.evals.run(named, Echo())
+        ws.evals.run(named, echo())
     described = _write(tmp_path / "d.yaml", f'name: geo\ndescription: "a\\0"\ncases:\n{CASE}')
     with pytest.raises(InputError) as got:
-        ws.evals.run(described, Echo())
+        ws.evals.run(described, echo())
     assert str(got.value) == (
         f"{described}:2: field 'description': contains a NUL character at character 2: remove it"
     )
@@ -101,7 +87,7 @@ def test_labels_in_jsonl_and_csv_suites_are_named_by_line(tmp_path: Path) -> Non
 def test_a_label_longer_than_its_column_is_named(ws: mentor.Workspace, tmp_path: Path) -> None:
     suite = _write(tmp_path / "s.yaml", f"name: s\ncases:\n{CASE}    category: {'c' * 101}\n")
     with pytest.raises(InputError) as got:
-        ws.evals.run(suite, Echo())
+        ws.evals.run(suite, echo())
     assert str(got.value) == (
         f"{suite}:6: field 'category': is 101 characters long; at most 100 fit: shorten it"
     )
@@ -133,7 +119,7 @@ def test_prompts_and_other_content_keep_a_nul_on_every_database(
         '  - id: a\n    prompt: "hi\\0 there"\n    reference: "Paris\\0"\n'
         '    meta: {note: "n\\0"}\n    graders: [{type: contains, value: Paris}]\n',
     )
-    run = ws.evals.run(suite, Echo())
+    run = ws.evals.run(suite, echo())
     assert run.status == "completed" and run.counts == {"passed": 1}
     [result] = ws.evals.results(run.id)
     assert result.case.messages == ({"role": "user", "content": "hi\x00 there"},)
