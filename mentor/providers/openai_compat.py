@@ -52,10 +52,14 @@ def request_body(
 
 def message_text(message: dict[str, Any], finish_reason: str | None, where: str) -> str:
     """The answer in a chat message: its content, a string or a list of parts (text parts
-    joined); a :class:`ProviderError` saying why when there is no text."""
+    joined), or, with no content, the model's refusal (OpenAI's ``message.refusal``, which a
+    refusal evaluation must read); a :class:`ProviderError` saying why when there is no text."""
     content = message.get("content")
     if isinstance(content, str):
         return content
+    refusal = message.get("refusal")
+    if content is None and isinstance(refusal, str) and refusal.strip():
+        return refusal
     if isinstance(content, list):
         text = text_parts(content)
         if text is None:

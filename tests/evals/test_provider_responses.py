@@ -178,6 +178,12 @@ def test_an_empty_string_is_still_an_answer(stub: Stub) -> None:
     assert ask(stub.url).text == ""
 
 
+def test_a_refusal_given_apart_from_the_content_is_the_answer(stub: Stub) -> None:
+    said = "I'm sorry, I can't help with that."
+    stub.reset(lambda p, n: answer({"role": "assistant", "content": None, "refusal": said}))
+    assert ask(stub.url).text == said
+
+
 @pytest.mark.parametrize(
     ("message", "finish_reason", "says"),
     [
