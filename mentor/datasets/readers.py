@@ -1,4 +1,5 @@
-"""Streaming readers for JSONL (plain or gzip), JSON arrays, CSV, Parquet and HF datasets.
+"""Streaming readers for JSONL (plain or gzip), JSON arrays, Parquet and HF datasets, and the
+base every reader shares (CSV is in :mod:`mentor.datasets.csv_reader`).
 
 A reader yields :class:`Row` values one by one in bounded memory. Problems with one row (bad JSON,
 invalid UTF-8, an over-long line) are yielded as rows with an error so the importer can reject or
@@ -7,7 +8,6 @@ quarantine them; problems with the whole file raise :class:`InputError`.
 
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
 import io
@@ -22,7 +22,6 @@ import orjson
 
 from mentor.datasets.targets import what_is
 from mentor.errors import InputError
-from mentor.records import number_from_text
 
 FORMATS: Final = ("jsonl", "json", "csv", "parquet", "hf")
 # Files are read in chunks of this size (Python's default, 8 KiB, costs a system call for every
@@ -36,7 +35,7 @@ _WIDE_BOMS: Final = (
     (b"\xff\xfe", "UTF-16"),
     (b"\xfe\xff", "UTF-16"),
 )
-_JSON_CELLS: Final = frozenset(
+JSON_CELLS: Final = frozenset(
     {
         "messages",
         "prompt",
@@ -117,7 +116,7 @@ class _Hashed(io.RawIOBase):
         return self.digest.hexdigest()
 
 
-def _open_binary(path: Path) -> tuple[IO[bytes], _Hashed]:
+def open_binary(path: Path) -> tuple[IO[bytes], _Hashed]:
     """Open `path`, transparently un-gzipping; return (stream to read, the file as stored)."""
     raw = io.FileIO(path, "rb")
     gzipped = raw.read(2) == b"\x1f\x8b"
@@ -218,7 +217,7 @@ class JsonlReader(Reader):
 
     def rows(self) -> Iterator[Row]:
         self.total = self.path.stat().st_size
-        stream, hashed = _open_binary(self.path)
+        stream, hashed = open_binary(self.path)
         raw = hashed.raw
         limit = self.max_line_bytes
         loads = orjson.loads
@@ -282,7 +281,7 @@ class JsonReader(JsonlReader):
     element at a time so memory stays flat; a file that starts with ``{`` is JSON Lines."""
 
     def rows(self) -> Iterator[Row]:
-        stream, hashed = _open_binary(self.path)
+        stream, hashed = open_binary(self.path)
         with stream, hashed.raw:
             head = stream.read(_CHUNK)
             first = head.removeprefix(_BOM).lstrip()[:1]
@@ -378,50 +377,6 @@ class JsonReader(JsonlReader):
         )
 
 
-_MESSAGE_CELLS: Final = ("messages", "prompt", "chosen", "rejected", "response", "completion")
-# How a cell that was meant as JSON starts: a list or object of objects, lists or strings.
-_LOOKS_JSON: Final = re.compile(r"[\[{]\s*(?:[\[{\"]|$)")
-_TRUE: Final = ("1", "true", "yes")
-_FALSE: Final = ("0", "false", "no")
-
-
-class _BadCell(Exception):
-    """A CSV cell that cannot mean what its column holds."""
-
-    def __init__(self, column: str, problem: str):
-        super().__init__(problem)
-        self.column = column
-
-
-def _cell(column: str, value: str) -> Any:
-    """A CSV cell as the value its column holds (see the CSV row of docs/datasets.md)."""
-    if value == "":
-        return None
-    if column in _JSON_CELLS and value[:1] in "[{":
-        try:
-            return orjson.loads(value)
-        except orjson.JSONDecodeError as exc:
-            if column in _MESSAGE_CELLS and column != "messages" and not _LOOKS_JSON.match(value):
-                return value  # text such as "[INST] Hi" or "{name}, hello": not JSON at all
-            hint = f" (to give text that starts with {value[:1]!r}, write a JSON list of messages)"
-            raise _BadCell(
-                column,
-                f"a cell of this column that starts with {value[:1]!r} is read as JSON, and this "
-                f"one is not valid JSON: {exc.msg} at column {exc.colno}"
-                + (hint if column in _MESSAGE_CELLS else ""),
-            ) from None
-    if column in ("tie", "parallel_tool_calls", "text_completion"):
-        flag = value.strip().lower()
-        if flag not in _TRUE + _FALSE:
-            raise _BadCell(
-                column, f"expected true or false ({', '.join(_TRUE + _FALSE)}), got {value!r:.40}"
-            )
-        return flag in _TRUE
-    if column == "margin" or column.startswith("scores."):
-        return number_from_text(value)
-    return value
-
-
 def _json_text(value: str) -> Any:
     """A columnar format's JSON text as the value, or the text itself if it is not JSON."""
     try:
@@ -430,123 +385,13 @@ def _json_text(value: str) -> Any:
         return value
 
 
-class CsvReader(Reader):
-    """A header row, then one record per row; JSON in structured cells; `scores.X` columns."""
-
-    unit = "row"
-
-    def rows(self) -> Iterator[Row]:
-        self.total = self.path.stat().st_size
-        stream, hashed = _open_binary(self.path)
-        raw = hashed.raw
-        csv.field_size_limit(self.max_line_bytes)
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        with text, raw:
-            reader = csv.reader(text)
-            try:
-                header = next(reader)
-            except StopIteration:
-                self.sha256, self.size = hashed.hexdigest(), hashed.size
-                return
-            except csv.Error as exc:
-                raise InputError(f"cannot read the header: {exc}", where=f"{self.path}:1") from exc
-            _check_header(self.path, header)
-            yield from self._records(reader, header, raw)
-            self.sha256, self.size = hashed.hexdigest(), hashed.size
-
-    def _records(self, reader: Any, header: list[str], raw: IO[bytes]) -> Iterator[Row]:
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                yield Row(reader.line_num, None, f"malformed CSV: {exc}")
-                continue
-            number = reader.line_num
-            self.done = raw.tell()
-            if not cells:
-                continue
-            if len(cells) != len(header):
-                problem = f"expected {len(header)} columns, got {len(cells)}"
-                yield Row(number, None, problem, _raw(cells))
-                continue
-            bad = next((c for c, v in zip(header, cells, strict=True) if _has_bad_bytes(v)), None)
-            if bad is not None:
-                yield Row(number, None, f"invalid UTF-8 bytes in column '{bad}'", _raw(cells))
-                continue
-            try:
-                data = _cells(header, cells)
-            except _BadCell as bad_cell:
-                yield Row(number, None, str(bad_cell), _raw(cells), field=bad_cell.column)
-                continue
-            yield Row(number, data)
-        self.done = self.total
-
-
-def _cells(header: list[str], cells: list[str]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for column, value in zip(header, cells, strict=True):
-        if column.startswith("scores."):
-            data.setdefault("scores", {})[column[7:]] = _cell(column, value)
-        else:
-            data[column] = _cell(column, value)
-    return data
-
-
-def _check_header(path: Path, header: list[str]) -> None:
-    """Refuse a header whose names are not UTF-8, empty, repeated, or give scores twice."""
-    for n, name in enumerate(header, start=1):
-        if _has_bad_bytes(name):
-            byte = next(ord(ch) - 0xDC00 for ch in name if "\udc80" <= ch <= "\udcff")
-            raise InputError(
-                f"not valid UTF-8 (byte 0x{byte:02x} in the column name "
-                f"{_printable(name)!r}); save the file as UTF-8",
-                where=f"{path}:1:column {n}",
-            )
-    if len(set(header)) != len(header) or any(not h.strip() for h in header):
-        raise InputError(
-            f"header has empty or repeated column names: {header}",
-            where=f"{path}:1 (header)",
-        )
-    criteria = [h for h in header if h.startswith("scores.")]
-    if "scores" in header and criteria:
-        raise InputError(
-            f"columns 'scores' (column {header.index('scores') + 1}) and '{criteria[0]}' "
-            f"(column {header.index(criteria[0]) + 1}) both give scores; keep one: a JSON "
-            "object in 'scores', or one 'scores.X' column per criterion",
-            where=f"{path}:1 (header)",
-        )
-    if "scores." in header:
-        raise InputError(
-            f"column 'scores.' (column {header.index('scores.') + 1}) names no criterion; "
-            "name it 'scores.X'",
-            where=f"{path}:1 (header)",
-        )
-
-
-def _has_bad_bytes(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in value) if not value.isascii() else False
-
-
-def _printable(text: str) -> str:
-    """Text read with ``surrogateescape``, its invalid bytes as U+FFFD (so it can be written)."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _raw(cells: list[str]) -> str:
-    """A refused row as text for the quarantine file."""
-    joined = ",".join(cells)
-    return joined if joined.isascii() else _printable(joined)
-
-
 def _drop_nulls(row: dict[str, Any]) -> dict[str, Any]:
     """Columnar rows: leave out empty columns and decode nested fields kept as JSON text."""
     out = {}
     for key, value in row.items():
         if value is None:
             continue
-        if key in _JSON_CELLS and isinstance(value, str) and value[:1] in "[{":
+        if key in JSON_CELLS and isinstance(value, str) and value[:1] in "[{":
             value = _json_text(value)
         out[key] = value
     return out
@@ -674,6 +519,8 @@ def open_reader(
     if fmt != "hf" and found != "a regular file":
         problem = "no such file" if found is None else f"is {found}, not a regular file"
         raise InputError(problem, where=str(path))
+    from mentor.datasets.csv_reader import CsvReader  # it builds on this module's Reader
+
     readers: dict[str, type[Reader]] = {
         "jsonl": JsonlReader,
         "json": JsonReader,
