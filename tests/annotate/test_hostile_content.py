@@ -56,8 +56,10 @@ def test_a_chat_of_40000_messages_renders_and_submits_in_linear_time(
     def form(label: Any) -> Any:
         return lambda: FORM.render(task=project.task, view=task.view, v=label, show=escape)
 
+    # The bounds are generous, for a busy machine (here about 1.5 s each); the prefilled form
+    # is the one the quadratic code fails by far (about 250 s).
     took, html = _cpu_seconds(form(None))
-    assert took < 3.0, f"the annotator's form of {LONG_CHAT} messages took {took:.1f} s"
+    assert took < 20.0, f"the annotator's form of {LONG_CHAT} messages took {took:.1f} s"
     assert html.count('<fieldset class="answer turn" data-group') == LONG_CHAT // 2
     assert 'id="turn-39999"' in html and " checked" not in html
 
@@ -67,11 +69,11 @@ def test_a_chat_of_40000_messages_renders_and_submits_in_linear_time(
         "long", task.item_id, {"turns": ratings, "overall": 2}, client_id="c", annotator="ana"
     )
     took = time.process_time() - started
-    assert took < 1.0, f"storing ratings of {LONG_CHAT // 2} turns took {took:.1f} s"
+    assert took < 10.0, f"storing ratings of {LONG_CHAT // 2} turns took {took:.1f} s"
 
     [label] = ws.projects.annotations("long")
     took, html = _cpu_seconds(form(label.payload))  # as a reviewer sees it
-    assert took < 3.0, f"the prefilled form of {LONG_CHAT} messages took {took:.1f} s"
+    assert took < 20.0, f"the prefilled form of {LONG_CHAT} messages took {took:.1f} s"
     for turn, rating in ((39997, 1), (39999, 2)):  # each turn shows its own rating
         fieldset = html[html.index(f'id="turn-{turn}"') :].split("</fieldset>")[0]
         assert f'value="{rating}" data-key="{rating}" checked>' in fieldset
